@@ -1,0 +1,87 @@
+/** Exit codes are part of the CLI contract (DESIGN.md, "CLI"). */
+export const ExitCode = {
+  ok: 0,
+  fault: 1,
+  invalidInput: 2,
+  budgetExceeded: 3,
+  attemptCap: 4,
+  providerUnavailable: 5,
+  interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Where in a user's file a problem is; line and column are 1-based. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** One problem in user input: where, what is wrong, and what to do about it. */
+export interface Diagnostic {
+  location?: SourceLocation;
+  /** Dotted path inside the document, e.g. `assets[1].count`. */
+  path?: string;
+  message: string;
+  fix?: string;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.col}: ` : "";
+  const subject = d.path ? `${d.path} ` : "";
+  const fix = d.fix ? ` (${d.fix})` : "";
+  return `${where}${subject}${d.message}${fix}`;
+}
+
+/**
+ * A failure the user can act on. The CLI prints `message` (no stack) and exits with `exitCode`;
+ * anything that is not a SeedlockError is a fault (exit 1) and does print its stack.
+ */
+export class SeedlockError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Invalid manifest, lockfile, flags or Action inputs (exit 2). Carries every problem found. */
+export class InputError extends SeedlockError {
+  constructor(
+    readonly diagnostics: Diagnostic[],
+    summary?: string,
+  ) {
+    super(summary ?? diagnostics.map(formatDiagnostic).join("\n"), ExitCode.invalidInput);
+  }
+}
+
+/** The estimate or the spend would cross the budget ceiling (exit 3). */
+export class BudgetError extends SeedlockError {
+  constructor(message: string) {
+    super(message, ExitCode.budgetExceeded);
+  }
+}
+
+/** One or more assets used every allowed draft without reaching their count (exit 4). */
+export class AttemptCapError extends SeedlockError {
+  constructor(message: string) {
+    super(message, ExitCode.attemptCap);
+  }
+}
+
+/** The provider stayed unavailable: retries exhausted or the circuit opened (exit 5). */
+export class ProviderUnavailableError extends SeedlockError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.providerUnavailable, options);
+  }
+}
+
+/** The run was interrupted by a signal (exit 130). */
+export class InterruptedError extends SeedlockError {
+  constructor(message = "interrupted") {
+    super(message, ExitCode.interrupted);
+  }
+}

@@ -1,0 +1,78 @@
+import type { SourceLocation } from "../errors.js";
+import type { AspectRatio, ImageSize, PricingOverrides } from "../models/catalog.js";
+
+/** How an asset is produced: draft on Lite then render on the final model, or one tier only. */
+export type Tier = "two-tier" | "final-only" | "draft-only";
+
+export interface JudgeRule {
+  rubric: string;
+  /** Score out of 10 at or above which the judge accepts. */
+  minScore: number;
+}
+
+export interface ScreenRules {
+  minWidth: number;
+  minHeight: number;
+  /** Allowed mean luma, inclusive, 0..255. */
+  brightness: [number, number];
+  /** Minimum luma standard deviation; flat images fail. */
+  minContrast: number;
+  /** Perceptual-hash Hamming distance at or below which two images are duplicates. */
+  maxDuplicateDistance: number;
+  judge?: JudgeRule;
+}
+
+export type OutputFormat = "webp" | "png" | "jpeg" | "avif";
+export type Fit = "cover" | "contain" | "fill" | "inside" | "outside";
+
+export interface OutputSpec {
+  format: OutputFormat;
+  quality: number;
+  width?: number;
+  height?: number;
+  fit?: Fit;
+}
+
+/** One asset with every default resolved: what the pipeline and the hash see. */
+export interface AssetSpec {
+  id: string;
+  prompt: string;
+  count: number;
+  /** Template with {n}, {id}, {seed}; relative to the repository root. */
+  out: string;
+  tier: Tier;
+  models: { draft: string; final: string; judge?: string };
+  aspectRatio: AspectRatio;
+  oversample: number;
+  maxAttempts: number;
+  draftSize: ImageSize;
+  finalSize: ImageSize;
+  reference: boolean;
+  /** First seed tried; later drafts use seedStart + 1, + 2, … so a rerun never repeats a seed. */
+  seedStart: number;
+  screen: ScreenRules;
+  output: OutputSpec;
+  /** Where the asset is declared, for messages. */
+  location?: SourceLocation;
+}
+
+export interface Budget {
+  maxUsd: number;
+  warnUsd?: number;
+}
+
+export interface Manifest {
+  /** Absolute path of the manifest file. */
+  file: string;
+  /** Absolute path of the repository root that every `out` path stays inside. */
+  root: string;
+  version: 1;
+  models: { draft: string; final: string; judge?: string };
+  pricing: PricingOverrides;
+  budget: Budget;
+  /** Requests per minute the user declared for their project, if any (adaptive otherwise). */
+  rpm?: number;
+  /** Calls in flight at once. */
+  concurrency: number;
+  assets: AssetSpec[];
+}

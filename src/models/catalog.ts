@@ -1,0 +1,146 @@
+/**
+ * Models, sizes and prices as data (DESIGN.md, "Facts about the Gemini image API").
+ * Logic never names a model id; it looks the model up here, and the manifest's `pricing:`
+ * overrides the price per size.
+ */
+
+export type ImageSize = "512" | "1K" | "2K" | "4K";
+export const IMAGE_SIZES: readonly ImageSize[] = ["512", "1K", "2K", "4K"];
+
+export const ASPECT_RATIOS = ["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"] as const;
+export type AspectRatio = (typeof ASPECT_RATIOS)[number];
+
+export interface ImageModel {
+  kind: "image";
+  id: string;
+  name: string;
+  /** Output image tokens per size; cost = tokens × usdPerMillionOutputTokens ÷ 1e6. */
+  tokensBySize: Partial<Record<ImageSize, number>>;
+  usdPerMillionOutputTokens: number;
+  /** Explicit per-size price where the vendor quotes one that is not tokens × rate. */
+  usdBySize?: Partial<Record<ImageSize, number>>;
+  outputMimeType: "image/jpeg" | "image/png";
+  /** ISO date from which the model no longer answers, when announced. */
+  shutdownDate?: string;
+  replacement?: string;
+}
+
+export interface TextModel {
+  kind: "text";
+  id: string;
+  name: string;
+  usdPerMillionInputTokens: number;
+  usdPerMillionOutputTokens: number;
+  shutdownDate?: string;
+  replacement?: string;
+}
+
+export type Model = ImageModel | TextModel;
+
+export const MODELS: readonly Model[] = [
+  {
+    kind: "image",
+    id: "gemini-3.1-flash-lite-image",
+    name: "Nano Banana 2 Lite",
+    tokensBySize: { "1K": 1120 },
+    usdPerMillionOutputTokens: 30,
+    outputMimeType: "image/jpeg",
+  },
+  {
+    kind: "image",
+    id: "gemini-3.1-flash-image",
+    name: "Nano Banana 2",
+    tokensBySize: { "512": 747, "1K": 1120, "2K": 1680, "4K": 2520 },
+    usdPerMillionOutputTokens: 60,
+    usdBySize: { "512": 0.045, "1K": 0.067, "2K": 0.101, "4K": 0.151 },
+    outputMimeType: "image/png",
+  },
+  {
+    kind: "image",
+    id: "gemini-3-pro-image",
+    name: "Nano Banana Pro",
+    tokensBySize: { "1K": 1120, "2K": 1120, "4K": 2000 },
+    usdPerMillionOutputTokens: 120,
+    usdBySize: { "1K": 0.134, "2K": 0.134, "4K": 0.24 },
+    outputMimeType: "image/png",
+  },
+  {
+    kind: "image",
+    id: "gemini-nano-banana-2.1",
+    name: "Nano Banana 2.1",
+    tokensBySize: { "1K": 1120, "2K": 1680, "4K": 3767 },
+    usdPerMillionOutputTokens: 30,
+    usdBySize: { "1K": 0.0336, "2K": 0.0504, "4K": 0.113 },
+    outputMimeType: "image/png",
+  },
+  {
+    kind: "text",
+    id: "gemini-3.5-flash",
+    name: "Gemini 3.5 Flash (judge)",
+    usdPerMillionInputTokens: 0.3,
+    usdPerMillionOutputTokens: 2.5,
+  },
+];
+
+export function findModel(id: string, table: readonly Model[] = MODELS): Model | undefined {
+  return table.find((m) => m.id === id);
+}
+
+export function supportedSizes(model: ImageModel): ImageSize[] {
+  return IMAGE_SIZES.filter((s) => model.tokensBySize[s] !== undefined);
+}
+
+/** Per-size price overrides from the manifest's `pricing:` block, keyed by model id. */
+export type PricingOverrides = Record<string, Partial<Record<ImageSize, number>>>;
+
+/** USD for one image of `size` from `model`, honouring manifest overrides. */
+export function imagePriceUsd(model: ImageModel, size: ImageSize, overrides: PricingOverrides = {}): number {
+  const override = overrides[model.id]?.[size];
+  if (override !== undefined) return override;
+  const quoted = model.usdBySize?.[size];
+  if (quoted !== undefined) return quoted;
+  const tokens = model.tokensBySize[size];
+  if (tokens === undefined) throw new RangeError(`${model.id} does not produce ${size} images`);
+  return (tokens * model.usdPerMillionOutputTokens) / 1e6;
+}
+
+/** USD for `imageTokens` reported by usageMetadata, scaled so that overrides still apply. */
+export function imageCostFromTokens(
+  model: ImageModel,
+  size: ImageSize,
+  imageTokens: number,
+  overrides: PricingOverrides = {},
+): number {
+  const listTokens = model.tokensBySize[size];
+  const listPrice = imagePriceUsd(model, size, overrides);
+  if (!listTokens) return (imageTokens * model.usdPerMillionOutputTokens) / 1e6;
+  return (listPrice * imageTokens) / listTokens;
+}
+
+/**
+ * Output pixel size per aspect ratio at 1K (Gemini image models' documented table);
+ * 512 is half, 2K double, 4K four times.
+ */
+const PIXELS_1K: Record<AspectRatio, [number, number]> = {
+  "1:1": [1024, 1024],
+  "2:3": [848, 1264],
+  "3:2": [1264, 848],
+  "3:4": [896, 1200],
+  "4:3": [1200, 896],
+  "4:5": [928, 1152],
+  "5:4": [1152, 928],
+  "9:16": [768, 1376],
+  "16:9": [1376, 768],
+  "21:9": [1584, 672],
+};
+const SCALE: Record<ImageSize, number> = { "512": 0.5, "1K": 1, "2K": 2, "4K": 4 };
+
+export function pixelSize(aspectRatio: AspectRatio, size: ImageSize): { width: number; height: number } {
+  const [w, h] = PIXELS_1K[aspectRatio];
+  return { width: Math.round(w * SCALE[size]), height: Math.round(h * SCALE[size]) };
+}
+
+export function aspectValue(aspectRatio: AspectRatio): number {
+  const [w, h] = aspectRatio.split(":").map(Number) as [number, number];
+  return w / h;
+}
