@@ -44,3 +44,17 @@ export interface RunReport {
   /** One sentence on why the exit code is not 0. */
   message?: string;
 }
+
+/** What a progress bar or a periodic log line shows while a command runs. */
+export interface ProgressSnapshot {
+  assetsTotal: number;
+  assetsDone: number;
+  drafts: number;
+  accepted: number;
+  rejected: number;
+  rendered: number;
+  inFlight: number;
+  spentUsd: number;
+  ceilingUsd: number;
+  elapsedMs: number;
+}
