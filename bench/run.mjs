@@ -1,0 +1,63 @@
+// `npm run bench`: builds every bench/*.bench.ts with esbuild, runs them one after another (so they
+// do not compete for the 2 cores), prints their figures and rewrites docs/BENCHMARKS.md.
+// `npm run bench -- screen plan` runs only the named ones and keeps the others' last sections.
+import { build } from "esbuild";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { root } from "../scripts/entries.mjs";
+
+const benchDir = join(root, "bench");
+const outDir = join(root, ".cache", "bench");
+const resultsFile = join(root, "bench", "results.json");
+const only = process.argv.slice(2);
+const names = readdirSync(benchDir).filter((f) => f.endsWith(".bench.ts")).map((f) => f.replace(/\.bench\.ts$/, "")).sort();
+const selected = only.length ? names.filter((n) => only.includes(n)) : names;
+
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, "package.json"), '{"type":"module"}\n');
+const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, "utf8")) : {};
+const machine = `${cpus().length} × ${cpus()[0]?.model?.trim() ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}-${process.arch}`;
+
+for (const name of selected) {
+  const outfile = join(outDir, `${name}.mjs`);
+  await build({
+    entryPoints: [join(benchDir, `${name}.bench.ts`)], outfile, bundle: true, platform: "node", format: "esm",
+    target: "node24", external: ["sharp", "jpeg-js", "pngjs"], logLevel: "warning",
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+  process.stdout.write(`\n▶ ${name}\n`);
+  const started = new Date();
+  const result = await (await import(pathToFileURL(outfile).href)).default();
+  for (const f of result.figures) {
+    const verdict = f.pass === undefined ? "" : f.pass ? "  ✓" : "  ✗ misses";
+    process.stdout.write(`  ${f.name}: ${fmt(f.value)} ${f.unit}${f.goal ? `  (goal ${f.goal})` : ""}${verdict}\n`);
+  }
+  previous[name] = { ...result, date: started.toISOString().slice(0, 10), machine, command: `npm run bench -- ${name}` };
+}
+writeFileSync(resultsFile, JSON.stringify(previous, null, 2) + "\n");
+
+const lines = [
+  "# Benchmarks",
+  "",
+  "Measured by `npm run bench` (all) or `npm run bench -- NAME` (one); this file is rewritten from",
+  "`bench/results.json` each time. Goals are DESIGN.md's quality bars. Figures that miss are kept and marked.",
+  "",
+];
+for (const name of Object.keys(previous).sort()) {
+  const r = previous[name];
+  lines.push(`## ${r.title}`, "", r.description, "", `Command: \`${r.command}\` · machine: ${r.machine} · date: ${r.date}`, "");
+  lines.push("| figure | value | goal | meets |", "|---|---:|---|---|");
+  for (const f of r.figures) lines.push(`| ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.goal ?? ""} | ${f.pass === undefined ? "" : f.pass ? "yes" : "**no**"} |`);
+  if (r.notes?.length) lines.push("", ...r.notes);
+  lines.push("");
+}
+mkdirSync(join(root, "docs"), { recursive: true });
+writeFileSync(join(root, "docs", "BENCHMARKS.md"), lines.join("\n"));
+process.stdout.write(`\ndocs/BENCHMARKS.md written (${Object.keys(previous).length} benchmarks)\n`);
+
+function fmt(v) {
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3);
+}
