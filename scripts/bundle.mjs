@@ -33,15 +33,17 @@ for (const dep of ["semver"].filter((d) => existsSync(join(root, "node_modules",
 // Platform runtimes: the ones for Linux x64/arm64 (glibc) and the WebAssembly fallback.
 const optional = sharpPkg.optionalDependencies;
 const runtimes = [
-  "@img/sharp-linux-x64",
-  "@img/sharp-libvips-linux-x64",
-  "@img/sharp-linux-arm64",
-  "@img/sharp-libvips-linux-arm64",
-  "@img/sharp-wasm32",
+  ["@img/sharp-linux-x64", optional["@img/sharp-linux-x64"]],
+  ["@img/sharp-libvips-linux-x64", optional["@img/sharp-libvips-linux-x64"]],
+  ["@img/sharp-linux-arm64", optional["@img/sharp-linux-arm64"]],
+  ["@img/sharp-libvips-linux-arm64", optional["@img/sharp-libvips-linux-arm64"]],
+  ["@img/sharp-wasm32", sharpPkg.version],
+  // The wasm32 build's own dependencies, pinned so that a rebuild of dist/ is byte-identical.
+  ["@emnapi/runtime", "1.11.3"],
+  ["tslib", "2.9.1"],
 ];
 mkdirSync(cache, { recursive: true });
-for (const name of runtimes) {
-  const version = optional[name] ?? sharpPkg.version;
+for (const [name, version] of runtimes) {
   const installed = join(root, "node_modules", name);
   if (existsSync(join(installed, "package.json")) && JSON.parse(readFileSync(join(installed, "package.json"), "utf8")).version === version) {
     copyPackage(name, installed);
