@@ -1,0 +1,237 @@
+import * as core from "@actions/core";
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { InputError, type Diagnostic } from "../errors.js";
+import type { CommandName, Settings } from "../pipeline/settings.js";
+import { Input } from "./constants.js";
+
+/** The pull request a run is about, from the event payload. */
+export interface PullRequestFacts {
+  number: number;
+  /** Branch of the pull request in its head repository. */
+  headRef: string;
+  headSha: string;
+  /** `owner/name` of the repository the branch lives in; differs from baseRepo for a fork. */
+  headRepo: string;
+  baseRepo: string;
+  fork: boolean;
+}
+
+/** What the runner says about the event, read once. */
+export interface EventFacts {
+  name: string;
+  sha: string;
+  ref: string;
+  pullRequest?: PullRequestFacts;
+}
+
+/** Where a commit goes, or why none can be made. */
+export type CommitTarget =
+  | { branch: string; kind: "push" | "pull-request" }
+  | { skip: string };
+
+/** Everything the Action does, decided from inputs and the event in one place and validated once. */
+export interface ActionSettings {
+  /** What the core is asked to do; `command` may be `plan` when the requested one cannot run. */
+  core: Settings;
+  requestedCommand: CommandName;
+  /** Why the requested command became `plan` (a fork's pull request, no key); said, not failed. */
+  fallback?: string;
+  commit: boolean;
+  commitTarget: CommitTarget;
+  /** Subject template; `{assets}` becomes the changed ids. */
+  commitMessage?: string;
+  comment: boolean;
+  token?: string;
+  workspace: string;
+  repository: { owner: string; repo: string };
+  serverUrl: string;
+  apiUrl: string;
+  /** Link to this workflow run, where its artifacts are listed. */
+  runUrl?: string;
+  event: EventFacts;
+}
+
+const COMMANDS: readonly CommandName[] = ["run", "preview", "plan", "render", "verify"];
+const PULL_REQUEST_EVENTS = new Set(["pull_request", "pull_request_review", "pull_request_review_comment", "pull_request_target"]);
+const NEEDS_KEY = new Set<CommandName>(["run", "preview", "render"]);
+
+/**
+ * Reads every input (and the key first masked) into one ActionSettings; nothing else in the
+ * Action reads inputs. Throws InputError naming each input that is wrong.
+ */
+export function readActionSettings(env: NodeJS.ProcessEnv = process.env): ActionSettings {
+  const apiKey = core.getInput(Input.apiKey);
+  if (apiKey) core.setSecret(apiKey);
+  const token = core.getInput(Input.githubToken);
+  if (token) core.setSecret(token);
+  return buildActionSettings((name) => core.getInput(name), env, readEvent(env));
+}
+
+/** The event payload the runner wrote, or an empty one when there is none (a local run). */
+export function readEvent(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const path = env.GITHUB_EVENT_PATH;
+  if (!path || !existsSync(path)) return {};
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  } catch (err) {
+    throw new InputError([{ message: `the event payload ${path} is not JSON: ${(err as Error).message}` }]);
+  }
+}
+
+/** Pure: inputs + environment + event payload → settings, or an InputError listing every problem. */
+export function buildActionSettings(
+  input: (name: string) => string,
+  env: NodeJS.ProcessEnv,
+  payload: Record<string, unknown>,
+): ActionSettings {
+  const problems: Diagnostic[] = [];
+  const problem = (name: string, message: string, fix: string) => problems.push({ path: `input "${name}"`, message, fix });
+  const text = (name: string) => input(name).trim();
+
+  const workspace = resolve(env.GITHUB_WORKSPACE || process.cwd());
+  const event = eventFacts(env, payload);
+  const pullRequest = event.pullRequest;
+
+  const commandText = text(Input.command) || "run";
+  const requestedCommand = COMMANDS.find((c) => c === commandText);
+  if (!requestedCommand) problem(Input.command, `is "${commandText}"`, `use one of: ${COMMANDS.join(", ")}`);
+
+  const manifestText = text(Input.manifest) || "assets.yaml";
+  const manifestPath = resolve(workspace, manifestText);
+  const inside = relative(workspace, manifestPath);
+  if (inside.startsWith("..") || isAbsolute(inside)) {
+    problem(Input.manifest, `"${manifestText}" is outside the repository (${workspace})`, "give a path relative to the repository root");
+  }
+
+  let maxBudgetUsd: number | undefined;
+  const budgetText = text(Input.maxBudgetUsd);
+  if (budgetText) {
+    const n = Number(budgetText);
+    if (!Number.isFinite(n) || n < 0) problem(Input.maxBudgetUsd, `is "${budgetText}"`, "give a number of US dollars ≥ 0, e.g. 5 or 0.50");
+    else maxBudgetUsd = n;
+  }
+
+  const baseUrl = text(Input.baseUrl) || undefined;
+  if (baseUrl && !/^https?:\/\/[^/\s]+/.test(baseUrl)) problem(Input.baseUrl, `is "${baseUrl}"`, "give an http(s) URL, e.g. http://127.0.0.1:8089");
+
+  const commitChoice = booleanInput(text(Input.commit), Input.commit, problem);
+  const commentChoice = booleanInput(text(Input.comment), Input.comment, problem);
+  const allowTarget = booleanInput(text(Input.allowPullRequestTarget), Input.allowPullRequestTarget, problem) ?? false;
+
+  let shard: Settings["shard"];
+  const shardText = text(Input.shard);
+  if (shardText) {
+    const m = /^(\d+)\s*\/\s*(\d+)$/.exec(shardText);
+    const i = m ? Number(m[1]) : NaN;
+    const n = m ? Number(m[2]) : NaN;
+    if (!m || n < 1 || i < 1 || i > n) problem(Input.shard, `is "${shardText}"`, "write it as i/n with 1 ≤ i ≤ n, e.g. 2/3");
+    else shard = { index: i - 1, count: n };
+  }
+
+  if (event.name === "pull_request_target" && !allowTarget) {
+    problem(
+      Input.allowPullRequestTarget,
+      "is not true, and this is a pull_request_target event, which runs with this repository's secrets for pull requests from forks",
+      "use the pull_request event, or set allow-pull-request-target: true if you accept that risk",
+    );
+  }
+
+  const repository = repositoryOf(env, payload);
+  if (!repository) problems.push({ message: "GITHUB_REPOSITORY is not set", fix: "run inside GitHub Actions, or set it to owner/name" });
+
+  if (problems.length || !requestedCommand || !repository) throw new InputError(problems, problems.map(formatProblem).join("; "));
+
+  const apiKey = input(Input.apiKey).trim() || undefined;
+  let command: CommandName = requestedCommand;
+  let fallback: string | undefined;
+  if (NEEDS_KEY.has(command) && pullRequest?.fork && event.name !== "pull_request_target") {
+    fallback = `this pull request comes from the fork ${pullRequest.headRepo}, whose runs get no secrets, so seedlock plans only (no model call)`;
+    command = "plan";
+  } else if (NEEDS_KEY.has(command) && !apiKey) {
+    fallback = `no api-key was given, so seedlock plans only (no model call); pass api-key: \${{ secrets.GEMINI_API_KEY }} to ${command}`;
+    command = "plan";
+  }
+
+  const commitDefault = command === "run" || command === "render" || (command === "preview" && pullRequest !== undefined);
+  const serverUrl = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
+  const runnerTemp = env.RUNNER_TEMP;
+
+  return {
+    core: {
+      command,
+      manifestPath,
+      maxBudgetUsd,
+      baseUrl,
+      apiKey,
+      shard,
+      // The runner's temp folder keeps the checkout clean; the `report` output points at it.
+      reportDir: runnerTemp ? join(runnerTemp, "seedlock", "report") : undefined,
+    },
+    requestedCommand,
+    fallback,
+    commit: commitChoice ?? commitDefault,
+    commitTarget: commitTargetOf(event, repository),
+    commitMessage: input(Input.commitMessage).trim() || undefined,
+    comment: (commentChoice ?? true) && pullRequest !== undefined,
+    token: input(Input.githubToken).trim() || undefined,
+    workspace,
+    repository,
+    serverUrl,
+    apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
+    runUrl: env.GITHUB_RUN_ID ? `${serverUrl}/${repository.owner}/${repository.repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    event,
+  };
+}
+
+function formatProblem(d: Diagnostic): string {
+  return `${d.path ? `${d.path} ` : ""}${d.message}${d.fix ? ` (${d.fix})` : ""}`;
+}
+
+/** The YAML 1.2 core booleans, as the runner's own getBooleanInput accepts them; "" means unset. */
+function booleanInput(value: string, name: string, problem: (name: string, message: string, fix: string) => void): boolean | undefined {
+  if (value === "") return undefined;
+  if (["true", "True", "TRUE"].includes(value)) return true;
+  if (["false", "False", "FALSE"].includes(value)) return false;
+  problem(name, `is "${value}"`, "use true or false");
+  return undefined;
+}
+
+function eventFacts(env: NodeJS.ProcessEnv, payload: Record<string, unknown>): EventFacts {
+  const name = env.GITHUB_EVENT_NAME ?? "";
+  const facts: EventFacts = { name, sha: env.GITHUB_SHA ?? "", ref: env.GITHUB_REF ?? "" };
+  const pr = payload.pull_request as
+    | { number?: number; head?: { ref?: string; sha?: string; repo?: { full_name?: string } | null }; base?: { repo?: { full_name?: string } } }
+    | undefined;
+  if (PULL_REQUEST_EVENTS.has(name) && pr && typeof pr.number === "number") {
+    const baseRepo = pr.base?.repo?.full_name ?? env.GITHUB_REPOSITORY ?? "";
+    // A deleted fork has no head repository at all; treat it as a fork.
+    const headRepo = pr.head?.repo?.full_name ?? "";
+    facts.pullRequest = {
+      number: pr.number,
+      headRef: pr.head?.ref ?? "",
+      headSha: pr.head?.sha ?? "",
+      headRepo,
+      baseRepo,
+      fork: headRepo.toLowerCase() !== baseRepo.toLowerCase(),
+    };
+  }
+  return facts;
+}
+
+function repositoryOf(env: NodeJS.ProcessEnv, payload: Record<string, unknown>): { owner: string; repo: string } | undefined {
+  const full = env.GITHUB_REPOSITORY || (payload.repository as { full_name?: string } | undefined)?.full_name;
+  const [owner, repo] = (full ?? "").split("/");
+  return owner && repo ? { owner, repo } : undefined;
+}
+
+function commitTargetOf(event: EventFacts, repository: { owner: string; repo: string }): CommitTarget {
+  const pr = event.pullRequest;
+  if (pr) {
+    if (pr.fork) return { skip: `the pull request's branch lives in the fork ${pr.headRepo || "(deleted)"}, which this token cannot push to` };
+    if (!pr.headRef) return { skip: "the event payload names no pull-request branch" };
+    return { branch: pr.headRef, kind: "pull-request" };
+  }
+  if (event.ref.startsWith("refs/heads/")) return { branch: event.ref.slice("refs/heads/".length), kind: "push" };
+  return { skip: `${event.ref || "this event"} is not a branch of ${repository.owner}/${repository.repo}, so there is nowhere to push` };
+}
