@@ -1,0 +1,85 @@
+import type * as github from "@actions/github";
+import type { RunReport } from "../pipeline/result.js";
+import { COMMENT_MARKER } from "./constants.js";
+import { cell, percent, rejectedText, statusText, table, usd } from "./markdown.js";
+
+export type Octokit = ReturnType<typeof github.getOctokit>;
+
+export interface CommentTarget {
+  owner: string;
+  repo: string;
+  issue: number;
+}
+
+/** One sticky comment per manifest: the default one keeps the bare marker. */
+export function commentMarker(manifest: string): string {
+  return manifest === "assets.yaml" ? COMMENT_MARKER : `<!-- seedlock:preview ${manifest} -->`;
+}
+
+export interface CommentFacts {
+  manifest: string;
+  /** Head commit the preview was made for. */
+  headSha: string;
+  fallback?: string;
+  /** Contact sheet URL per asset id. */
+  images: Map<string, string>;
+  /** Why images are missing, when the previews branch could not be pushed. */
+  imagesNote?: string;
+  /** One line on the lockfile commit to the pull request's branch. */
+  lockfile?: string;
+  runUrl?: string;
+}
+
+/** The pull-request comment: the cost of merging, a verdict per asset, and the contact sheets. */
+export function commentBody(report: RunReport, facts: CommentFacts): string {
+  const out = [commentMarker(facts.manifest), `### seedlock ${report.command} · \`${facts.manifest}\``, ""];
+  if (facts.fallback) out.push(`> [!NOTE]\n> ${facts.fallback}`, "");
+  const merge =
+    report.command === "preview"
+      ? `Merging this pull request would cost about **${usd(report.estimatedUsd)}** more (finals for the accepted drafts, and any drafts still missing), within a **${usd(report.ceilingUsd)}** ceiling. This preview spent ${usd(report.spentUsd)} on ${report.drafts} drafts (accept rate ${percent(report.acceptRate)}).`
+      : `Merging this pull request would cost about **${usd(report.estimatedUsd)}**, within a **${usd(report.ceilingUsd)}** ceiling.`;
+  out.push(merge, "");
+  if (report.assets.length) {
+    out.push(
+      table(
+        ["Asset", "Verdict", "Drafts", "Accepted", "Rejected", "Estimate"],
+        report.assets.map((a) => [`\`${cell(a.id)}\``, statusText(a.status), String(a.drafts), String(a.accepted), cell(rejectedText(a.rejected)), usd(a.estimatedUsd)]),
+      ),
+      "",
+    );
+  }
+  const sheets = report.assets.filter((a) => facts.images.has(a.id));
+  if (sheets.length) {
+    out.push("<details open><summary>Contact sheets</summary>", "");
+    for (const a of sheets) out.push(`**\`${a.id}\`**`, "", `![contact sheet of ${a.id}](${facts.images.get(a.id)})`, "");
+    out.push("</details>", "");
+  } else if (facts.imagesNote) {
+    out.push(`_${facts.imagesNote}_`, "");
+  }
+  if (facts.lockfile) out.push(facts.lockfile, "");
+  const run = facts.runUrl ? ` · [workflow run](${facts.runUrl})` : "";
+  out.push(`<sub>For ${facts.headSha.slice(0, 7)}${run} · updated in place on every push</sub>`);
+  return out.join("\n");
+}
+
+/** Updates the comment holding `marker`, or creates it: one comment however many times it runs. */
+export async function upsertComment(
+  octokit: Octokit,
+  target: CommentTarget,
+  marker: string,
+  body: string,
+): Promise<{ id: number; url: string; action: "created" | "updated" }> {
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.issue,
+    per_page: 100,
+  });
+  const mine = comments.find((c) => c.body?.includes(marker));
+  if (mine) {
+    const { data } = await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: Number(mine.id), body });
+    return { id: Number(data.id), url: data.html_url, action: "updated" };
+  }
+  const { data } = await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issue, body });
+  return { id: Number(data.id), url: data.html_url, action: "created" };
+}

@@ -1,0 +1,78 @@
+import type { AssetReport, AssetStatus, RunReport } from "../pipeline/result.js";
+
+/** Money as people read it in a table: cents for large sums, four places for per-image prices. */
+export function usd(value: number): string {
+  return `$${value.toFixed(Math.abs(value) >= 1 || value === 0 ? 2 : 4)}`;
+}
+
+export function percent(rate: number | null): string {
+  return rate === null ? "–" : `${Math.round(rate * 100)} %`;
+}
+
+const STATUS: Record<AssetStatus, string> = {
+  unchanged: "unchanged",
+  done: "✅ done",
+  capped: "⛔ attempt cap",
+  budget: "💸 stopped by budget",
+  unavailable: "⚠️ API unavailable",
+  interrupted: "⏹ interrupted",
+  planned: "📝 planned",
+};
+
+export function statusText(status: AssetStatus): string {
+  return STATUS[status];
+}
+
+/** `too-dark 2, duplicate 1` */
+export function rejectedText(rejected: Record<string, number>): string {
+  const parts = Object.entries(rejected)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([reason, n]) => `${reason} ${n}`);
+  return parts.length ? parts.join(", ") : "–";
+}
+
+/** Markdown table cells cannot hold a bare pipe or a newline. */
+export function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+export function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map((h, i) => (i === 0 ? "---" : "---:"))), ...rows.map(line)].join("\n");
+}
+
+/** Status, drafts, accepted, rendered, spend (and the estimate where there is one) per asset, then totals. */
+export function assetTable(report: RunReport): string {
+  const withEstimate = report.command === "plan" || report.command === "preview";
+  const header = ["Asset", "Status", "Drafts", "Accepted", "Rejected", "Rendered", "Spent", ...(withEstimate ? ["Estimate"] : [])];
+  const row = (a: AssetReport) => [
+    `\`${cell(a.id)}\``,
+    statusText(a.status),
+    String(a.drafts),
+    String(a.accepted),
+    cell(rejectedText(a.rejected)),
+    String(a.rendered),
+    usd(a.spentUsd),
+    ...(withEstimate ? [usd(a.estimatedUsd)] : []),
+  ];
+  const rejected = report.assets.reduce((n, a) => n + Object.values(a.rejected).reduce((m, k) => m + k, 0), 0);
+  const totals = [
+    `**${report.assets.length} assets**`,
+    "",
+    `**${report.drafts}**`,
+    `**${report.accepted}**`,
+    `**${rejected}**`,
+    `**${report.rendered}**`,
+    `**${usd(report.spentUsd)}**`,
+    ...(withEstimate ? [`**${usd(report.estimatedUsd)}**`] : []),
+  ];
+  return table(header, [...report.assets.map(row), totals]);
+}
+
+/** The two-tier claim, measured: what one kept image cost, and the rates behind it. */
+export function effectiveCostLine(report: RunReport): string {
+  const rates = `accept rate ${percent(report.acceptRate)}, regen rate ${percent(report.regenRate)}`;
+  if (report.costPerAcceptedUsd === null) return `Effective cost per accepted image: – (nothing accepted in this run; ${rates}).`;
+  return `Effective cost per accepted image: **${usd(report.costPerAcceptedUsd)}** (measured on this run: ${rates}, ${report.accepted} accepted of ${report.drafts} drafts).`;
+}

@@ -1,0 +1,115 @@
+import * as github from "@actions/github";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { commentBody, commentMarker, upsertComment } from "../../src/action/comment.js";
+import { summaryMarkdown } from "../../src/action/summary.js";
+import type { RunReport } from "../../src/pipeline/result.js";
+import { GitHubApiStandIn } from "../support/github-api.js";
+
+const preview: RunReport = {
+  command: "preview",
+  spentUsd: 0.2688,
+  estimatedUsd: 0.804,
+  ceilingUsd: 5,
+  drafts: 8,
+  accepted: 5,
+  rendered: 0,
+  acceptRate: 0.625,
+  regenRate: 0,
+  costPerAcceptedUsd: 0.05376,
+  changedAssets: ["dunes", "hero"],
+  assets: [
+    { id: "dunes", status: "done", drafts: 6, accepted: 4, rejected: { "too-dark": 1, duplicate: 1 }, regenerated: 0, rendered: 0, spentUsd: 0.2016, estimatedUsd: 0.536, outputs: [], contactSheet: "dunes.png" },
+    { id: "hero", status: "capped", drafts: 2, accepted: 1, rejected: { flat: 1 }, regenerated: 0, rendered: 0, spentUsd: 0.0672, estimatedUsd: 0.268, outputs: [], contactSheet: "hero.png" },
+  ],
+  reportDir: "/tmp/runner/seedlock/report",
+  exitCode: 4,
+};
+
+describe("the pull-request comment", () => {
+  it("shows the merge estimate, a verdict per asset and each contact sheet, under the hidden marker", () => {
+    const body = commentBody(preview, {
+      manifest: "assets.yaml",
+      headSha: "0123456789abcdef",
+      images: new Map([
+        ["dunes", "http://git.example/o/r/raw/abc/pr-7/dunes.png"],
+        ["hero", "http://git.example/o/r/raw/abc/pr-7/hero.png"],
+      ]),
+    });
+    expect(body.split("\n")[0]).toBe("<!-- seedlock:preview -->");
+    expect(body).toContain("Merging this pull request would cost about **$0.8040** more");
+    expect(body).toMatch(/\| `dunes` \| ✅ done \| 6 \| 4 \| duplicate 1, too-dark 1 \| \$0\.5360 \|/);
+    expect(body).toMatch(/\| `hero` \| ⛔ attempt cap \| 2 \| 1 \| flat 1 \| \$0\.2680 \|/);
+    expect(body).toContain("![contact sheet of dunes](http://git.example/o/r/raw/abc/pr-7/dunes.png)");
+    expect(body).toContain("For 0123456");
+  });
+
+  it("keeps one marker per manifest, so two manifests get two comments", () => {
+    expect(commentMarker("assets.yaml")).toBe("<!-- seedlock:preview -->");
+    expect(commentMarker("site/assets.yaml")).toBe("<!-- seedlock:preview site/assets.yaml -->");
+    expect(commentMarker("site/assets.yaml")).not.toContain(commentMarker("assets.yaml"));
+  });
+});
+
+describe("the sticky comment on GitHub", () => {
+  let api: GitHubApiStandIn;
+  beforeEach(async () => {
+    api = await GitHubApiStandIn.start({ owner: "octo", repo: "site", tokens: ["ghs_write"], readOnlyTokens: ["ghs_read"] });
+  });
+  afterEach(() => api.close());
+  const octokit = (token: string) => github.getOctokit(token, { baseUrl: api.url });
+  const target = { owner: "octo", repo: "site", issue: 7 };
+
+  it("is created once, then updated in place, leaving other people's comments alone", async () => {
+    const reviewer = api.addComment(7, "Looks good, but the dunes are too dark");
+    const first = await upsertComment(octokit("ghs_write"), target, "<!-- seedlock:preview -->", "<!-- seedlock:preview -->\nfirst");
+    const second = await upsertComment(octokit("ghs_write"), target, "<!-- seedlock:preview -->", "<!-- seedlock:preview -->\nsecond");
+
+    expect(first.action).toBe("created");
+    expect(second).toMatchObject({ action: "updated", id: first.id });
+    expect(api.commentsOn(7).map((c) => c.body)).toEqual([reviewer.body, "<!-- seedlock:preview -->\nsecond"]);
+    expect(api.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      "GET /repos/octo/site/issues/7/comments 200",
+      "POST /repos/octo/site/issues/7/comments 201",
+      "GET /repos/octo/site/issues/7/comments 200",
+      `PATCH /repos/octo/site/issues/comments/${first.id} 200`,
+    ]);
+    expect(api.requests.every((r) => r.authorization === "token ghs_write")).toBe(true);
+  });
+
+  it("finds its comment on a later page of a long conversation", async () => {
+    for (let i = 0; i < 130; i++) api.addComment(7, `comment ${i}`);
+    const ours = await upsertComment(octokit("ghs_write"), target, "<!-- seedlock:preview -->", "<!-- seedlock:preview -->\nfirst");
+    api.requests.length = 0;
+    const again = await upsertComment(octokit("ghs_write"), target, "<!-- seedlock:preview -->", "<!-- seedlock:preview -->\nagain");
+    expect(again).toMatchObject({ action: "updated", id: ours.id });
+    expect(api.requests.filter((r) => r.method === "GET").map((r) => r.query.page ?? "1")).toEqual(["1", "2"]);
+    expect(api.commentsOn(7).filter((c) => c.body?.includes("seedlock:preview"))).toHaveLength(1);
+  });
+
+  it("is refused with GitHub's 403 when the token may only read", async () => {
+    const error = await upsertComment(octokit("ghs_read"), target, "<!-- seedlock:preview -->", "x").catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 403, message: expect.stringContaining("Resource not accessible by integration") });
+    expect(api.commentsOn(7)).toEqual([]);
+  });
+
+  it("answers unknown routes with GitHub's 404 body", async () => {
+    const res = await fetch(`${api.url}/repos/octo/site/pulls/7/reviews`, { headers: { authorization: "token ghs_write" } });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ message: "Not Found", documentation_url: "https://docs.github.com/rest", status: "404" });
+    const anonymous = await fetch(`${api.url}/repos/octo/site/issues/7/comments`);
+    expect(anonymous.status).toBe(401);
+  });
+});
+
+describe("the job summary", () => {
+  it("has a row per asset with totals, the effective cost with measured rates, and where the report is", () => {
+    const md = summaryMarkdown({ ...preview, command: "run", rendered: 5, exitCode: 0 }, { manifest: "assets.yaml", runUrl: "http://git.example/o/r/actions/runs/42", commit: "landed abc1234 on main" });
+    expect(md).toContain("## seedlock run · `assets.yaml`");
+    expect(md).toMatch(/\| Asset \| Status \| Drafts \| Accepted \| Rejected \| Rendered \| Spent \|/);
+    expect(md).toMatch(/\| `dunes` \| ✅ done \| 6 \| 4 \| duplicate 1, too-dark 1 \| 0 \| \$0\.2016 \|/);
+    expect(md).toMatch(/\| \*\*2 assets\*\* \|  \| \*\*8\*\* \| \*\*5\*\* \| \*\*3\*\* \| \*\*5\*\* \| \*\*\$0\.2688\*\* \|/);
+    expect(md).toContain("Effective cost per accepted image: **$0.0538** (measured on this run: accept rate 63 %, regen rate 0 %, 5 accepted of 8 drafts).");
+    expect(md).toContain("[this run's artifacts](http://git.example/o/r/actions/runs/42#artifacts)");
+    expect(md).toContain("Commit: landed abc1234 on main");
+  });
+});
