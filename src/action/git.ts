@@ -94,7 +94,8 @@ export interface LandRequest {
   lockfile?: { path: string; merge: LockfileMerge };
 }
 
-export type Landed = { commit: string; attempts: number; merged: boolean } | { commit: null; attempts: number };
+/** `commit` is null when the branch already held exactly these files; `tip` is the branch then. */
+export type Landed = { commit: string; attempts: number; merged: boolean } | { commit: null; attempts: number; tip: string | null };
 
 export interface LandOptions {
   /** Pushes tried before giving up on a branch that keeps moving. */
@@ -147,7 +148,7 @@ export async function landCommit(git: Git, request: LandRequest, options: LandOp
       }
       await git.exec(["update-index", "--index-info"], { env, input: lines.join("\n") + "\n" });
       const tree = (await git.exec(["write-tree"], { env })).stdout.trim();
-      if (tip && tree === (await git.exec(["rev-parse", `${tip}^{tree}`])).stdout.trim()) return { commit: null, attempts: attempt };
+      if (tip && tree === (await git.exec(["rev-parse", `${tip}^{tree}`])).stdout.trim()) return { commit: null, attempts: attempt, tip };
 
       const commit = (
         await git.exec(["commit-tree", tree, ...(tip ? ["-p", tip] : []), "-F", "-"], {

@@ -1,0 +1,27 @@
+import * as core from "@actions/core";
+import type { RunReport } from "../pipeline/result.js";
+import { Output } from "./constants.js";
+
+/** Plain decimals without float noise (0.30000000000000004 → 0.3). */
+function number(value: number, places: number): string {
+  return String(Number(value.toFixed(places)));
+}
+
+/** The step's outputs as action.yml declares them; rates that were not measured are empty. */
+export function outputsOf(report: RunReport): Record<string, string> {
+  return {
+    [Output.spentUsd]: number(report.spentUsd, 6),
+    [Output.estimatedUsd]: number(report.estimatedUsd, 6),
+    [Output.drafts]: String(report.drafts),
+    [Output.accepted]: String(report.accepted),
+    [Output.rendered]: String(report.rendered),
+    [Output.acceptRate]: report.acceptRate === null ? "" : number(report.acceptRate, 4),
+    [Output.costPerAcceptedUsd]: report.costPerAcceptedUsd === null ? "" : number(report.costPerAcceptedUsd, 6),
+    [Output.changedAssets]: report.changedAssets.join(","),
+    [Output.report]: report.reportDir ?? "",
+  };
+}
+
+export function setOutputs(report: RunReport): void {
+  for (const [name, value] of Object.entries(outputsOf(report))) core.setOutput(name, value);
+}
