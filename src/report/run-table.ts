@@ -1,0 +1,76 @@
+/** The table a person reads after `run` / `preview` / `render`: one row per asset, then the totals. */
+import type { AssetReport, AssetStatus, RunReport } from "../pipeline/result.js";
+import { perAccepted, percent, rejectedByReason, twoTierSaving, usd } from "./figures.js";
+
+export interface RunTableOptions {
+  /** ANSI colours; pass the stream's isTTY. Plain text otherwise. */
+  color?: boolean;
+  /** Draft and final price per image, when known, for the two-tier saving against final-only. */
+  prices?: { draftUsd: number; finalUsd: number };
+}
+
+const HEADERS = ["asset", "status", "drafts", "accepted", "rejected by reason", "rendered", "spend", "per accepted"];
+const RIGHT = new Set([2, 3, 5, 6, 7]);
+
+export function formatRunTable(report: RunReport, options: RunTableOptions = {}): string {
+  const paint = painter(options.color ?? false);
+  const rows = report.assets.map((a) => [
+    a.id,
+    paint(STATUS_COLOUR[a.status], a.status),
+    String(a.drafts),
+    String(a.accepted),
+    rejectedByReason(a.rejected),
+    String(a.rendered),
+    usd(a.spentUsd),
+    perAccepted(a.spentUsd, a.accepted),
+  ]);
+  const lines = layout(HEADERS.map((h) => paint("bold", h)), rows);
+  if (report.assets.length === 0) lines.push("(no assets)");
+  lines.push("", ...totals(report, options, paint));
+  return lines.join("\n") + "\n";
+}
+
+function totals(report: RunReport, options: RunTableOptions, paint: Painter): string[] {
+  const regenerated = report.assets.reduce((n, a: AssetReport) => n + a.regenerated, 0);
+  const ceiling = Number.isFinite(report.ceilingUsd) ? ` of ${usd(report.ceilingUsd)} ceiling` : "";
+  const first =
+    `total: ${report.drafts} drafts · ${report.accepted} accepted · ${report.rendered} rendered` +
+    (regenerated ? ` · ${regenerated} regenerated` : "") +
+    ` · spent ${paint("bold", usd(report.spentUsd))}${ceiling} (estimate ${usd(report.estimatedUsd)})`;
+  const rates = [`accept rate ${percent(report.acceptRate)}`, `regen rate ${percent(report.regenRate)}`];
+  if (report.costPerAcceptedUsd !== null) rates.push(`${usd(report.costPerAcceptedUsd)} per accepted image`);
+  const saving = options.prices ? twoTierSaving(options.prices, report.acceptRate, report.regenRate) : null;
+  if (saving !== null) rates.push(`two-tier saves ${percent(saving)} vs final-only`);
+  return [first, `rates: ${rates.join(" · ")}`];
+}
+
+type Colour = "bold" | "dim" | "green" | "red" | "yellow";
+type Painter = (colour: Colour | undefined, text: string) => string;
+const ANSI: Record<Colour, [number, number]> = { bold: [1, 22], dim: [2, 22], green: [32, 39], red: [31, 39], yellow: [33, 39] };
+const STATUS_COLOUR: Partial<Record<AssetStatus, Colour>> = {
+  done: "green",
+  unchanged: "dim",
+  capped: "red",
+  budget: "red",
+  unavailable: "red",
+  interrupted: "yellow",
+};
+
+function painter(enabled: boolean): Painter {
+  return (colour, text) => (enabled && colour ? `\u001b[${ANSI[colour][0]}m${text}\u001b[${ANSI[colour][1]}m` : text);
+}
+
+/** Column layout; widths ignore colour codes. Numbers align right. */
+function layout(headers: string[], rows: string[][]): string[] {
+  const visible = (s: string) => s.replace(/\u001b\[\d+m/g, "").length;
+  const widths = headers.map((h, i) => Math.max(visible(h), ...rows.map((r) => visible(r[i] ?? ""))));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => {
+        const pad = " ".repeat((widths[i] as number) - visible(cell));
+        return RIGHT.has(i) ? pad + cell : cell + pad;
+      })
+      .join("  ")
+      .trimEnd();
+  return [line(headers), ...rows.map(line)];
+}

@@ -1,0 +1,79 @@
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { label, writeContactSheet, type ContactSheetItem } from "../../src/report/contact-sheet.js";
+import { solid } from "../screen/scenes.js";
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "seedlock-sheet-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const GREEN_FRAME = [0x34, 0xc7, 0x59];
+
+async function pixel(path: string, x: number, y: number): Promise<number[]> {
+  const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const i = (y * info.width + x) * 3;
+  return [data[i]!, data[i + 1]!, data[i + 2]!];
+}
+
+const near = (a: number[], b: number[], tolerance = 30) => a.every((v, i) => Math.abs(v - b[i]!) <= tolerance);
+
+async function drafts(): Promise<ContactSheetItem[]> {
+  return [
+    { seed: 40, image: await solid([230, 230, 230], { width: 320, height: 320 }), accepted: true, reasons: [] },
+    { seed: 41, image: await solid([230, 230, 230], { width: 320, height: 320 }), accepted: false, reasons: ["too-dark: mean luma 12 < 20", "flat: luma std 1 < 8"] },
+    { seed: 42, image: await solid([230, 230, 230], { width: 320, height: 180 }), accepted: false, reasons: ["wrong-aspect: 320×180 is 1.778, wanted 1:1 (1.000 ±2 %)"] },
+    { seed: 43, image: Buffer.from("not an image"), accepted: false, reasons: ["undecodable: unsupported image format"] },
+    { seed: 44, image: await solid([230, 230, 230], { width: 320, height: 320, format: "jpeg" }), accepted: true, reasons: [] },
+  ];
+}
+
+describe("a contact sheet lays an asset's drafts out in a labelled grid", () => {
+  it("is columns × tile wide and rows × tile high, in the format its name asks for", async () => {
+    const webp = join(dir, "dunes.webp");
+    await writeContactSheet(await drafts(), webp, { tile: 160, columns: 3 });
+    expect(await sharp(webp).metadata()).toMatchObject({ format: "webp", width: 480, height: 320 });
+
+    const png = join(dir, "dunes.png");
+    await writeContactSheet(await drafts(), png, { tile: 128, columns: 5 });
+    expect(await sharp(png).metadata()).toMatchObject({ format: "png", width: 640, height: 128 });
+  });
+
+  it("frames the accepted drafts in green and dims the rejected ones", async () => {
+    const path = join(dir, "frames.png");
+    await writeContactSheet(await drafts(), path, { tile: 200, columns: 5 });
+    // The frame runs in the margin just outside each accepted picture; rejected tiles have none there.
+    const margin = Math.round(200 * 0.03) - 2;
+    expect(near(await pixel(path, margin, 100), GREEN_FRAME)).toBe(true);
+    expect(near(await pixel(path, 4 * 200 + margin, 100), GREEN_FRAME)).toBe(true);
+    expect(near(await pixel(path, 200 + margin, 100), GREEN_FRAME)).toBe(false);
+    // Same light-grey picture: shown as is when accepted, darkened when rejected.
+    const kept = await pixel(path, 100, 80);
+    const dimmed = await pixel(path, 300, 80);
+    expect(near(kept, [230, 230, 230], 6)).toBe(true);
+    expect(dimmed[0]!).toBeLessThan(kept[0]! * 0.6);
+  });
+
+  it("labels each tile with the seed, the verdict and the first reason in a word", () => {
+    expect(label({ seed: 40, accepted: true, reasons: [] })).toBe("#40 ✓");
+    expect(label({ seed: 41, accepted: false, reasons: ["too-dark: mean luma 12 < 20", "flat: luma std 1 < 8"] })).toBe("#41 ✗ too-dark +1");
+    expect(label({ seed: 42, accepted: false, reasons: ["duplicate of seed 40 (distance 3 ≤ 6)"] })).toBe("#42 ✗ duplicate");
+    expect(label({ seed: 43, accepted: false, reasons: [] })).toBe("#43 ✗ rejected");
+  });
+
+  it("is written atomically: no temporary file is left beside it", async () => {
+    const sub = join(dir, "atomic", "deeper");
+    await writeContactSheet(await drafts(), join(sub, "sheet.webp"), { tile: 96 });
+    expect(await readdir(sub)).toEqual(["sheet.webp"]);
+  });
+
+  it("refuses a file name it cannot encode", async () => {
+    await expect(writeContactSheet(await drafts(), join(dir, "sheet.gif"))).rejects.toThrow(/\.webp, \.png or \.jpg/);
+  });
+});
