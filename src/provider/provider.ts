@@ -39,7 +39,16 @@ export type RejectionReason =
   | `PROMPT_${string}`;
 
 export type ImageResult =
-  | { kind: "image"; image: InlineImage; usage: Usage; costUsd: number; text?: string }
+  | {
+      kind: "image";
+      image: InlineImage;
+      usage: Usage;
+      costUsd: number;
+      /** Text parts the model sent along with the image. */
+      text?: string;
+      /** Image parts in the answer; only the first is kept. */
+      imageCount?: number;
+    }
   | { kind: "rejected"; reason: RejectionReason; message: string; usage: Usage; costUsd: number };
 
 export interface JudgeRequest {

@@ -1,0 +1,203 @@
+import { InputError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import type { CircuitBreaker } from "./circuit.js";
+import { RetriesExhaustedError } from "./errors.js";
+import type { RequestGate } from "./provider.js";
+
+/**
+ * seedlock's own retry policy for transient failures (429, 500, 502, 503, 504, timeouts, network
+ * errors). The SDK's retry is left off: it ignores RetryInfo and cannot share a circuit.
+ */
+
+export interface RetryOptions {
+  /** Attempts per call, the first included. */
+  tries?: number;
+  /** First backoff ceiling; each retry doubles it (full jitter draws below it). */
+  baseDelayMs?: number;
+  /** Cap on the exponential backoff. */
+  maxDelayMs?: number;
+  /** Longest wait the service may ask for (RetryInfo, Retry-After) before seedlock gives up instead. */
+  maxServerDelayMs?: number;
+}
+
+export type RetryPolicy = Required<RetryOptions>;
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  tries: 3,
+  baseDelayMs: 1_000,
+  maxDelayMs: 30_000,
+  maxServerDelayMs: 120_000,
+};
+
+export function resolveRetryPolicy(options: RetryOptions = {}): RetryPolicy {
+  const policy = { ...DEFAULT_RETRY, ...stripUndefined(options) };
+  if (!Number.isInteger(policy.tries) || policy.tries < 1) throw new RangeError(`retry tries must be an integer >= 1, got ${policy.tries}`);
+  for (const key of ["baseDelayMs", "maxDelayMs", "maxServerDelayMs"] as const) {
+    if (!(policy[key] >= 0)) throw new RangeError(`retry ${key} must be >= 0, got ${policy[key]}`);
+  }
+  return policy;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Full jitter: a uniform draw below base × 2^(retry-1), capped. `retry` counts from 1. */
+export function backoffMs(retry: number, policy: RetryPolicy, random: () => number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/** A protobuf Duration as JSON renders it ("47s", "1.5s", "45.837906927s"), in milliseconds. */
+export function parseDuration(value: unknown): number | undefined {
+  if (typeof value === "string") {
+    const m = /^\s*(\d+(?:\.\d+)?)s\s*$/.exec(value);
+    return m ? Math.round(Number(m[1]) * 1000) : undefined;
+  }
+  if (value && typeof value === "object") {
+    const { seconds, nanos } = value as { seconds?: unknown; nanos?: unknown };
+    const s = Number(seconds ?? 0);
+    const n = Number(nanos ?? 0);
+    if (Number.isFinite(s) && Number.isFinite(n)) return Math.round(s * 1000 + n / 1e6);
+  }
+  return undefined;
+}
+
+/** The HTTP Retry-After header: delay-seconds or an HTTP date. */
+export function parseRetryAfter(header: string | null | undefined, nowMs: number = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/** `google.rpc.RetryInfo.retryDelay` from an error body's details, in milliseconds. */
+export function retryInfoDelayMs(details: unknown): number | undefined {
+  if (!Array.isArray(details)) return undefined;
+  for (const d of details) {
+    if (d && typeof d === "object" && String((d as Record<string, unknown>)["@type"]).endsWith("google.rpc.RetryInfo")) {
+      return parseDuration((d as Record<string, unknown>)["retryDelay"]);
+    }
+  }
+  return undefined;
+}
+
+/** One failed attempt worth retrying, described without any secret. */
+export interface AttemptFailure {
+  /** Short form for messages: "HTTP 503 UNAVAILABLE", "timeout after 120 s", "network error (ECONNRESET)". */
+  description: string;
+  httpStatus?: number;
+  /** How long the service asked us to wait (RetryInfo or Retry-After). */
+  serverDelayMs?: number;
+  /** The service's own message, already redacted. */
+  detail?: string;
+}
+
+/** Thrown by an attempt to say "this one may succeed if tried again". */
+export class TransientFailure extends Error {
+  constructor(readonly failure: AttemptFailure) {
+    super(failure.description);
+  }
+}
+
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** setTimeout as a promise that rejects with the signal's reason when aborted. */
+export const realSleep: Sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+
+export interface RetryContext {
+  policy: RetryPolicy;
+  circuit: CircuitBreaker;
+  gate: RequestGate;
+  sleep: Sleep;
+  random: () => number;
+  logger: Logger;
+  /** What the call is about, for messages: the model id. */
+  label: string;
+  signal?: AbortSignal;
+  /** Called once per HTTP attempt actually sent. */
+  onAttempt: () => void;
+}
+
+/**
+ * Runs `attempt` until it succeeds, throws something other than TransientFailure, the tries run
+ * out, or the shared circuit opens. Every attempt first passes the circuit and the request gate.
+ */
+export async function runWithRetry<T>(attempt: (n: number) => Promise<T>, ctx: RetryContext): Promise<T> {
+  const { policy, circuit, gate } = ctx;
+  let last: AttemptFailure | undefined;
+  for (let n = 1; n <= policy.tries; n++) {
+    circuit.ensureClosed();
+    await gate.acquire(ctx.signal);
+    circuit.ensureClosed();
+    ctx.onAttempt();
+    try {
+      const value = await attempt(n);
+      circuit.recordAnswer();
+      gate.succeeded();
+      return value;
+    } catch (err) {
+      if (!(err instanceof TransientFailure)) {
+        // A refusal is still an answer: the service is up, so the streak of failures ends.
+        if (err instanceof InputError) circuit.recordAnswer();
+        throw err;
+      }
+      last = err.failure;
+    }
+    if (last.httpStatus === 429) gate.throttled(last.serverDelayMs);
+    circuit.recordTransientFailure(last.description);
+    circuit.ensureClosed();
+    if (last.serverDelayMs !== undefined && last.serverDelayMs > policy.maxServerDelayMs) {
+      throw new RetriesExhaustedError(
+        `the Gemini API asked seedlock to wait ${seconds(last.serverDelayMs)} before calling ${ctx.label} again ` +
+          `(${describe(last)}), longer than the ${seconds(policy.maxServerDelayMs)} it waits: ` +
+          "the project's quota is probably used up for the day. Check its limits, then rerun; images accepted so far are kept",
+        last.description,
+        n,
+      );
+    }
+    if (n === policy.tries) break;
+    const delay =
+      last.serverDelayMs !== undefined
+        ? last.serverDelayMs + Math.floor(ctx.random() * policy.baseDelayMs)
+        : backoffMs(n, policy, ctx.random);
+    ctx.logger.debug(`${ctx.label}: ${describe(last)}; try ${n + 1} of ${policy.tries} in ${seconds(delay)}`);
+    await ctx.sleep(delay, ctx.signal);
+  }
+  const failure = last as AttemptFailure;
+  throw new RetriesExhaustedError(
+    `the Gemini API stayed unavailable: ${policy.tries} ${policy.tries === 1 ? "try" : "tries"} of ${ctx.label} failed, ` +
+      `the last with ${describe(failure)}. ${advice(failure)}`,
+    failure.description,
+    policy.tries,
+  );
+}
+
+function describe(f: AttemptFailure): string {
+  return f.detail ? `${f.description} (${f.detail})` : f.description;
+}
+
+function advice(f: AttemptFailure): string {
+  const kept = "images accepted so far are kept and not paid for again";
+  if (f.httpStatus === 429) return `The project's request limit was hit: lower rpm in the manifest or wait for the quota to refill, then rerun; ${kept}`;
+  if (f.httpStatus !== undefined) return `The service is overloaded or down: wait a few minutes and rerun; ${kept}`;
+  if (f.description.startsWith("timeout")) return `Calls took too long: wait and rerun, or allow a longer timeout; ${kept}`;
+  return `Check the network and the base URL (GOOGLE_GEMINI_BASE_URL, --base-url), then rerun; ${kept}`;
+}
+
+function seconds(ms: number): string {
+  return ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,163 @@
+import sharp from "sharp";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { NO_FLAWS, startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
+import { findModel, imagePriceUsd, type ImageModel } from "../../src/models/catalog.js";
+import { createGeminiProvider } from "../../src/provider/gemini.js";
+import { recordingGate } from "./fakes.js";
+
+const LITE = "gemini-3.1-flash-lite-image";
+const FLASH = "gemini-3.1-flash-image";
+const JUDGE = "gemini-3.5-flash";
+const PROMPT = "Minimal desert dunes at dusk, pastel palette, no text";
+
+let emulator: RunningEmulator;
+beforeEach(async () => {
+  emulator = await startEmulator({ ...NO_FLAWS });
+});
+afterEach(async () => {
+  await emulator.close();
+});
+
+function provider(extra: Parameters<typeof createGeminiProvider>[0] extends infer O ? Partial<O> : never = {}) {
+  return createGeminiProvider({ apiKey: "test-key-1234", baseUrl: emulator.url, ...extra });
+}
+
+type Body = {
+  contents: { role: string; parts: { text?: string; inlineData?: { mimeType: string; data: string } }[] }[];
+  generationConfig: Record<string, unknown> & { imageConfig?: Record<string, unknown> };
+};
+const lastBody = () => emulator.recent.at(-1)?.body as Body;
+
+describe("a draft comes back as an image with its usage and price", () => {
+  it("returns Lite's JPEG at the documented pixel size, charged from its image tokens", async () => {
+    const p = provider();
+    const result = await p.generate({ model: LITE, prompt: PROMPT, seed: 7, aspectRatio: "16:9", imageSize: "1K" });
+    expect(result.kind).toBe("image");
+    if (result.kind !== "image") return;
+    expect(result.image.mimeType).toBe("image/jpeg");
+    const meta = await sharp(result.image.data).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", 1376, 768]);
+    expect(result.usage.imageTokens).toBe(1120);
+    expect(result.costUsd).toBeCloseTo(0.0336, 6);
+    expect(p.calls).toBe(1);
+    expect(emulator.stats.requests).toBe(1);
+  });
+
+  it("sends prompt, seed and aspect ratio as generateContent expects, and no imageSize to single-size Lite", async () => {
+    await provider().generate({ model: LITE, prompt: PROMPT, seed: 42, aspectRatio: "4:3", imageSize: "1K" });
+    const body = lastBody();
+    expect(body.contents[0]?.parts).toEqual([{ text: PROMPT }]);
+    expect(body.generationConfig.responseModalities).toEqual(["IMAGE"]);
+    expect(body.generationConfig.seed).toBe(42);
+    expect(body.generationConfig.imageConfig).toEqual({ aspectRatio: "4:3" });
+  });
+
+  it("asks the final model for the size in imageConfig and gets a PNG that large", async () => {
+    const result = await provider().generate({ model: FLASH, prompt: PROMPT, seed: 3, aspectRatio: "1:1", imageSize: "2K" });
+    expect(lastBody().generationConfig.imageConfig).toEqual({ aspectRatio: "1:1", imageSize: "2K" });
+    expect(result.kind).toBe("image");
+    if (result.kind !== "image") return;
+    const meta = await sharp(result.image.data).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(["png", 2048, 2048]);
+    expect(result.costUsd).toBeCloseTo(0.101, 6);
+  });
+
+  it("honours the manifest's price override when charging from tokens", async () => {
+    const result = await provider({ pricing: { [LITE]: { "1K": 0.05 } } }).generate({ model: LITE, prompt: PROMPT, seed: 1, aspectRatio: "1:1", imageSize: "1K" });
+    expect(result.costUsd).toBeCloseTo(0.05, 6);
+  });
+
+  it("falls back to the price table when the answer carries no usageMetadata", async () => {
+    emulator.enqueue({ noUsage: true });
+    const result = await provider().generate({ model: FLASH, prompt: PROMPT, seed: 1, aspectRatio: "1:1", imageSize: "1K" });
+    expect(result.usage).toEqual({});
+    expect(result.costUsd).toBeCloseTo(imagePriceUsd(findModel(FLASH) as ImageModel, "1K"), 6);
+  });
+
+  it("keeps text the model sent before the image", async () => {
+    emulator.enqueue({ text: "Here are the dunes you asked for." });
+    const result = await provider().generate({ model: LITE, prompt: PROMPT, seed: 1, aspectRatio: "1:1", imageSize: "1K" });
+    expect(result.kind).toBe("image");
+    if (result.kind !== "image") return;
+    expect(result.text).toBe("Here are the dunes you asked for.");
+    expect((await sharp(result.image.data).metadata()).format).toBe("jpeg");
+  });
+
+  it("takes the first of several images and says how many came", async () => {
+    emulator.enqueue({ images: 3 });
+    const result = await provider().generate({ model: LITE, prompt: PROMPT, seed: 11, aspectRatio: "1:1", imageSize: "1K" });
+    const alone = await provider().generate({ model: LITE, prompt: PROMPT, seed: 11, aspectRatio: "1:1", imageSize: "1K" });
+    expect(result.kind === "image" && result.imageCount).toBe(3);
+    expect(result.kind === "image" && alone.kind === "image" && result.image.data.equals(alone.image.data)).toBe(true);
+  });
+
+  it("passes every attempt through the request gate and reports the success", async () => {
+    const gate = recordingGate();
+    await provider({ gate }).generate({ model: LITE, prompt: PROMPT, seed: 1, aspectRatio: "1:1", imageSize: "1K" });
+    expect([gate.acquired, gate.successes, gate.throttles.length]).toEqual([1, 1, 0]);
+  });
+});
+
+describe("a final is rendered from the accepted draft", () => {
+  it("sends the draft as an inlineData part after the prompt, and the final resembles it", async () => {
+    const p = provider();
+    const draft = await p.generate({ model: LITE, prompt: PROMPT, seed: 5, aspectRatio: "16:9", imageSize: "1K" });
+    if (draft.kind !== "image") throw new Error("draft expected");
+    const final = await p.generate({ model: FLASH, prompt: PROMPT, seed: 5, aspectRatio: "16:9", imageSize: "2K", reference: draft.image });
+    const parts = lastBody().contents[0]?.parts ?? [];
+    expect(parts[0]).toEqual({ text: PROMPT });
+    expect(parts[1]?.inlineData?.mimeType).toBe("image/jpeg");
+    expect(Buffer.from(parts[1]?.inlineData?.data ?? "", "base64").equals(draft.image.data)).toBe(true);
+    if (final.kind !== "image") throw new Error("final expected");
+    const meta = await sharp(final.image.data).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(["png", 2752, 1536]);
+
+    const unrelated = await p.generate({ model: FLASH, prompt: PROMPT, seed: 5, aspectRatio: "16:9", imageSize: "2K" });
+    if (unrelated.kind !== "image") throw new Error("image expected");
+    const gap = async (a: Buffer, b: Buffer) => meanAbsoluteDifference(await thumb(a), await thumb(b));
+    expect(await gap(draft.image.data, final.image.data)).toBeLessThan(6);
+    expect(await gap(draft.image.data, unrelated.image.data)).toBeGreaterThan(15);
+  });
+});
+
+describe("the judge scores an image against a rubric", () => {
+  it("asks the text model for JSON with a response schema and charges its tokens at text prices", async () => {
+    const p = provider();
+    const draft = await p.generate({ model: LITE, prompt: PROMPT, seed: 2, aspectRatio: "1:1", imageSize: "1K" });
+    if (draft.kind !== "image") throw new Error("draft expected");
+    const verdict = await p.judge({ model: JUDGE, image: draft.image, rubric: "Sharp, no text, no watermark" });
+    const body = lastBody();
+    expect(body.generationConfig.responseMimeType).toBe("application/json");
+    expect(body.generationConfig.responseSchema).toMatchObject({ type: "OBJECT", required: ["score", "reason"] });
+    expect(body.contents[0]?.parts[0]?.text).toContain("Sharp, no text, no watermark");
+    expect(body.contents[0]?.parts[1]?.inlineData?.mimeType).toBe("image/jpeg");
+    expect(verdict.score).toBeGreaterThanOrEqual(0);
+    expect(verdict.score).toBeLessThanOrEqual(10);
+    expect(verdict.reason.length).toBeGreaterThan(0);
+    const expected = ((verdict.usage.promptTokens ?? 0) * 0.3 + (verdict.usage.outputTokens ?? 0) * 2.5) / 1e6;
+    expect(verdict.costUsd).toBeCloseTo(expected, 12);
+    expect(verdict.costUsd).toBeGreaterThan(0);
+    expect(await p.judge({ model: JUDGE, image: draft.image, rubric: "Sharp" })).toMatchObject({ score: verdict.score });
+  });
+
+  it("scores a flat image lower than a clear one", async () => {
+    const flat = await sharp({ create: { width: 512, height: 512, channels: 3, background: "#7a7a7a" } }).jpeg().toBuffer();
+    const p = provider();
+    const clear = await p.generate({ model: LITE, prompt: PROMPT, seed: 2, aspectRatio: "1:1", imageSize: "1K" });
+    if (clear.kind !== "image") throw new Error("image expected");
+    const low = await p.judge({ model: JUDGE, image: { mimeType: "image/jpeg", data: flat }, rubric: "Sharp" });
+    const high = await p.judge({ model: JUDGE, image: clear.image, rubric: "Sharp" });
+    expect(low.score).toBeLessThan(high.score);
+    expect(low.score).toBeLessThan(3);
+  });
+});
+
+async function thumb(image: Buffer): Promise<Buffer> {
+  return sharp(image).resize(32, 32, { fit: "fill" }).greyscale().raw().toBuffer();
+}
+
+function meanAbsoluteDifference(a: Buffer, b: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs((a[i] as number) - (b[i] as number));
+  return sum / a.length;
+}
