@@ -2,6 +2,10 @@
 import { main, registerCommand } from "./main.js";
 
 registerCommand("plan", async () => (await import("./plan.js")).planCommand);
+registerCommand("preview", async () => (await import("./preview.js")).previewCommand);
+registerCommand("run", async () => (await import("./run.js")).runCommand);
+registerCommand("render", async () => (await import("./render.js")).renderCommand);
+registerCommand("verify", async () => (await import("./verify.js")).verifyCommand);
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

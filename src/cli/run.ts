@@ -1,0 +1,57 @@
+import { join, relative } from "node:path";
+import { execute } from "../pipeline/execute.js";
+import type { RunReport } from "../pipeline/result.js";
+import type { CommandName } from "../pipeline/settings.js";
+import { createProgress } from "../report/progress.js";
+import { formatRunTable } from "../report/run-table.js";
+import type { CliContext, Command } from "./command.js";
+import { GENERATE_OPTIONS, settingsFromCli } from "./settings.js";
+
+/**
+ * What run, preview, render and verify share: settings from the flags, progress on stderr while
+ * the core works, then one table (or one JSON object) on stdout and the exit code of the report.
+ */
+export function generatingCommand(name: Exclude<CommandName, "plan">, summary: string): Command {
+  return {
+    summary,
+    options: name === "verify" ? {} : GENERATE_OPTIONS,
+    async run(ctx) {
+      const report = await runAndPrint(name, ctx);
+      return report.exitCode;
+    },
+  };
+}
+
+export async function runAndPrint(name: Exclude<CommandName, "plan">, ctx: CliContext): Promise<RunReport> {
+  const settings = settingsFromCli(name, ctx);
+  const json = ctx.values.json === true;
+  const progress = json || name === "verify" ? undefined : createProgress(process.stderr);
+  let report: RunReport;
+  try {
+    report = await execute(settings, { logger: ctx.logger, signal: ctx.signal, ...(progress ? { progress: (s) => progress.update(s) } : {}) });
+  } finally {
+    progress?.done();
+  }
+  if (json) {
+    ctx.stdout.write(`${JSON.stringify(report)}\n`);
+  } else {
+    if (name !== "verify") ctx.stdout.write(formatRunTable(report, { color: (ctx.stdout as { isTTY?: boolean }).isTTY === true }));
+    for (const line of whereThingsAre(report, ctx.cwd)) ctx.stdout.write(`${line}\n`);
+  }
+  if (report.exitCode !== 0 && report.message) ctx.logger.error(report.message);
+  return report;
+}
+
+function whereThingsAre(report: RunReport, cwd: string): string[] {
+  const lines: string[] = [];
+  const outputs = report.assets.flatMap((a) => (a.status === "unchanged" ? [] : a.outputs));
+  if (report.command === "verify") {
+    if (report.exitCode === 0) lines.push(`verified: ${report.assets.reduce((n, a) => n + a.outputs.length, 0)} outputs match the lockfile`);
+    return lines;
+  }
+  if (outputs.length) lines.push(`outputs: ${outputs.length} written (${outputs.slice(0, 3).join(", ")}${outputs.length > 3 ? ", …" : ""})`);
+  if (report.reportDir) lines.push(`report: ${relative(cwd, join(report.reportDir, "report.html")) || "report.html"}`);
+  return lines;
+}
+
+export const runCommand = generatingCommand("run", "draft, screen and render the new, changed and incomplete assets; unchanged ones cost nothing");

@@ -1,0 +1,78 @@
+import { resolve } from "node:path";
+import { InputError } from "../errors.js";
+import { parseMaxBudgetUsd } from "../manifest/ceiling.js";
+import type { CommandName, Settings } from "../pipeline/settings.js";
+import type { CliContext } from "./command.js";
+
+/** Flags the generating commands take beside the global ones. */
+export const GENERATE_OPTIONS = {
+  concurrency: { type: "string" },
+  rpm: { type: "string" },
+  "report-dir": { type: "string" },
+  shard: { type: "string" },
+} as const;
+
+/**
+ * The one place where flags and environment become Settings. Flags win over the environment;
+ * the manifest is read later by the core, which lets it lower the budget but never raise it.
+ */
+export function settingsFromCli(command: CommandName, ctx: CliContext): Settings {
+  const v = ctx.values;
+  const text = (name: string) => (typeof v[name] === "string" ? (v[name] as string) : undefined);
+  const settings: Settings = {
+    command,
+    manifestPath: resolve(ctx.cwd, text("manifest") ?? "assets.yaml"),
+  };
+  const maxBudgetUsd = parseMaxBudgetUsd(text("max-budget-usd"));
+  if (maxBudgetUsd !== undefined) settings.maxBudgetUsd = maxBudgetUsd;
+  const baseUrl = text("base-url") ?? nonEmpty(ctx.env.GOOGLE_GEMINI_BASE_URL);
+  if (baseUrl !== undefined) settings.baseUrl = checkUrl(baseUrl, text("base-url") !== undefined ? "--base-url" : "GOOGLE_GEMINI_BASE_URL");
+  const apiKey = nonEmpty(ctx.env.GEMINI_API_KEY);
+  if (apiKey !== undefined) settings.apiKey = apiKey;
+  const concurrency = positiveInteger(text("concurrency"), "--concurrency", "8");
+  if (concurrency !== undefined) settings.concurrency = concurrency;
+  const rpm = positiveInteger(text("rpm"), "--rpm", "60");
+  if (rpm !== undefined) settings.rpm = rpm;
+  const reportDir = text("report-dir");
+  if (reportDir !== undefined) settings.reportDir = resolve(ctx.cwd, reportDir);
+  const shard = text("shard");
+  if (shard !== undefined) settings.shard = parseShard(shard);
+  return settings;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+function checkUrl(raw: string, name: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new InputError([{ message: `${name} must be an http(s) URL, not ${JSON.stringify(raw)}`, fix: `for example ${name === "--base-url" ? "--base-url " : `${name}=`}http://127.0.0.1:8080 for a local emulator` }]);
+  }
+  return raw.replace(/\/+$/, "");
+}
+
+function positiveInteger(raw: string | undefined, name: string, example: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value < 1) {
+    throw new InputError([{ message: `${name} must be a whole number ≥ 1, not ${JSON.stringify(raw)}`, fix: `for example ${name} ${example}` }]);
+  }
+  return value;
+}
+
+/** `--shard 2/4`: the second of four shards, so `index` is 1. */
+function parseShard(raw: string): { index: number; count: number } {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
+  const i = m ? Number(m[1]) : NaN;
+  const n = m ? Number(m[2]) : NaN;
+  if (!m || n < 1 || i < 1 || i > n) {
+    throw new InputError([{ message: `--shard must be i/n with 1 ≤ i ≤ n, not ${JSON.stringify(raw)}`, fix: "for example --shard 1/4 in the first of four jobs" }]);
+  }
+  return { index: i - 1, count: n };
+}

@@ -1,0 +1,648 @@
+import { access, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ExitCode, SeedlockError } from "../errors.js";
+import type { AssetLock, OutputRecord, SeedRecord } from "../lock/types.js";
+import type { Logger } from "../logger.js";
+import { outputPath } from "../manifest/out.js";
+import type { AssetSpec, Manifest } from "../manifest/spec.js";
+import {
+  findModel,
+  imagePriceUsd,
+  judgeCallEstimateUsd,
+  pixelSize,
+  type ImageModel,
+  type ImageSize,
+} from "../models/catalog.js";
+import type { ImageProvider, ImageResult, InlineImage } from "../provider/provider.js";
+import { writeFileAtomic } from "../report/atomic-write.js";
+import { draftPath, mimeTypeOf, tileOf } from "./draft.js";
+import type { BudgetLedger, Reservation } from "./ledger.js";
+import type { LockfileRecorder } from "./record.js";
+import { sha256OfFile, writeOutput } from "./render.js";
+import type { AssetReport, AssetStatus } from "./result.js";
+import type { Call, CallSource } from "./scheduler.js";
+import { analyzeImage, judgeVerdict, screenDraft, UndecodableImageError, type ImageAnalysis, type RejectReason } from "./screen.js";
+
+/**
+ * One asset's way through the pipeline: which seed to draft next and how many drafts to keep in
+ * flight, screening each answer, rendering the accepted ones, and recording every verdict and
+ * image in the lockfile the moment it exists. The scheduler asks it for its next call.
+ */
+
+export type WorkMode = "run" | "preview" | "render";
+
+/** Counts across every asset, for progress while the run goes. */
+export interface RunTally {
+  drafts: number;
+  accepted: number;
+  rejected: number;
+  regenerated: number;
+  rendered: number;
+}
+
+export interface DraftTile {
+  seed: number;
+  accepted: boolean;
+  reasons: string[];
+  image?: Buffer;
+}
+
+export interface AssetWorkOptions {
+  mode: WorkMode;
+  spec: AssetSpec;
+  manifest: Manifest;
+  inputHash: string;
+  provider: ImageProvider;
+  ledger: BudgetLedger;
+  recorder: LockfileRecorder;
+  /** Share of drafts expected to pass before this asset has answers of its own. */
+  priorAcceptRate: number;
+  tally: RunTally;
+  logger: Logger;
+}
+
+/** What is known about one draft on its way to a verdict. */
+interface DraftVerdict {
+  seed: number;
+  /** Every call made for this seed so far: draft, regeneration, judge. */
+  costUsd: number;
+  regenerated: number;
+  phash?: string;
+  judgeScore?: number;
+  tile?: Buffer;
+}
+
+function seedFields(v: DraftVerdict): Pick<SeedRecord, "seed" | "phash" | "judgeScore" | "regenerated" | "costUsd"> {
+  return {
+    seed: v.seed,
+    ...(v.phash ? { phash: v.phash } : {}),
+    ...(v.judgeScore === undefined ? {} : { judgeScore: v.judgeScore }),
+    ...(v.regenerated ? { regenerated: v.regenerated } : {}),
+    costUsd: round(v.costUsd),
+  };
+}
+
+function withRegenerated(record: SeedRecord, more: number): SeedRecord {
+  return more ? { ...record, regenerated: (record.regenerated ?? 0) + more } : record;
+}
+
+/** Weight of the prior accept rate, in drafts: after a few answers the measured rate leads. */
+const PRIOR_WEIGHT = 2;
+const STATUS_WITH_IMAGE = new Set(["accepted", "rendered"]);
+
+export class AssetWork implements CallSource {
+  readonly report: AssetReport;
+  readonly tiles: DraftTile[] = [];
+  private readonly spec: AssetSpec;
+  private readonly draftModel: ImageModel;
+  private readonly draftSize: ImageSize;
+  private readonly finalModel: ImageModel;
+  private readonly draftPrice: number;
+  private readonly finalPrice: number;
+  private readonly judgePrice: number;
+  /** Whether an accepted seed needs a call on the final model (two-tier) or only post-processing. */
+  private readonly rendersOnFinal: boolean;
+  private entry: AssetLock;
+  private entryInLock: boolean;
+
+  private readonly tried = new Set<number>();
+  private cursor: number;
+  private answered = 0;
+  private acceptedDrafts = 0;
+  private draftsOpen = 0;
+  private rendersOpen = 0;
+  private outputsDone = 0;
+  private redraftsOpen = 0;
+  private readonly freeSlots: number[] = [];
+  private readonly acceptedQueue: number[] = [];
+  private readonly followUps: Call[] = [];
+  private readonly seen: { seed: number; phash: string }[] = [];
+  private readonly judging: boolean;
+  private readonly draftCall: Call;
+  private readonly renderCall: Call;
+  private stopped = false;
+
+  constructor(private readonly o: AssetWorkOptions) {
+    const { spec, manifest } = o;
+    this.spec = spec;
+    const finalOnly = spec.tier === "final-only";
+    this.draftModel = imageModel(finalOnly ? spec.models.final : spec.models.draft);
+    this.draftSize = finalOnly ? spec.finalSize : spec.draftSize;
+    this.finalModel = imageModel(spec.models.final);
+    this.rendersOnFinal = spec.tier === "two-tier";
+    this.draftPrice = imagePriceUsd(this.draftModel, this.draftSize, manifest.pricing);
+    this.finalPrice = this.rendersOnFinal ? imagePriceUsd(this.finalModel, spec.finalSize, manifest.pricing) : 0;
+    this.judging = Boolean(spec.screen.judge && spec.models.judge);
+    const judge = this.judging ? findModel(spec.models.judge!) : undefined;
+    this.judgePrice = judge?.kind === "text" ? judgeCallEstimateUsd(judge) : 0;
+    this.draftCall = {
+      priority: 1,
+      priceUsd: this.draftPrice,
+      // A draft is worth sending only if the judge and the final it may lead to can be paid too.
+      headroomUsd: o.mode === "preview" ? this.judgePrice : this.judgePrice + this.finalPrice,
+      send: (reservation, answered) => this.draft(reservation, answered),
+    };
+    this.renderCall = this.rendersOnFinal
+      ? { priority: 0, priceUsd: this.finalPrice, send: (reservation, answered) => this.render(reservation, answered, undefined) }
+      : { priority: 0, priceUsd: 0, send: (reservation, answered) => this.materialize(reservation, answered) };
+    this.cursor = spec.seedStart;
+    const existing = o.recorder.lock.assets[spec.id];
+    this.entryInLock = existing?.inputHash === o.inputHash;
+    this.entry = this.entryInLock
+      ? existing!
+      : { inputHash: o.inputHash, prompt: spec.prompt, models: { ...spec.models }, seeds: [], outputs: [], spentUsd: 0 };
+    this.report = {
+      id: spec.id,
+      status: "done",
+      drafts: 0,
+      accepted: 0,
+      rejected: {},
+      regenerated: 0,
+      rendered: 0,
+      spentUsd: 0,
+      estimatedUsd: 0,
+      outputs: [],
+    };
+  }
+
+  get id(): string {
+    return this.spec.id;
+  }
+
+  /**
+   * Reads what the lockfile already holds for this asset: seeds tried (never drafted again),
+   * outputs still on disk with their recorded sha256, and accepted seeds still to render.
+   */
+  async prepare(): Promise<void> {
+    for (let n = 1; n <= this.spec.count; n++) this.freeSlots.push(n);
+    if (!this.entryInLock) return;
+    const root = this.o.manifest.root;
+    const kept: OutputRecord[] = [];
+    const seedsWithOutput = new Set<number>();
+    for (const output of this.entry.outputs) {
+      const slot = this.slotOf(output);
+      const intact = slot !== undefined && (await sha256OfFile(join(root, output.path))) === output.sha256;
+      if (!intact || seedsWithOutput.has(output.seed)) continue;
+      kept.push(output);
+      seedsWithOutput.add(output.seed);
+      this.takeSlot(slot);
+      this.outputsDone++;
+      this.report.outputs.push(output.path);
+    }
+    if (kept.length !== this.entry.outputs.length) this.entry.outputs = kept;
+    const redraft: SeedRecord[] = [];
+    for (const record of [...this.entry.seeds].sort((a, b) => a.seed - b.seed)) {
+      this.tried.add(record.seed);
+      this.answered++;
+      if (record.status !== "rejected") this.acceptedDrafts++;
+      if (STATUS_WITH_IMAGE.has(record.status) && record.phash) this.seen.push({ seed: record.seed, phash: record.phash });
+      if (!STATUS_WITH_IMAGE.has(record.status) || seedsWithOutput.has(record.seed)) continue;
+      // An accepted seed, or one rendered whose output is gone: it goes back in line to render.
+      record.status = "accepted";
+      if (this.o.mode === "preview") continue;
+      if (this.needsDraftFile() && !(record.draft && (await exists(join(root, record.draft))))) redraft.push(record);
+      else this.acceptedQueue.push(record.seed);
+    }
+    for (const record of redraft) this.queueRedraft(record);
+  }
+
+  /** What the report says about this asset once the run is over. */
+  finalStatus(outcome: { waitingForBudget: boolean; stopped?: AssetStatus }): AssetStatus {
+    if (this.isDone()) return "done";
+    if (outcome.stopped) return outcome.stopped;
+    if (outcome.waitingForBudget) return "budget";
+    if (this.o.mode !== "render" && this.tried.size >= this.spec.maxAttempts) return "capped";
+    // Render only renders what was accepted; the drafts still missing are work for `run`.
+    return "planned";
+  }
+
+  /** Has its count: outputs for run and render, accepted drafts for preview. */
+  isDone(): boolean {
+    if (this.o.mode === "preview") return this.remaining() <= 0;
+    return this.outputsDone >= this.spec.count;
+  }
+
+  /** Seeds drafted for this asset under its current inputs, this run and before. */
+  get attempts(): number {
+    return this.tried.size;
+  }
+
+  /** Stops asking for calls (the run is ending); what is in flight still finishes. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  next(): Call | undefined {
+    if (this.stopped) return undefined;
+    if (this.followUps.length) return this.followUps[0];
+    if (this.o.mode !== "preview" && this.acceptedQueue.length && this.outputsDone + this.rendersOpen < this.spec.count) {
+      return this.renderCall;
+    }
+    if (this.o.mode === "render") return undefined;
+    const remaining = this.remaining();
+    if (remaining <= 0 || this.tried.size >= this.spec.maxAttempts) return undefined;
+    // Keep in flight only what the remaining count needs at the accept rate measured so far.
+    if (this.draftsOpen >= Math.ceil(remaining / this.acceptRate())) return undefined;
+    return this.draftCall;
+  }
+
+  /** Images still wanted that nothing under way will give. */
+  private remaining(): number {
+    if (this.o.mode === "preview") {
+      const withImage = this.entry.seeds.filter((s) => STATUS_WITH_IMAGE.has(s.status)).length;
+      return this.spec.count - withImage;
+    }
+    return this.spec.count - this.outputsDone - this.rendersOpen - this.acceptedQueue.length - this.redraftsOpen;
+  }
+
+  acceptRate(): number {
+    const prior = Math.min(1, Math.max(0.02, this.o.priorAcceptRate));
+    const rate = (this.acceptedDrafts + PRIOR_WEIGHT * prior) / (this.answered + PRIOR_WEIGHT);
+    return Math.min(1, Math.max(0.02, rate));
+  }
+
+  // ── draft ────────────────────────────────────────────────────────────────────────────────
+
+  private async draft(reservation: Reservation, answered: () => void): Promise<void> {
+    const seed = this.claimSeed();
+    this.draftsOpen++;
+    let result: ImageResult;
+    try {
+      result = await this.generate(this.draftModel, this.draftSize, seed);
+    } catch (error) {
+      this.o.ledger.release(reservation);
+      this.unclaimSeed(seed);
+      this.draftsOpen--;
+      throw error;
+    }
+    answered();
+    this.pay(reservation, result.costUsd);
+    this.report.drafts++;
+    this.o.tally.drafts++;
+    await this.screen(result, { seed, costUsd: result.costUsd, regenerated: 0 });
+  }
+
+  /** Screens one answer; the draft stays open until its verdict is recorded. */
+  private async screen(result: ImageResult, verdict: DraftVerdict): Promise<void> {
+    if (result.kind === "rejected") {
+      await this.reject(verdict, [{ key: result.reason, detail: `${result.reason}: ${result.message}` }]);
+      return;
+    }
+    let analysis: ImageAnalysis;
+    try {
+      analysis = await analyzeImage(result.image.data);
+    } catch (error) {
+      if (!(error instanceof UndecodableImageError)) throw error;
+      if (verdict.regenerated === 0) {
+        this.followUps.push(this.regenerateCall(verdict));
+        return;
+      }
+      await this.reject(verdict, [error.reason]);
+      return;
+    }
+    const screened = screenDraft(analysis, this.spec.screen, { aspectRatio: this.spec.aspectRatio, seen: this.seen });
+    const tile = await tileOf(result.image.data);
+    const described = { ...verdict, phash: analysis.phash, tile };
+    if (!screened.accepted) {
+      await this.reject(described, screened.reasons);
+      return;
+    }
+    // Seen from now on, so that a near-copy screened meanwhile is caught before the judge has ruled.
+    const seenEntry = { seed: verdict.seed, phash: analysis.phash };
+    this.seen.push(seenEntry);
+    if (this.judging) {
+      this.followUps.push(this.judgeCall(result.image, described, seenEntry));
+      return;
+    }
+    await this.accept(result.image, described);
+  }
+
+  /** The answer did not decode: the same seed is called once more, and paid for. */
+  private regenerateCall(verdict: DraftVerdict): Call {
+    return {
+      priceUsd: this.draftPrice,
+      priority: 0,
+      send: async (reservation, answered) => {
+        this.followUps.shift();
+        let result: ImageResult;
+        try {
+          result = await this.generate(this.draftModel, this.draftSize, verdict.seed);
+        } catch (error) {
+          this.o.ledger.release(reservation);
+          this.unclaimSeed(verdict.seed);
+          this.draftsOpen--;
+          throw error;
+        }
+        answered();
+        this.pay(reservation, result.costUsd);
+        this.report.regenerated++;
+        this.o.tally.regenerated++;
+        await this.screen(result, { ...verdict, costUsd: verdict.costUsd + result.costUsd, regenerated: verdict.regenerated + 1 });
+      },
+    };
+  }
+
+  private judgeCall(image: InlineImage, verdict: DraftVerdict, seenEntry: { seed: number; phash: string }): Call {
+    const rule = this.spec.screen.judge!;
+    return {
+      priceUsd: this.judgePrice,
+      priority: 0,
+      send: async (reservation, answered) => {
+        this.followUps.shift();
+        let score: number;
+        let cost: number;
+        try {
+          const judged = await this.o.provider.judge({ model: this.spec.models.judge!, image, rubric: rule.rubric });
+          score = judged.score;
+          cost = judged.costUsd;
+        } catch (error) {
+          // Without a verdict the draft is neither kept nor thrown away: its seed may be drafted again.
+          this.o.ledger.release(reservation);
+          this.forgetSeen(seenEntry);
+          this.unclaimSeed(verdict.seed);
+          this.draftsOpen--;
+          throw error;
+        }
+        answered();
+        this.pay(reservation, cost);
+        const judged = { ...verdict, costUsd: verdict.costUsd + cost, judgeScore: score };
+        const reason = judgeVerdict(score, rule);
+        if (reason) {
+          this.forgetSeen(seenEntry);
+          await this.reject(judged, [reason]);
+        } else {
+          await this.accept(image, judged);
+        }
+      },
+    };
+  }
+
+  private async accept(image: InlineImage, verdict: DraftVerdict): Promise<void> {
+    const { manifest } = this.o;
+    const { seed } = verdict;
+    const draft = draftPath(manifest, this.spec.id, seed, image.mimeType);
+    // The file first, then the lockfile line that points at it: a kill between the two loses nothing.
+    await writeFileAtomic(join(manifest.root, draft), image.data);
+    if (verdict.phash && !this.seen.some((s) => s.seed === seed)) this.seen.push({ seed, phash: verdict.phash });
+    this.putSeed({ ...seedFields(verdict), model: this.draftModel.id, status: "accepted", draft });
+    this.acceptedDrafts++;
+    this.answered++;
+    this.report.accepted++;
+    this.o.tally.accepted++;
+    this.tiles.push({ seed, accepted: true, reasons: [], image: verdict.tile });
+    this.draftsOpen--;
+    if (this.o.mode !== "preview") this.acceptedQueue.push(seed);
+    await this.o.recorder.persist();
+  }
+
+  private async reject(verdict: DraftVerdict, reasons: RejectReason[]): Promise<void> {
+    const details = reasons.map((r) => r.detail);
+    this.putSeed({ ...seedFields(verdict), model: this.draftModel.id, status: "rejected", reasons: details });
+    this.answered++;
+    for (const r of reasons) this.report.rejected[r.key] = (this.report.rejected[r.key] ?? 0) + 1;
+    this.o.tally.rejected++;
+    this.tiles.push({ seed: verdict.seed, accepted: false, reasons: details, image: verdict.tile });
+    this.draftsOpen--;
+    await this.o.recorder.persist();
+  }
+
+  /** An accepted seed whose draft file is gone (a fresh checkout): draft it once more for its reference. */
+  private queueRedraft(original: SeedRecord): void {
+    let record = original;
+    this.redraftsOpen++;
+    const call: Call = {
+      priceUsd: this.draftPrice,
+      priority: 0,
+      send: async (reservation, answered) => {
+        this.followUps.shift();
+        let result: ImageResult;
+        try {
+          result = await this.generate(this.draftModel, this.draftSize, record.seed);
+        } catch (error) {
+          this.o.ledger.release(reservation);
+          this.followUps.unshift(call);
+          throw error;
+        }
+        answered();
+        this.pay(reservation, result.costUsd);
+        this.report.regenerated++;
+        this.o.tally.regenerated++;
+        this.redraftsOpen--;
+        record = { ...record, regenerated: (record.regenerated ?? 0) + 1 };
+        const decodes = result.kind === "image" && (await analyzeImage(result.image.data).then(() => true, () => false));
+        if (result.kind !== "image" || !decodes) {
+          const why = result.kind === "rejected" ? `${result.reason}: ${result.message}` : "undecodable";
+          this.putSeed({ ...record, status: "failed", reasons: [...(record.reasons ?? []), `redraft for the missing draft file: ${why}`], costUsd: round(record.costUsd + result.costUsd) });
+          await this.o.recorder.persist();
+          return;
+        }
+        const draft = draftPath(this.o.manifest, this.spec.id, record.seed, result.image.mimeType);
+        await writeFileAtomic(join(this.o.manifest.root, draft), result.image.data);
+        this.putSeed({ ...record, draft, costUsd: round(record.costUsd + result.costUsd) });
+        this.acceptedQueue.push(record.seed);
+        await this.o.recorder.persist();
+      },
+    };
+    this.followUps.push(call);
+  }
+
+  // ── render ───────────────────────────────────────────────────────────────────────────────
+
+  /** Two-tier: the final model gets the prompt, the seed and (by default) the accepted draft. */
+  private async render(reservation: Reservation, answered: () => void, again: { seed: number; slot: number; costSoFar: number } | undefined): Promise<void> {
+    const seed = again?.seed ?? this.acceptedQueue.shift()!;
+    const slot = again?.slot ?? this.freeSlots.shift()!;
+    if (!again) this.rendersOpen++;
+    let result: ImageResult;
+    try {
+      const reference = this.spec.reference ? await this.readDraft(seed) : undefined;
+      result = await this.o.provider.generate({
+        model: this.finalModel.id,
+        prompt: this.spec.prompt,
+        seed,
+        aspectRatio: this.spec.aspectRatio,
+        imageSize: this.spec.finalSize,
+        ...(reference ? { reference } : {}),
+      });
+    } catch (error) {
+      this.o.ledger.release(reservation);
+      this.acceptedQueue.unshift(seed);
+      this.freeSlot(slot);
+      this.rendersOpen--;
+      throw error;
+    }
+    answered();
+    this.pay(reservation, result.costUsd);
+    const costUsd = (again?.costSoFar ?? 0) + result.costUsd;
+    if (result.kind === "rejected") {
+      await this.failRender(seed, slot, [{ key: result.reason, detail: `${result.reason}: ${result.message}` }], costUsd, again ? 1 : 0);
+      return;
+    }
+    let analysis: ImageAnalysis;
+    try {
+      analysis = await analyzeImage(result.image.data);
+    } catch (error) {
+      if (!(error instanceof UndecodableImageError)) throw error;
+      if (!again) {
+        this.report.regenerated++;
+        this.o.tally.regenerated++;
+        this.followUps.push({
+          priceUsd: this.finalPrice,
+          priority: 0,
+          send: (r, a) => {
+            this.followUps.shift();
+            return this.render(r, a, { seed, slot, costSoFar: costUsd });
+          },
+        });
+        return;
+      }
+      await this.failRender(seed, slot, [error.reason], costUsd, 1);
+      return;
+    }
+    const expected = pixelSize(this.spec.aspectRatio, this.spec.finalSize);
+    const sizeCheck = screenDraft(analysis, SIZE_ONLY, { aspectRatio: this.spec.aspectRatio, expected, seen: [] });
+    if (!sizeCheck.accepted) {
+      await this.failRender(seed, slot, sizeCheck.reasons, costUsd, again ? 1 : 0);
+      return;
+    }
+    await this.writeFinal(seed, slot, result.image.data, this.finalModel.id, costUsd, again ? 1 : 0);
+  }
+
+  /** Final-only and draft-only: the accepted image itself becomes the output, post-processed. */
+  private async materialize(reservation: Reservation, answered: () => void): Promise<void> {
+    this.o.ledger.release(reservation);
+    answered();
+    const seed = this.acceptedQueue.shift()!;
+    const slot = this.freeSlots.shift()!;
+    this.rendersOpen++;
+    const image = await this.readDraft(seed);
+    await this.writeFinal(seed, slot, image.data, this.draftModel.id, 0);
+  }
+
+  private async writeFinal(seed: number, slot: number, image: Buffer, model: string, costUsd: number, regenerated = 0): Promise<void> {
+    const path = outputPath(this.spec, slot, seed);
+    const written = await writeOutput(image, this.spec.output, join(this.o.manifest.root, path));
+    const record = this.entry.seeds.find((s) => s.seed === seed);
+    if (record) this.putSeed({ ...withRegenerated(record, regenerated), status: "rendered", costUsd: round(record.costUsd + costUsd) });
+    this.entry.outputs = this.entry.outputs.filter((o) => o.path !== path);
+    this.entry.outputs.push({ path, sha256: written.sha256, seed, model, width: written.width, height: written.height, bytes: written.bytes });
+    this.commitEntry();
+    this.outputsDone++;
+    this.rendersOpen--;
+    this.report.rendered++;
+    this.report.outputs.push(path);
+    this.o.tally.rendered++;
+    await this.o.recorder.persist();
+  }
+
+  private async failRender(seed: number, slot: number, reasons: RejectReason[], costUsd: number, regenerated = 0): Promise<void> {
+    const record = this.entry.seeds.find((s) => s.seed === seed);
+    const details = reasons.map((r) => `final: ${r.detail}`);
+    if (record) this.putSeed({ ...withRegenerated(record, regenerated), status: "failed", reasons: [...(record.reasons ?? []), ...details], costUsd: round(record.costUsd + costUsd) });
+    for (const r of reasons) this.report.rejected[`final ${r.key}`] = (this.report.rejected[`final ${r.key}`] ?? 0) + 1;
+    this.freeSlot(slot);
+    this.rendersOpen--;
+    await this.o.recorder.persist();
+  }
+
+  // ── bookkeeping ──────────────────────────────────────────────────────────────────────────
+
+  private generate(model: ImageModel, size: ImageSize, seed: number): Promise<ImageResult> {
+    return this.o.provider.generate({ model: model.id, prompt: this.spec.prompt, seed, aspectRatio: this.spec.aspectRatio, imageSize: size });
+  }
+
+  private async readDraft(seed: number): Promise<InlineImage> {
+    const record = this.entry.seeds.find((s) => s.seed === seed);
+    if (!record?.draft) throw new SeedlockError(`${this.spec.id}: seed ${seed} has no saved draft to render from`, ExitCode.fault);
+    return { mimeType: mimeTypeOf(record.draft), data: await readFile(join(this.o.manifest.root, record.draft)) };
+  }
+
+  private pay(reservation: Reservation, costUsd: number): void {
+    this.o.ledger.settle(reservation, costUsd);
+    this.report.spentUsd += costUsd;
+    this.entry.spentUsd = round(this.entry.spentUsd + costUsd);
+  }
+
+  private putSeed(record: SeedRecord): void {
+    const at = this.entry.seeds.findIndex((s) => s.seed === record.seed);
+    if (at >= 0) this.entry.seeds[at] = record;
+    else this.entry.seeds.push(record);
+    this.commitEntry();
+  }
+
+  /** A changed asset's new entry replaces the old one with its first record, not before. */
+  private commitEntry(): void {
+    if (this.entryInLock) return;
+    this.o.recorder.lock.assets[this.spec.id] = this.entry;
+    this.entryInLock = true;
+  }
+
+  private claimSeed(): number {
+    while (this.tried.has(this.cursor)) this.cursor++;
+    const seed = this.cursor++;
+    this.tried.add(seed);
+    return seed;
+  }
+
+  /** A draft whose answer never came: its seed was not paid for and is free again. */
+  private unclaimSeed(seed: number): void {
+    this.tried.delete(seed);
+    this.cursor = Math.min(this.cursor, seed);
+  }
+
+  private forgetSeen(entry: { seed: number; phash: string }): void {
+    const at = this.seen.indexOf(entry);
+    if (at >= 0) this.seen.splice(at, 1);
+  }
+
+  private slotOf(output: OutputRecord): number | undefined {
+    for (const n of this.freeSlots) if (outputPath(this.spec, n, output.seed) === output.path) return n;
+    return undefined;
+  }
+
+  private takeSlot(n: number): void {
+    const at = this.freeSlots.indexOf(n);
+    if (at >= 0) this.freeSlots.splice(at, 1);
+  }
+
+  private freeSlot(n: number): void {
+    this.freeSlots.push(n);
+    this.freeSlots.sort((a, b) => a - b);
+  }
+
+  private needsDraftFile(): boolean {
+    return !this.rendersOnFinal || this.spec.reference;
+  }
+
+  /** Per-call prices, for the estimate of what is left. */
+  get prices(): { draftUsd: number; finalUsd: number; judgeUsd: number } {
+    return { draftUsd: this.draftPrice, finalUsd: this.finalPrice, judgeUsd: this.judgePrice };
+  }
+
+  /** The lock entry as it stands (the old one when this run has not recorded anything yet). */
+  get lockEntry(): AssetLock {
+    return this.entry;
+  }
+}
+
+/** Checks only what a final must satisfy whatever its content: that it has the size asked for. */
+const SIZE_ONLY = { minWidth: 0, minHeight: 0, brightness: [0, 255] as [number, number], minContrast: 0, maxDuplicateDistance: -1 };
+
+function imageModel(id: string): ImageModel {
+  const model = findModel(id);
+  if (!model || model.kind !== "image") throw new SeedlockError(`${id} is not an image model seedlock knows`, ExitCode.invalidInput);
+  return model;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Money in the lockfile to a tenth of a micro-dollar, so sums of float prices stay readable. */
+function round(usd: number): number {
+  return Math.round(usd * 1e7) / 1e7;
+}
+

@@ -1,0 +1,58 @@
+import { join } from "node:path";
+import { ExitCode } from "../errors.js";
+import { inputHash } from "../lock/hash.js";
+import type { Lockfile } from "../lock/types.js";
+import type { Manifest } from "../manifest/spec.js";
+import { sha256OfFile } from "./render.js";
+import type { AssetReport, RunReport } from "./result.js";
+
+/**
+ * `seedlock verify`: the outputs on disk are the ones the lockfile records (same sha256), and the
+ * lockfile is in step with the manifest. A mismatch is invalid input for whatever consumes the
+ * assets (exit 2), and the message names every file and asset at fault.
+ */
+export async function verifyOutputs(manifest: Manifest, lock: Lockfile, ceilingUsd: number): Promise<RunReport & { problems: string[] }> {
+  const problems: string[] = [];
+  const assets: AssetReport[] = [];
+  for (const spec of manifest.assets) {
+    const entry = lock.assets[spec.id];
+    const report: AssetReport = { id: spec.id, status: "unchanged", drafts: 0, accepted: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs: [] };
+    assets.push(report);
+    if (!entry) {
+      problems.push(`${spec.id}: not in the lockfile; run \`seedlock run\` to generate it`);
+      report.status = "planned";
+      continue;
+    }
+    if (entry.inputHash !== inputHash(spec, manifest)) {
+      problems.push(`${spec.id}: the manifest changed since its outputs were generated; run \`seedlock run\``);
+      report.status = "planned";
+    }
+    for (const output of entry.outputs) {
+      report.outputs.push(output.path);
+      const actual = await sha256OfFile(join(manifest.root, output.path));
+      if (actual === undefined) problems.push(`${output.path}: missing (asset ${spec.id}, seed ${output.seed})`);
+      else if (actual !== output.sha256) problems.push(`${output.path}: differs from the lockfile (sha256 ${actual.slice(0, 12)}…, locked ${output.sha256.slice(0, 12)}…)`);
+    }
+    if (entry.outputs.length < spec.count) {
+      problems.push(`${spec.id}: ${entry.outputs.length} of ${spec.count} outputs; run \`seedlock run\` to finish it`);
+      report.status = "planned";
+    }
+  }
+  return {
+    command: "verify",
+    spentUsd: 0,
+    estimatedUsd: 0,
+    ceilingUsd,
+    drafts: 0,
+    accepted: 0,
+    rendered: 0,
+    acceptRate: null,
+    regenRate: null,
+    costPerAcceptedUsd: null,
+    changedAssets: [],
+    assets,
+    exitCode: problems.length ? ExitCode.invalidInput : ExitCode.ok,
+    ...(problems.length ? { message: `${problems.length} output${problems.length === 1 ? "" : "s"} or asset${problems.length === 1 ? "" : "s"} out of step with the lockfile:\n  ${problems.join("\n  ")}` } : {}),
+    problems,
+  };
+}
