@@ -228,9 +228,11 @@ async function push(git: Git, commit: string, branch: string): Promise<"ok" | st
   const r = await git.exec(["push", "--porcelain", "--no-verify", "origin", `${commit}:refs/heads/${branch}`], { allowFailure: true });
   if (r.code === 0) return "ok";
   const line = r.stdout.split("\n").find((l) => l.startsWith("!")) ?? "";
-  // "[rejected] (fetch first)" / "(non-fast-forward)": the branch moved; anything else will not heal.
+  // "[rejected] (fetch first)" / "(non-fast-forward)": the branch moved. Losing the server's ref
+  // lock to a push landing at the same moment reads "failed to update ref" / "cannot lock ref".
   if (/\[rejected\]/.test(line)) return line.split("\t").pop() ?? "rejected";
-  const reason = /\[remote rejected\]\s*\(([^)]*)\)/.exec(line)?.[1] ?? lastLine(r.stderr);
+  const reason = /\[remote rejected\]\s*\((.*)\)\s*$/.exec(line)?.[1] ?? lastLine(r.stderr);
+  if (/failed to update ref|cannot lock ref|failed to lock|incorrect old value|unable to update local ref/i.test(reason)) return `[remote rejected] (${reason})`;
   throw new PushRefusedError(branch, reason);
 }
 

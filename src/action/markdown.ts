@@ -9,18 +9,19 @@ export function percent(rate: number | null): string {
   return rate === null ? "–" : `${Math.round(rate * 100)} %`;
 }
 
-const STATUS: Record<AssetStatus, string> = {
+const STATUS: Partial<Record<string, string>> = {
   unchanged: "unchanged",
   done: "✅ done",
   capped: "⛔ attempt cap",
   budget: "💸 stopped by budget",
   unavailable: "⚠️ API unavailable",
   interrupted: "⏹ interrupted",
+  incomplete: "◻️ incomplete",
   planned: "📝 planned",
 };
 
 export function statusText(status: AssetStatus): string {
-  return STATUS[status];
+  return STATUS[status] ?? status;
 }
 
 /** `too-dark 2, duplicate 1` */

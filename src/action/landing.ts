@@ -1,0 +1,112 @@
+import { existsSync } from "node:fs";
+import { isAbsolute, join, relative, sep } from "node:path";
+import { formatLockfile, parseLockfile, readLockfile } from "../lock/file.js";
+import { mergeLockfiles } from "../lock/merge.js";
+import { emptyLockfile, type Lockfile } from "../lock/types.js";
+import type { RunReport } from "../pipeline/result.js";
+import { landCommit, show, syncWorkTree, type FileChange, type Git, type Landed, type LockfileMerge } from "./git.js";
+
+/** Everything the main and the post step need to commit a run's work; saved as state between them. */
+export interface LandingPlan {
+  /** Absolute top level of the work tree. */
+  top: string;
+  /** Lockfile path relative to the top level. */
+  lockfile: string;
+  branch: string;
+  kind: "push" | "pull-request";
+  /** The commit the run started from: what the lockfile merge takes as base. */
+  startedFrom: string | null;
+  command: string;
+  /** Subject template from the commit-message input. */
+  subject?: string;
+}
+
+function posixPath(path: string): string {
+  return path.split(sep).join("/");
+}
+
+/** A committed version of the lockfile; absent or empty is an empty lockfile. */
+function lockfileFrom(text: string | null, display: string): Lockfile {
+  return text === null || !text.trim() ? emptyLockfile() : parseLockfile(text, display);
+}
+
+/** The per-asset three-way merge of the lockfile, on its text as git stores it. */
+export const mergeLockfileText: LockfileMerge = async (base, ours, theirs) =>
+  formatLockfile(
+    mergeLockfiles(lockfileFrom(base, "assets.lock.yaml (base)"), lockfileFrom(ours, "assets.lock.yaml (this run)"), lockfileFrom(theirs, "assets.lock.yaml (branch)")),
+  );
+
+/** Repository-relative paths of outputs, and of accepted drafts still waiting for their render. */
+function pathsIn(lock: Lockfile): { outputs: Set<string>; drafts: Set<string> } {
+  const outputs = new Set<string>();
+  const drafts = new Set<string>();
+  for (const entry of Object.values(lock.assets)) {
+    for (const o of entry.outputs) outputs.add(o.path);
+    for (const s of entry.seeds) if (s.status === "accepted" && s.draft) drafts.add(s.draft);
+  }
+  return { outputs, drafts };
+}
+
+function inside(top: string, path: string): boolean {
+  const rel = relative(top, join(top, path));
+  return !!rel && !rel.startsWith("..") && !isAbsolute(rel);
+}
+
+/**
+ * What a commit carries: the lockfile, every output it lists, and the accepted drafts that still
+ * wait for a render (so the next job, on a fresh checkout, renders them without paying again).
+ * Outputs and drafts the run's lockfile no longer lists are removed.
+ */
+export async function landingFiles(git: Git, plan: LandingPlan): Promise<FileChange[]> {
+  const lockAbs = join(plan.top, plan.lockfile);
+  if (!existsSync(lockAbs)) return [];
+  const now = pathsIn(await readLockfile(lockAbs));
+  const before = pathsIn(lockfileFrom(plan.startedFrom ? await show(git, plan.startedFrom, plan.lockfile) : null, `${plan.lockfile} (before)`));
+  const files: FileChange[] = [{ path: posixPath(plan.lockfile), source: lockAbs }];
+  const seen = new Set<string>([files[0]!.path]);
+  const add = (path: string, keep: boolean) => {
+    if (seen.has(path) || !inside(plan.top, path)) return;
+    seen.add(path);
+    const abs = join(plan.top, path);
+    if (keep && existsSync(abs)) files.push({ path, source: abs });
+    else if (!keep) files.push({ path, source: null });
+  };
+  for (const p of [...now.outputs].sort()) add(p, true);
+  for (const p of [...now.drafts].sort()) add(p, true);
+  for (const p of [...before.outputs].sort()) if (!now.outputs.has(p) && !existsSync(join(plan.top, p))) add(p, false);
+  for (const p of [...before.drafts].sort()) if (!now.drafts.has(p)) add(p, false);
+  return files;
+}
+
+const VERBS: Record<string, string> = { run: "regenerate", render: "render", preview: "record accepted drafts for" };
+
+/** Subject names the assets (or follows commit-message); the body lists each with what it got. */
+export function commitMessage(plan: LandingPlan, report: RunReport | undefined, unfinished: boolean): string {
+  const changed = report?.changedAssets ?? [];
+  const list = changed.length > 6 ? `${changed.slice(0, 5).join(", ")} and ${changed.length - 5} more` : changed.join(", ");
+  const fallback = unfinished
+    ? `seedlock: keep accepted work from an unfinished ${plan.command}`
+    : `seedlock: ${VERBS[plan.command] ?? plan.command} ${list || "assets"}`;
+  const subject = plan.subject ? plan.subject.replaceAll("{assets}", list || "assets") : fallback;
+  const body = (report?.assets ?? [])
+    .filter((a) => changed.includes(a.id))
+    .map((a) => `- ${a.id}: ${a.rendered} rendered, ${a.accepted} accepted of ${a.drafts} drafts, $${a.spentUsd.toFixed(4)}`);
+  const spend = report ? [`Spent $${report.spentUsd.toFixed(4)} of a $${report.ceilingUsd.toFixed(2)} ceiling.`] : [];
+  return [subject, "", ...body, ...(body.length ? [""] : []), ...spend].join("\n").trimEnd() + "\n";
+}
+
+/** Commits and pushes the run's files to the plan's branch; brings a pushed-to checkout along. */
+export async function land(git: Git, plan: LandingPlan, message: string, onRetry?: (attempt: number, reason: string) => void): Promise<Landed | undefined> {
+  const files = await landingFiles(git, plan);
+  if (!files.length) return undefined;
+  const landed = await landCommit(
+    git,
+    { branch: plan.branch, startedFrom: plan.startedFrom, message, files, lockfile: { path: posixPath(plan.lockfile), merge: mergeLockfileText } },
+    { onRetry },
+  );
+  if (landed.commit && plan.kind === "push" && plan.startedFrom) {
+    const head = (await git.exec(["rev-parse", "HEAD"], { allowFailure: true })).stdout.trim();
+    if (head === plan.startedFrom) await syncWorkTree(git, plan.startedFrom, landed.commit, plan.branch);
+  }
+  return landed;
+}
