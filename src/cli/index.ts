@@ -6,6 +6,7 @@ registerCommand("preview", async () => (await import("./preview.js")).previewCom
 registerCommand("run", async () => (await import("./run.js")).runCommand);
 registerCommand("render", async () => (await import("./render.js")).renderCommand);
 registerCommand("verify", async () => (await import("./verify.js")).verifyCommand);
+registerCommand("demo", async () => (await import("./demo.js")).demoCommand);
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -22,7 +22,8 @@ export function generatingCommand(name: Exclude<CommandName, "plan">, summary: s
   };
 }
 
-export async function runAndPrint(name: Exclude<CommandName, "plan">, ctx: CliContext): Promise<RunReport> {
+/** `shownFrom`: the folder paths are printed relative to (the user's, when ctx.cwd was changed for them). */
+export async function runAndPrint(name: Exclude<CommandName, "plan">, ctx: CliContext, shownFrom = ctx.cwd): Promise<RunReport> {
   const settings = settingsFromCli(name, ctx);
   const json = ctx.values.json === true;
   const progress = json || name === "verify" ? undefined : createProgress(process.stderr);
@@ -36,7 +37,7 @@ export async function runAndPrint(name: Exclude<CommandName, "plan">, ctx: CliCo
     ctx.stdout.write(`${JSON.stringify(report)}\n`);
   } else {
     if (name !== "verify") ctx.stdout.write(formatRunTable(report, { color: (ctx.stdout as { isTTY?: boolean }).isTTY === true }));
-    for (const line of whereThingsAre(report, ctx.cwd)) ctx.stdout.write(`${line}\n`);
+    for (const line of whereThingsAre(report, shownFrom)) ctx.stdout.write(`${line}\n`);
   }
   if (report.exitCode !== 0 && report.message) ctx.logger.error(report.message);
   return report;
@@ -49,8 +50,8 @@ function whereThingsAre(report: RunReport, cwd: string): string[] {
     if (report.exitCode === 0) lines.push(`verified: ${report.assets.reduce((n, a) => n + a.outputs.length, 0)} outputs match the lockfile`);
     return lines;
   }
-  if (outputs.length) lines.push(`outputs: ${outputs.length} written (${outputs.slice(0, 3).join(", ")}${outputs.length > 3 ? ", …" : ""})`);
-  if (report.reportDir) lines.push(`report: ${relative(cwd, join(report.reportDir, "report.html")) || "report.html"}`);
+  if (report.rendered) lines.push(`outputs: ${report.rendered} written (${outputs.slice(0, 3).join(", ")}${outputs.length > 3 ? ", …" : ""})`);
+  if (report.reportDir) lines.push(`report:  ${relative(cwd, join(report.reportDir, "report.html")) || "report.html"}`);
   return lines;
 }
 
