@@ -7,6 +7,7 @@ registerCommand("run", async () => (await import("./run.js")).runCommand);
 registerCommand("render", async () => (await import("./render.js")).renderCommand);
 registerCommand("verify", async () => (await import("./verify.js")).verifyCommand);
 registerCommand("demo", async () => (await import("./demo.js")).demoCommand);
+registerCommand("emulate", async () => (await import("./emulate.js")).emulateCommand);
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -24,7 +24,7 @@ import {
 export interface ScriptedAnswer {
   /** HTTP status; anything but 200 is answered with Google's error body for it (or `body`). */
   status?: number;
-  /** Replaces the error body. */
+  /** Replaces the error body; a string is sent as text/html. */
   body?: unknown;
   headers?: Record<string, string>;
   /** 429 only: adds a google.rpc.RetryInfo detail with this retryDelay ("47s", "1.5s"). */
@@ -457,10 +457,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
 }
 
+/** JSON for objects; a string body goes out as HTML, the way a proxy in front of the service answers. */
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.destroyed || res.writableEnded) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=UTF-8", "content-length": Buffer.byteLength(text), ...headers });
+  const html = typeof body === "string";
+  const text = html ? body : JSON.stringify(body);
+  const type = html ? "text/html; charset=UTF-8" : "application/json; charset=UTF-8";
+  res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 

@@ -103,8 +103,8 @@ function compose(model: string, prompt: string, seed: number): Composition {
   const hue = hashUnit("hue", prompt) * 360;
   const rnd = hashRandom(`compose\u0000${model}\u0000${prompt}\u0000${seed}`);
   const between = (lo: number, hi: number) => lo + (hi - lo) * rnd();
-  const skyLuma = between(60, 170);
-  const skyLuma2 = Math.min(210, Math.max(35, skyLuma + (rnd() < 0.5 ? -1 : 1) * between(35, 70)));
+  const skyLuma = between(70, 170);
+  const skyLuma2 = Math.min(210, Math.max(45, skyLuma + (rnd() < 0.5 ? -1 : 1) * between(35, 70)));
   const from = colour(hue + between(-25, 25), between(0.25, 0.7), skyLuma);
   const to = colour(hue + between(-60, 60), between(0.25, 0.7), skyLuma2);
   const shapes: Shape[] = [];
@@ -115,10 +115,10 @@ function compose(model: string, prompt: string, seed: number): Composition {
     const kind = kinds[Math.floor(rnd() * kinds.length)] as Shape["kind"];
     // Keep shapes away from the sky's brightness so they stand out.
     const lighter = rnd() < 0.5;
-    const shapeLuma = lighter ? between(Math.min(235, mid + 30), 235) : between(25, Math.max(25, mid - 30));
+    const shapeLuma = lighter ? between(Math.min(230, mid + 30), 230) : between(40, Math.max(40, mid - 30));
     const shapeHue = hue + (rnd() < 0.5 ? 180 : 0) + between(-40, 40);
     const top = colour(shapeHue, between(0.35, 0.9), shapeLuma);
-    const bottom = colour(shapeHue + between(-20, 20), between(0.35, 0.9), Math.max(20, shapeLuma * between(0.7, 1)));
+    const bottom = colour(shapeHue + between(-20, 20), between(0.35, 0.9), Math.max(35, shapeLuma * between(0.7, 1)));
     shapes.push({ kind, x: rnd(), y: between(0.1, 0.9), size: between(0.08, 0.35), size2: between(0.1, 0.45), top, bottom });
   }
   return { from, to, angle: rnd() * Math.PI, shapes };
