@@ -52,6 +52,8 @@ export interface SeenRequest {
   /** Whether the request carried an image (a render with the draft as reference). */
   withReference: boolean;
   status?: number;
+  /** Output image tokens the answer's usageMetadata reported: what the service bills. */
+  imageTokens: number;
   /** The whole answer was handed to the client's socket. */
   answered: boolean;
 }
@@ -85,7 +87,15 @@ export class RecordingProxy {
           (upstream) => {
             if (seen) seen.status = upstream.statusCode;
             res.writeHead(upstream.statusCode ?? 502, upstream.headers);
-            upstream.pipe(res);
+            const answer: Buffer[] = [];
+            upstream.on("data", (c: Buffer) => {
+              answer.push(c);
+              res.write(c);
+            });
+            upstream.on("end", () => {
+              if (seen) seen.imageTokens = imageTokensOf(Buffer.concat(answer));
+              res.end();
+            });
           },
         );
         forward.on("error", () => res.destroy());
@@ -125,9 +135,19 @@ function describe(url: string, body: Buffer): SeenRequest | undefined {
       seed: json.generationConfig?.seed,
       prompt: parts.map((p) => p.text ?? "").join("\n").trim(),
       withReference: parts.some((p) => p.inlineData !== undefined),
+      imageTokens: 0,
       answered: false,
     };
   } catch {
-    return { model: m[1]!, seed: undefined, prompt: "", withReference: false, answered: false };
+    return { model: m[1]!, seed: undefined, prompt: "", withReference: false, imageTokens: 0, answered: false };
+  }
+}
+
+function imageTokensOf(body: Buffer): number {
+  try {
+    const json = JSON.parse(body.toString("utf8")) as { usageMetadata?: { candidatesTokensDetails?: { modality?: string; tokenCount?: number }[] } };
+    return (json.usageMetadata?.candidatesTokensDetails ?? []).filter((d) => d.modality === "IMAGE").reduce((n, d) => n + (d.tokenCount ?? 0), 0);
+  } catch {
+    return 0;
   }
 }

@@ -1,0 +1,104 @@
+import { rm } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
+import type { Lockfile } from "../../src/lock/types.js";
+import type { RunReport } from "../../src/pipeline/result.js";
+import { STACK_LINE } from "../support/cli.js";
+import { cli, readLock, RecordingProxy, tempRepo } from "./harness.js";
+
+const DRAFT_USD = 0.0336;
+const FINAL_USD = 0.045; // gemini-3.1-flash-image at 512
+/** USD per million output image tokens, as the service bills them. */
+const PER_MILLION: Record<string, number> = { "gemini-3.1-flash-lite-image": 30, "gemini-3.1-flash-image": 60 };
+const CEILING = 0.6;
+
+const assets = ["amber", "birch", "cedar", "dune", "ember", "fjord"]
+  .map((id) => `  - id: ${id}\n    prompt: A ${id} landscape study, muted colours, no text\n    count: 3\n    out: img/${id}-{n}.webp`)
+  .join("\n");
+const MANIFEST = `version: 1
+budget:
+  maxUsd: 10
+limits:
+  concurrency: 8
+defaults:
+  finalSize: "512"
+  screen: { minWidth: 256, minHeight: 256 }
+assets:
+${assets}
+`;
+
+/** The image tokens the service billed, at its rates: the spend seen from outside. */
+function paidUsd(proxy: RecordingProxy): number {
+  return proxy.requests.reduce((sum, r) => sum + (r.imageTokens * PER_MILLION[r.model]!) / 1e6, 0);
+}
+
+let emulator: RunningEmulator;
+let proxy: RecordingProxy;
+let url: string;
+let dir: string;
+let report: RunReport;
+let stderr: string;
+let code: number | null;
+let lockAfterBudget: Lockfile;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ latencyMs: 20, randomSeed: 5, corruptRate: 0 });
+  proxy = new RecordingProxy(emulator.url);
+  url = await proxy.start();
+  dir = await tempRepo(MANIFEST);
+  const ran = await cli(dir, url, ["run", "--json", "--max-budget-usd", String(CEILING), "--concurrency", "8"]);
+  code = ran.code;
+  stderr = ran.stderr;
+  report = JSON.parse(ran.stdout) as RunReport;
+  lockAfterBudget = await readLock(dir);
+});
+
+afterAll(async () => {
+  await proxy.close();
+  await emulator.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("a run never spends past the ceiling, at concurrency 8", () => {
+  it("stops with exit 3 and says which ceiling and how to raise it", () => {
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/the ceiling \$0\.60 \(--max-budget-usd\) left .* unfinished/);
+    expect(stderr).toMatch(/raise --max-budget-usd/);
+    expect(stderr).not.toMatch(STACK_LINE);
+  });
+
+  it("spends at most the ceiling, by its own count and by the service's", () => {
+    expect(report.spentUsd).toBeLessThanOrEqual(CEILING);
+    // The service bills image tokens; seedlock also counts the prompt tokens, so it is the higher count.
+    expect(paidUsd(proxy)).toBeLessThanOrEqual(report.spentUsd + 1e-9);
+    expect(report.spentUsd - paidUsd(proxy)).toBeLessThan(0.01);
+  });
+
+  it("uses the budget rather than stopping early: what is left would not pay for a draft and its final", () => {
+    expect(CEILING - report.spentUsd).toBeLessThan(2 * (DRAFT_USD + FINAL_USD));
+  });
+
+  it("marks the unfinished assets as stopped by the budget and keeps what they accepted", () => {
+    expect(report.assets.some((a) => a.status === "budget")).toBe(true);
+    const accepted = Object.values(lockAfterBudget.assets).flatMap((a) => a.seeds.filter((s) => s.status !== "rejected"));
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(lockAfterBudget.stats.spentUsd).toBeCloseTo(report.spentUsd, 6);
+  });
+});
+
+describe("a rerun with more budget finishes without paying twice", () => {
+  it("finishes every asset and drafts no seed the first run recorded", async () => {
+    const seen = proxy.requests.length;
+    const ran = await cli(dir, url, ["run", "--json", "--concurrency", "8"]);
+    expect(ran.code).toBe(0);
+    const rerun = proxy.requests.slice(seen);
+    for (const r of rerun.filter((r) => !r.withReference)) {
+      const id = /A (\w+) landscape/.exec(r.prompt)![1]!;
+      expect(lockAfterBudget.assets[id]?.seeds.map((s) => s.seed) ?? []).not.toContain(r.seed);
+    }
+    const rendered = new Set(Object.values(lockAfterBudget.assets).flatMap((a) => a.outputs.map((o) => `${o.seed}`)));
+    for (const r of rerun.filter((r) => r.withReference)) expect(rendered.has(String(r.seed))).toBe(false);
+    const final = JSON.parse(ran.stdout) as RunReport;
+    expect(final.assets.every((a) => a.status === "done" || a.status === "unchanged")).toBe(true);
+  });
+});
