@@ -37,14 +37,24 @@ export const mergeLockfileText: LockfileMerge = async (base, ours, theirs) =>
   );
 
 /** Repository-relative paths of outputs, and of accepted drafts still waiting for their render. */
-function pathsIn(lock: Lockfile): { outputs: Set<string>; drafts: Set<string> } {
+function pathsIn(lock: Lockfile, keepDrafts: (assetId: string) => boolean = () => true): { outputs: Set<string>; drafts: Set<string> } {
   const outputs = new Set<string>();
   const drafts = new Set<string>();
-  for (const entry of Object.values(lock.assets)) {
+  for (const [id, entry] of Object.entries(lock.assets)) {
     for (const o of entry.outputs) outputs.add(o.path);
-    for (const s of entry.seeds) if (s.status === "accepted" && s.draft) drafts.add(s.draft);
+    if (keepDrafts(id)) for (const s of entry.seeds) if (s.status === "accepted" && s.draft) drafts.add(s.draft);
   }
   return { outputs, drafts };
+}
+
+/**
+ * Whose accepted drafts a commit carries: all of them for a preview (the run after the merge
+ * renders them) or an unfinished run, and otherwise only those of assets still short of their count.
+ */
+export function draftsWanted(report: RunReport | undefined): (assetId: string) => boolean {
+  if (!report || report.command === "preview") return () => true;
+  const finished = new Set(report.assets.filter((a) => a.status === "done" || a.status === "unchanged").map((a) => a.id));
+  return (id) => !finished.has(id);
 }
 
 function inside(top: string, path: string): boolean {
@@ -57,10 +67,10 @@ function inside(top: string, path: string): boolean {
  * wait for a render (so the next job, on a fresh checkout, renders them without paying again).
  * Outputs and drafts the run's lockfile no longer lists are removed.
  */
-export async function landingFiles(git: Git, plan: LandingPlan): Promise<FileChange[]> {
+export async function landingFiles(git: Git, plan: LandingPlan, keepDrafts?: (assetId: string) => boolean): Promise<FileChange[]> {
   const lockAbs = join(plan.top, plan.lockfile);
   if (!existsSync(lockAbs)) return [];
-  const now = pathsIn(await readLockfile(lockAbs));
+  const now = pathsIn(await readLockfile(lockAbs), keepDrafts);
   const before = pathsIn(lockfileFrom(plan.startedFrom ? await show(git, plan.startedFrom, plan.lockfile) : null, `${plan.lockfile} (before)`));
   const files: FileChange[] = [{ path: posixPath(plan.lockfile), source: lockAbs }];
   const seen = new Set<string>([files[0]!.path]);
@@ -82,7 +92,9 @@ const VERBS: Record<string, string> = { run: "regenerate", render: "render", pre
 
 /** Subject names the assets (or follows commit-message); the body lists each with what it got. */
 export function commitMessage(plan: LandingPlan, report: RunReport | undefined, unfinished: boolean): string {
-  const changed = report?.changedAssets ?? [];
+  // Assets the run did something for; changedAssets also holds those the budget left untouched.
+  const worked = new Set((report?.assets ?? []).filter((a) => a.drafts > 0 || a.rendered > 0 || a.accepted > 0).map((a) => a.id));
+  const changed = (report?.changedAssets ?? []).filter((id) => worked.has(id));
   const list = changed.length > 6 ? `${changed.slice(0, 5).join(", ")} and ${changed.length - 5} more` : changed.join(", ");
   const fallback = unfinished
     ? `seedlock: keep accepted work from an unfinished ${plan.command}`
@@ -96,8 +108,14 @@ export function commitMessage(plan: LandingPlan, report: RunReport | undefined, 
 }
 
 /** Commits and pushes the run's files to the plan's branch; brings a pushed-to checkout along. */
-export async function land(git: Git, plan: LandingPlan, message: string, onRetry?: (attempt: number, reason: string) => void): Promise<Landed | undefined> {
-  const files = await landingFiles(git, plan);
+export async function land(
+  git: Git,
+  plan: LandingPlan,
+  report: RunReport | undefined,
+  onRetry?: (attempt: number, reason: string) => void,
+): Promise<Landed | undefined> {
+  const files = await landingFiles(git, plan, draftsWanted(report));
+  const message = commitMessage(plan, report, report === undefined);
   if (!files.length) return undefined;
   const landed = await landCommit(
     git,

@@ -1,8 +1,9 @@
 import type { AssetReport, AssetStatus, RunReport } from "../pipeline/result.js";
 
-/** Money as people read it in a table: cents for large sums, four places for per-image prices. */
+/** Money as people read it: cents when that is exact or the sum is large, four places for per-image prices. */
 export function usd(value: number): string {
-  return `$${value.toFixed(Math.abs(value) >= 1 || value === 0 ? 2 : 4)}`;
+  const cents = Math.abs(value * 100 - Math.round(value * 100)) < 1e-9;
+  return `$${value.toFixed(Math.abs(value) >= 1 || cents ? 2 : 4)}`;
 }
 
 export function percent(rate: number | null): string {
@@ -38,9 +39,10 @@ export function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
-export function table(header: string[], rows: string[][]): string {
+/** A GFM table; the first `textColumns` columns are left-aligned, the numbers right-aligned. */
+export function table(header: string[], rows: string[][], textColumns = 2): string {
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map((h, i) => (i === 0 ? "---" : "---:"))), ...rows.map(line)].join("\n");
+  return [line(header), line(header.map((_, i) => (i < textColumns ? "---" : "---:"))), ...rows.map(line)].join("\n");
 }
 
 /** Status, drafts, accepted, rendered, spend (and the estimate where there is one) per asset, then totals. */

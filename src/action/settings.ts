@@ -112,7 +112,7 @@ export function buildActionSettings(
     else maxBudgetUsd = n;
   }
 
-  const baseUrl = text(Input.baseUrl) || undefined;
+  const baseUrl = text(Input.baseUrl).replace(/\/+$/, "") || undefined;
   if (baseUrl && !/^https?:\/\/[^/\s]+/.test(baseUrl)) problem(Input.baseUrl, `is "${baseUrl}"`, "give an http(s) URL, e.g. http://127.0.0.1:8089");
 
   const commitChoice = booleanInput(text(Input.commit), Input.commit, problem);

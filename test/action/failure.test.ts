@@ -16,7 +16,7 @@ const report = (over: Partial<RunReport>): RunReport => ({
 describe("the sentence a failed step ends with", () => {
   it("names the workflow's ceiling when it was the lower one, and what to change", () => {
     expect(failureSentence(report({ exitCode: 3 }), 1)).toBe(
-      "seedlock stopped at the workflow's max-budget-usd ($1.00) after spending $0.9500 with hero left undone (accepted work is kept); raise max-budget-usd or budget.maxUsd, or lower counts.",
+      "seedlock stopped at the workflow's max-budget-usd ($1.00) after spending $0.95 with hero left undone (accepted work is kept); raise max-budget-usd or budget.maxUsd, or lower counts.",
     );
   });
 

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { GitCli } from "../../src/action/git.js";
-import { commitMessage, land, landingFiles, type LandingPlan } from "../../src/action/landing.js";
+import { commitMessage, draftsWanted, land, landingFiles, type LandingPlan } from "../../src/action/landing.js";
 import { formatLockfile, parseLockfile } from "../../src/lock/file.js";
 import type { AssetLock, Lockfile } from "../../src/lock/types.js";
 import type { RunReport } from "../../src/pipeline/result.js";
@@ -63,6 +63,22 @@ describe("what a run commits", () => {
     ]);
   });
 
+  it("leaves out spare accepted drafts of an asset that already has its count, after a run", async () => {
+    const repo = setUp();
+    const ws = repo.clone("ws");
+    ws.write({
+      "assets.lock.yaml": lockfile({ dunes: entry("dunes", ["out/dunes-1.webp"], [7]), hero: entry("hero", [], [9]) }),
+      "out/dunes-1.webp": "1",
+      ".seedlock/drafts/dunes/7.jpg": "spare",
+      ".seedlock/drafts/hero/9.jpg": "awaiting its render",
+    });
+    const report = { command: "run", assets: [{ id: "dunes", status: "done" }, { id: "hero", status: "budget" }] } as unknown as RunReport;
+    const files = await landingFiles(new GitCli(ws.dir), plan(ws.dir, ws.git("rev-parse", "HEAD")), draftsWanted(report));
+    expect(files.map((f) => f.path)).toEqual(["assets.lock.yaml", "out/dunes-1.webp", ".seedlock/drafts/hero/9.jpg"]);
+    const preview = { ...report, command: "preview" } as RunReport;
+    expect((await landingFiles(new GitCli(ws.dir), plan(ws.dir, ws.git("rev-parse", "HEAD")), draftsWanted(preview))).map((f) => f.path)).toContain(".seedlock/drafts/dunes/7.jpg");
+  });
+
   it("removes a committed draft once its seed is rendered", async () => {
     const repo = setUp();
     const ws = repo.clone("ws");
@@ -100,8 +116,8 @@ describe("two runs pushing to one branch", () => {
     b.write({ "assets.lock.yaml": lockfile({ hero: entry("hero", ["out/hero.png"]) }), "out/hero.png": "h" });
 
     const [la, lb] = await Promise.all([
-      land(new GitCli(a.dir), plan(a.dir, startedFrom), "seedlock: regenerate dunes\n"),
-      land(new GitCli(b.dir), plan(b.dir, startedFrom), "seedlock: regenerate hero\n"),
+      land(new GitCli(a.dir), plan(a.dir, startedFrom), undefined),
+      land(new GitCli(b.dir), plan(b.dir, startedFrom), undefined),
     ]);
 
     expect(la?.commit && lb?.commit).toBeTruthy();

@@ -1,0 +1,186 @@
+import * as core from "@actions/core";
+import * as github from "@actions/github";
+import { relative, sep } from "node:path";
+import { InputError, SeedlockError, formatDiagnostic } from "../errors.js";
+import { lockPathFor } from "../lock/file.js";
+import { execute } from "../pipeline/execute.js";
+import type { RunReport } from "../pipeline/result.js";
+import { plainLine } from "../report/progress.js";
+import { commentBody, commentMarker, upsertComment } from "./comment.js";
+import { State } from "./constants.js";
+import { errorSentence, failureSentence } from "./failure.js";
+import { GitCli, PushRefusedError, headCommit, topLevel, type Git } from "./git.js";
+import { land, type LandingPlan } from "./landing.js";
+import { ActionsLogger } from "./logger.js";
+import { setOutputs } from "./outputs.js";
+import { pushContactSheets } from "./previews.js";
+import { readActionSettings, type ActionSettings } from "./settings.js";
+import { summaryMarkdown, writeSummary, type SummaryFacts } from "./summary.js";
+
+const PROGRESS_EVERY_MS = 10_000;
+const LANDS: ReadonlySet<string> = new Set(["run", "render", "preview"]);
+
+/** The main step: settings, the core, then outputs, commit, comment, summary and the verdict. */
+export async function runMain(): Promise<void> {
+  let settings: ActionSettings;
+  try {
+    settings = readActionSettings();
+  } catch (err) {
+    core.setFailed(err instanceof SeedlockError ? err.message : `seedlock could not read its inputs: ${(err as Error).message}`);
+    return;
+  }
+  const logger = new ActionsLogger(settings.workspace);
+  const manifest = relative(settings.workspace, settings.core.manifestPath).split(sep).join("/");
+  if (settings.fallback) core.notice(settings.fallback);
+
+  const git = new GitCli(settings.workspace);
+  const plan = await landingPlan(git, settings);
+  // Saved before any call, so a cancelled job's post step can still commit what was accepted.
+  if (plan) core.saveState(State.landing, JSON.stringify(plan));
+
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new Error("interrupted"));
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  let report: RunReport | undefined;
+  let thrown: unknown;
+  let failure: string | undefined;
+  let lastProgress = 0;
+  try {
+    const stage = { run: "draft → screen → render", preview: "draft → screen", render: "render", plan: "plan", verify: "verify" }[settings.core.command];
+    report = await logger.group(`seedlock ${settings.core.command} ${manifest}: ${stage}`, () => execute(settings.core, {
+      logger,
+      signal: controller.signal,
+      progress: (snapshot) => {
+        if (snapshot.elapsedMs - lastProgress < PROGRESS_EVERY_MS) return;
+        lastProgress = snapshot.elapsedMs;
+        core.info(plainLine(snapshot));
+      },
+    }));
+    failure = failureSentence(report, settings.core.maxBudgetUsd);
+  } catch (err) {
+    thrown = err;
+    if (err instanceof InputError) {
+      // The annotation carries the file and line; its text need not repeat them.
+      for (const d of err.diagnostics) logger.error(formatDiagnostic({ ...d, location: undefined }), d.location);
+    } else if (!(err instanceof SeedlockError)) {
+      core.debug((err as Error)?.stack ?? String(err));
+    }
+    failure = errorSentence(err, manifest);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+
+  const facts: SummaryFacts = { manifest, fallback: settings.fallback, runUrl: settings.runUrl };
+  if (report) setOutputs(report);
+  // A run that started keeps what it accepted, even when it then failed; invalid input did nothing.
+  const ran = report !== undefined || (thrown !== undefined && !(thrown instanceof InputError));
+  if (ran && settings.commit && !settings.fallback && LANDS.has(settings.core.command)) {
+    if ("skip" in settings.commitTarget) facts.commit = `not committed: ${settings.commitTarget.skip}.`;
+    else if (plan) {
+      const outcome = await logger.group("Commit", () => commitBack(git, plan, report, settings));
+      facts.commit = outcome.line;
+      if (outcome.failure) failure ??= outcome.failure;
+    }
+  }
+  if (report && settings.comment) {
+    facts.comment = await logger.group("Pull-request comment", () => comment(git, settings, report!, manifest, facts.commit));
+  }
+  facts.failure = failure;
+  await writeSummary(summaryMarkdown(report, facts));
+  core.saveState(State.finished, "true");
+  if (failure) core.setFailed(failure);
+}
+
+/** Where and from what this run's work would be committed, or undefined when it will not be. */
+async function landingPlan(git: Git, settings: ActionSettings): Promise<LandingPlan | undefined> {
+  if (!settings.commit || settings.fallback || !LANDS.has(settings.core.command) || "skip" in settings.commitTarget) return undefined;
+  let top: string;
+  try {
+    top = await topLevel(git);
+  } catch {
+    core.warning(`${settings.workspace} is not a git repository, so nothing will be committed; check it out with actions/checkout first`);
+    return undefined;
+  }
+  return {
+    top,
+    lockfile: relative(top, lockPathFor(settings.core.manifestPath)),
+    branch: settings.commitTarget.branch,
+    kind: settings.commitTarget.kind,
+    startedFrom: await headCommit(git),
+    command: settings.core.command,
+    subject: settings.commitMessage,
+  };
+}
+
+async function commitBack(git: Git, plan: LandingPlan, report: RunReport | undefined, settings: ActionSettings): Promise<{ line: string; failure?: string }> {
+  try {
+    const landed = await land(git, plan, report, (attempt, reason) =>
+      core.info(`push ${attempt} to ${plan.branch} was rejected (${reason}); fetching and trying again`),
+    );
+    if (!landed || !landed.commit) {
+      core.info(`nothing to commit: ${plan.branch} already holds these outputs and this lockfile`);
+      return { line: "nothing changed, so nothing was committed." };
+    }
+    const url = `${settings.serverUrl}/${settings.repository.owner}/${settings.repository.repo}/commit/${landed.commit}`;
+    const merged = landed.merged ? " (the branch had moved: lockfile merged per asset)" : "";
+    core.info(`pushed ${landed.commit} to ${plan.branch}${merged}`);
+    return { line: `pushed [${landed.commit.slice(0, 7)}](${url}) to \`${plan.branch}\`${merged}.` };
+  } catch (err) {
+    const reason = err instanceof PushRefusedError ? err.message : `committing failed: ${(err as Error).message}`;
+    // A pull request's branch may be closed to this token; the preview itself still stands.
+    if (plan.kind === "pull-request") {
+      core.warning(`${reason}; the accepted seeds were not recorded on the pull request's branch`);
+      return { line: `not recorded on \`${plan.branch}\`: ${reason}.` };
+    }
+    return {
+      line: `failed: ${reason}.`,
+      failure: `${reason[0]!.toUpperCase()}${reason.slice(1)}; give the job permissions: contents: write (and keep actions/checkout's credentials), or set commit: false.`,
+    };
+  }
+}
+
+async function comment(git: Git, settings: ActionSettings, report: RunReport, manifest: string, commitLine?: string): Promise<string> {
+  const pr = settings.event.pullRequest!;
+  if (pr.fork && settings.event.name !== "pull_request_target") {
+    core.info("no comment: a pull request from a fork gets a read-only token; the job summary has the plan");
+    return "skipped: the token of a fork's pull request may not write comments.";
+  }
+  if (!settings.token) {
+    core.warning("no github-token, so no pull-request comment");
+    return "skipped: no github-token.";
+  }
+  const { owner, repo } = settings.repository;
+  let images = new Map<string, string>();
+  let imagesNote: string | undefined;
+  if (report.assets.some((a) => a.contactSheet)) {
+    try {
+      images = await pushContactSheets(git, report, { pullRequest: pr.number, headSha: pr.headSha, serverUrl: settings.serverUrl, owner, repo });
+    } catch (err) {
+      imagesNote = `Contact sheets could not be pushed to seedlock-previews (${(err as Error).message}); they are in the report artifact.`;
+      core.warning(imagesNote);
+    }
+  }
+  const body = commentBody(report, {
+    manifest,
+    headSha: pr.headSha || settings.event.sha,
+    fallback: settings.fallback,
+    images,
+    imagesNote,
+    lockfile: commitLine && report.command === "preview" ? `Accepted seeds, lockfile: ${commitLine}` : undefined,
+    runUrl: settings.runUrl,
+  });
+  try {
+    const octokit = github.getOctokit(settings.token, { baseUrl: settings.apiUrl });
+    const done = await upsertComment(octokit, { owner, repo, issue: pr.number }, commentMarker(manifest), body);
+    core.info(`${done.action} comment ${done.url}`);
+    return `[${done.action}](${done.url}).`;
+  } catch (err) {
+    const status = (err as { status?: number }).status;
+    const hint = status === 403 || status === 401 ? "; give the job permissions: pull-requests: write" : "";
+    core.warning(`the pull-request comment could not be written: ${(err as Error).message}${hint}`);
+    return `not written: ${(err as Error).message}${hint}.`;
+  }
+}
