@@ -73,6 +73,66 @@ export const MODELS: readonly Model[] = [
     usdBySize: { "1K": 0.0336, "2K": 0.0504, "4K": 0.113 },
     outputMimeType: "image/png",
   },
+  // Retired models stay in the table so a manifest naming one gets the date and the replacement
+  // instead of "unknown model". Dates: Gemini API deprecations page
+  // (ai.google.dev/gemini-api/docs/deprecations, read 2026-11), unless a line says otherwise.
+  {
+    kind: "image",
+    id: "gemini-3.1-flash-image-preview",
+    name: "Nano Banana 2 (preview)",
+    tokensBySize: { "512": 747, "1K": 1120, "2K": 1680, "4K": 2520 },
+    usdPerMillionOutputTokens: 60,
+    usdBySize: { "512": 0.045, "1K": 0.067, "2K": 0.101, "4K": 0.151 },
+    outputMimeType: "image/png",
+    shutdownDate: "2026-06-25",
+    replacement: "gemini-3.1-flash-image",
+  },
+  {
+    kind: "image",
+    id: "gemini-3-pro-image-preview",
+    name: "Nano Banana Pro (preview)",
+    tokensBySize: { "1K": 1120, "2K": 1120, "4K": 2000 },
+    usdPerMillionOutputTokens: 120,
+    usdBySize: { "1K": 0.134, "2K": 0.134, "4K": 0.24 },
+    outputMimeType: "image/png",
+    shutdownDate: "2026-06-25",
+    replacement: "gemini-3-pro-image",
+  },
+  {
+    // The page names gemini-3.1-flash-image-preview as the replacement; that one is itself retired,
+    // and replacementFor() follows the chain to the model that still answers.
+    kind: "image",
+    id: "gemini-2.5-flash-image",
+    name: "Nano Banana",
+    tokensBySize: { "1K": 1290 },
+    usdPerMillionOutputTokens: 30,
+    outputMimeType: "image/png",
+    shutdownDate: "2026-10-02",
+    replacement: "gemini-3.1-flash-image-preview",
+  },
+  {
+    // Date and replacement: the retirement notice on docs.gptproto.com's gemini-2.5-flash-image-preview
+    // page (a reseller quoting Google's notice); the official page no longer lists preview models this old.
+    kind: "image",
+    id: "gemini-2.5-flash-image-preview",
+    name: "Nano Banana (preview)",
+    tokensBySize: { "1K": 1290 },
+    usdPerMillionOutputTokens: 30,
+    outputMimeType: "image/png",
+    shutdownDate: "2025-10-31",
+    replacement: "gemini-2.5-flash-image",
+  },
+  {
+    // Same source as gemini-2.5-flash-image-preview above.
+    kind: "image",
+    id: "gemini-2.0-flash-preview-image-generation",
+    name: "Gemini 2.0 Flash image generation (preview)",
+    tokensBySize: { "1K": 1290 },
+    usdPerMillionOutputTokens: 30,
+    outputMimeType: "image/png",
+    shutdownDate: "2025-10-31",
+    replacement: "gemini-2.5-flash-image",
+  },
   {
     kind: "text",
     id: "gemini-3.5-flash",
@@ -81,6 +141,12 @@ export const MODELS: readonly Model[] = [
     usdPerMillionOutputTokens: 2.5,
   },
 ];
+
+/** The models a manifest gets when it names none. */
+export const DEFAULT_MODELS = { draft: "gemini-3.1-flash-lite-image", final: "gemini-3.1-flash-image" } as const;
+
+/** Tokens a judge call is estimated to use before it is made: the image, the rubric, a short JSON verdict. */
+export const JUDGE_TOKEN_ESTIMATE = { input: 1300, output: 100 } as const;
 
 export function findModel(id: string, table: readonly Model[] = MODELS): Model | undefined {
   return table.find((m) => m.id === id);
@@ -143,4 +209,37 @@ export function pixelSize(aspectRatio: AspectRatio, size: ImageSize): { width: n
 export function aspectValue(aspectRatio: AspectRatio): number {
   const [w, h] = aspectRatio.split(":").map(Number) as [number, number];
   return w / h;
+}
+
+/** USD one judge call is estimated to cost, before usage is known. */
+export function judgeCallEstimateUsd(model: TextModel): number {
+  return (
+    (JUDGE_TOKEN_ESTIMATE.input * model.usdPerMillionInputTokens + JUDGE_TOKEN_ESTIMATE.output * model.usdPerMillionOutputTokens) / 1e6
+  );
+}
+
+/** Whether `model` no longer answers at `now`: its shutdown date (UTC midnight) has come. */
+export function isShutDown(model: Model, now: Date): boolean {
+  return model.shutdownDate !== undefined && now.getTime() >= Date.parse(`${model.shutdownDate}T00:00:00Z`);
+}
+
+/**
+ * The model to move to from `model`: its announced replacement, followed while that one is itself
+ * shut down at `now` (a preview's replacement is often another preview that was retired since).
+ */
+export function replacementFor(model: Model, now: Date, table: readonly Model[] = MODELS): string | undefined {
+  let current = model;
+  const seen = new Set<string>();
+  while (current.replacement && !seen.has(current.id)) {
+    seen.add(current.id);
+    const next = findModel(current.replacement, table);
+    if (!next || !isShutDown(next, now)) return current.replacement;
+    current = next;
+  }
+  return undefined;
+}
+
+/** Models that still answer at `now`, of one kind, for "known models are …" messages. */
+export function liveModelIds(kind: Model["kind"], now: Date, table: readonly Model[] = MODELS): string[] {
+  return table.filter((m) => m.kind === kind && !isShutDown(m, now)).map((m) => m.id);
 }
