@@ -36,9 +36,11 @@ export interface OutputSpec {
 /** One asset with every default resolved: what the pipeline and the hash see. */
 export interface AssetSpec {
   id: string;
+  /** Position in the manifest's `assets:` list, 0-based. */
+  index: number;
   prompt: string;
   count: number;
-  /** Template with {n}, {id}, {seed}; relative to the repository root. */
+  /** Template with {n}, {id}, {seed}; relative to the repository root (see outputPath in out.ts). */
   out: string;
   tier: Tier;
   models: { draft: string; final: string; judge?: string };
@@ -64,15 +66,17 @@ export interface Budget {
 export interface Manifest {
   /** Absolute path of the manifest file. */
   file: string;
+  /** The manifest as messages name it (relative to the working directory when inside it). */
+  displayFile: string;
   /** Absolute path of the repository root that every `out` path stays inside. */
   root: string;
   version: 1;
   models: { draft: string; final: string; judge?: string };
   pricing: PricingOverrides;
   budget: Budget;
-  /** Requests per minute the user declared for their project, if any (adaptive otherwise). */
+  /** `limits.requestsPerMinute`: what the user declared for their project, if any (adaptive otherwise). */
   rpm?: number;
-  /** Calls in flight at once. */
+  /** Calls in flight at once (`limits.concurrency`, default 4). */
   concurrency: number;
   assets: AssetSpec[];
 }

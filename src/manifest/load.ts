@@ -1,0 +1,146 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { InputError, type Diagnostic } from "../errors.js";
+import { NullLogger, type Logger } from "../logger.js";
+import { outputPath, SymlinkGuard } from "./out.js";
+import { resolveManifest, BUILTIN, type RawAsset, type RawManifest } from "./resolve.js";
+import { schemaFindings } from "./schema.js";
+import { YamlSource, type Finding } from "./source.js";
+import type { Manifest } from "./spec.js";
+
+export interface LoadOptions {
+  /** The clock that decides whether a model has been shut down. */
+  now?: Date;
+  logger?: Logger;
+  /** How messages name the file; default: relative to the working directory when inside it. */
+  displayPath?: string;
+}
+
+/**
+ * Reads, validates and resolves a manifest. Throws InputError carrying every problem found, each
+ * as `file:line:col: path what is wrong (what to do)`; warnings (a model shutting down soon) go
+ * to the logger with their location.
+ */
+export async function loadManifest(path: string, options: LoadOptions = {}): Promise<Manifest> {
+  const file = resolve(path);
+  const display = options.displayPath ?? displayPathFor(file);
+  const logger = options.logger ?? new NullLogger();
+  const now = options.now ?? new Date();
+
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError([
+      {
+        message: code === "ENOENT" ? `${display}: no such manifest` : `${display}: cannot be read (${code ?? (err as Error).message})`,
+        fix: code === "ENOENT" ? "create it (examples/assets.yaml is a start) or pass --manifest PATH" : "check the path and its permissions",
+      },
+    ]);
+  }
+
+  const source = new YamlSource(text, display);
+  if (source.syntax.length) throw new InputError(source.syntax);
+  for (const warning of source.warnings) logger.warn(warning.message, warning.location);
+
+  const data = source.toData();
+  if (data === null || data === undefined) {
+    throw new InputError([{ location: { file: display, line: 1, col: 1 }, message: "the manifest is empty", fix: "start with version: 1, budget: and assets:, as examples/assets.yaml does" }]);
+  }
+
+  const schemaProblems = schemaFindings(data);
+  if (!isMapping(data)) throw new InputError(sorted(schemaProblems.map((f) => source.diagnostic(f))));
+  // Semantic checks run on every part the schema passed, so one pass reports as much as it can.
+  const broken = (key: string | number, index?: number) =>
+    schemaProblems.some((f) => f.path[0] === key && (index === undefined || f.path[1] === index));
+  const raw = data as unknown as RawManifest;
+  const errors: Finding[] = [...schemaProblems];
+  const warnings: Finding[] = [];
+  const assetsUsable = Array.isArray(raw.assets) && !broken("defaults") && !broken("models");
+  const validAssets = assetsUsable
+    ? raw.assets.map((asset, index) => [index, asset] as [number, RawAsset]).filter(([index]) => !broken("assets", index))
+    : [];
+  const resolved = resolveManifest(
+    {
+      ...raw,
+      models: broken("models") ? undefined : raw.models,
+      pricing: broken("pricing") ? undefined : raw.pricing,
+      budget: isMapping(raw.budget) && !broken("budget") ? raw.budget : undefined,
+    },
+    validAssets,
+    now,
+  );
+  errors.push(...resolved.errors);
+  warnings.push(...resolved.warnings);
+  const manifest: Manifest = {
+    file,
+    displayFile: display,
+    root: repositoryRoot(file),
+    version: 1,
+    models: resolved.models,
+    pricing: resolved.pricing,
+    budget: raw.budget?.warnUsd !== undefined ? { maxUsd: raw.budget.maxUsd, warnUsd: raw.budget.warnUsd } : { maxUsd: raw.budget?.maxUsd },
+    concurrency: raw.limits?.concurrency ?? BUILTIN.concurrency,
+    ...(raw.limits?.requestsPerMinute !== undefined ? { rpm: raw.limits.requestsPerMinute } : {}),
+    assets: resolved.assets,
+  };
+  errors.push(...(await symlinkFindings(manifest)));
+
+  for (const warning of warnings) {
+    const d = source.diagnostic(warning);
+    logger.warn(`${d.path ? `${d.path} ` : ""}${d.message}${d.fix ? ` (${d.fix})` : ""}`, d.location);
+  }
+  if (errors.length) throw new InputError(sorted(errors.map((f) => source.diagnostic(f))));
+  for (const asset of manifest.assets) asset.location = source.locate(["assets", asset.index]);
+  return manifest;
+}
+
+/** Outputs whose existing parent folders (or the file itself) are symlinks leading out of the repository. */
+async function symlinkFindings(manifest: Manifest): Promise<Finding[]> {
+  const guard = new SymlinkGuard(manifest.root);
+  const findings = await Promise.all(
+    manifest.assets.map(async (asset): Promise<Finding | undefined> => {
+      // {seed} is unknown before a run; the folders around it are what matters here.
+      for (let n = 1; n <= asset.count; n++) {
+        const path = outputPath(asset, n, asset.seedStart + n - 1);
+        const target = await guard.escape(path);
+        if (target) {
+          return {
+            path: ["assets", asset.index, "out"],
+            message: `writes ${path} through a symlink that leads out of the repository (to ${target})`,
+            fix: "point out at a real folder inside the repository, or replace the symlink with a folder",
+          };
+        }
+      }
+      return undefined;
+    }),
+  );
+  return findings.filter((f): f is Finding => f !== undefined);
+}
+
+/** The nearest folder above the manifest that holds `.git`, else the manifest's own folder. */
+export function repositoryRoot(manifestFile: string): string {
+  const start = dirname(manifestFile);
+  for (let dir = start; ; ) {
+    if (existsSync(join(dir, ".git"))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return start;
+    dir = parent;
+  }
+}
+
+/** A path as a user would type it from the working directory. */
+export function displayPathFor(file: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function sorted(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.col ?? 0) - (b.location?.col ?? 0));
+}

@@ -1,0 +1,154 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import type { Diagnostic, SourceLocation } from "../errors.js";
+
+/** A step into a YAML document: a mapping key or a list index. */
+export type PathSegment = string | number;
+
+/**
+ * One problem found in a YAML file, addressed by its path in the document; `at` says whether the
+ * location is the key (unknown keys) or the value (everything else).
+ */
+export interface Finding {
+  path: PathSegment[];
+  at?: "key" | "value";
+  message: string;
+  fix?: string;
+}
+
+/** A YAML file parsed once, keeping positions so any finding can name its line and column. */
+export class YamlSource {
+  readonly doc: Document.Parsed;
+  private readonly lines = new LineCounter();
+  /** Syntax errors (tabs, bad indentation, duplicate keys…), already located. */
+  readonly syntax: Diagnostic[] = [];
+  readonly warnings: Diagnostic[] = [];
+
+  constructor(
+    readonly text: string,
+    /** The file as the user should see it in messages. */
+    readonly file: string,
+  ) {
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    const seenLines = new Set<number>();
+    for (const error of this.doc.errors) {
+      const location = this.at(error.pos[0]);
+      // One broken line often produces several follow-on errors; the first says what to fix.
+      if (seenLines.has(location.line)) continue;
+      seenLines.add(location.line);
+      const lineText = text.split("\n", location.line)[location.line - 1] ?? "";
+      // `{n}` unquoted inside a `{ … }` mapping is the commonest way to break a manifest.
+      const fix = /\{\s*[^}]*\{(n|id|seed)\}/.test(lineText)
+        ? 'quote the out template, for example out: "wallpapers/dunes-{n}.webp"; unquoted braces are YAML syntax'
+        : syntaxFix(error.code);
+      this.syntax.push({ location, message: syntaxMessage(error.code, error.message), fix });
+    }
+    for (const warning of this.doc.warnings) {
+      this.warnings.push({ location: this.at(warning.pos[0]), message: firstLine(warning.message) });
+    }
+  }
+
+  /** The document as plain data (aliases resolved). */
+  toData(): unknown {
+    return this.doc.toJS({ maxAliasCount: 1000 });
+  }
+
+  /** 1-based line and column of a character offset. */
+  at(offset: number): SourceLocation {
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, col };
+  }
+
+  /**
+   * Where `path` is in the file: the value node (or its key, with at = "key"); when the path goes
+   * further than the document does (a missing key), the deepest node that exists.
+   */
+  locate(path: readonly PathSegment[], at: "key" | "value" = "value"): SourceLocation {
+    let node: unknown = this.doc.contents;
+    let offset = rangeStart(node) ?? 0;
+    for (let i = 0; i < path.length; i++) {
+      if (isAlias(node)) node = node.resolve(this.doc);
+      const segment = path[i];
+      const last = i === path.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+        if (!pair) break;
+        const keyStart = rangeStart(pair.key);
+        if (last && at === "key" && keyStart !== undefined) return this.at(keyStart);
+        const valueStart = rangeStart(pair.value);
+        offset = valueStart ?? keyStart ?? offset;
+        node = pair.value;
+        // A key with no value (`count:`) points at the key.
+        if (valueStart === undefined) break;
+      } else if (isSeq(node) && typeof segment === "number") {
+        const item = node.items[segment];
+        const start = rangeStart(item);
+        if (start === undefined) break;
+        offset = start;
+        node = item;
+      } else {
+        break;
+      }
+    }
+    return this.at(offset);
+  }
+
+  /** A finding as the Diagnostic the user reads: `file:line:col: path message (fix)`. */
+  diagnostic(finding: Finding): Diagnostic {
+    return {
+      location: this.locate(finding.path, finding.at),
+      path: finding.path.length ? formatPath(finding.path) : undefined,
+      message: finding.message,
+      fix: finding.fix,
+    };
+  }
+}
+
+function rangeStart(node: unknown): number | undefined {
+  const range = (node as Node | null | undefined)?.range;
+  return range ? range[0] : undefined;
+}
+
+/** `["assets", 1, "count"]` → `assets[1].count`; keys that are not plain names are quoted. */
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = "";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+}
+
+function syntaxMessage(code: string, message: string): string {
+  switch (code) {
+    case "TAB_AS_INDENT":
+      return "a tab is used for indentation; YAML indents with spaces only";
+    case "DUPLICATE_KEY":
+      return "this key appears twice in the same mapping";
+    case "MULTIPLE_DOCS":
+      return "the file holds more than one YAML document (a second `---`)";
+    default:
+      return `YAML syntax error: ${firstLine(message).replace(/\.$/, "")}`;
+  }
+}
+
+function syntaxFix(code: string): string {
+  switch (code) {
+    case "TAB_AS_INDENT":
+      return "replace the tab with spaces";
+    case "DUPLICATE_KEY":
+      return "keep one of the two and delete the other";
+    case "MULTIPLE_DOCS":
+      return "keep one document per file";
+    case "BAD_INDENT":
+    case "MISSING_CHAR":
+    case "UNEXPECTED_TOKEN":
+      return "check the indentation and the closing brackets or quotes on this line";
+    default:
+      return "fix the YAML on this line; an editor with YAML support shows the spot";
+  }
+}
