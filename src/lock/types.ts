@@ -14,6 +14,8 @@ export interface SeedRecord {
   /** Saved accepted draft, relative to the repository root, used as the render reference. */
   draft?: string;
   judgeScore?: number;
+  /** Times this seed was called again because its bytes did not decode (each one is paid for). */
+  regenerated?: number;
   costUsd: number;
 }
 

@@ -1,0 +1,227 @@
+import { randomBytes } from "node:crypto";
+import { open, readFile, rename, unlink } from "node:fs/promises";
+import { basename, dirname, extname, join, posix, resolve } from "node:path";
+import { InputError, type Diagnostic } from "../errors.js";
+import { displayPathFor } from "../manifest/load.js";
+import { schemaFindings } from "../manifest/schema.js";
+import { YamlSource, type Finding } from "../manifest/source.js";
+import { formatYamlSubset, parseYamlSubset } from "./format.js";
+import { LOCKFILE_SCHEMA } from "./schema.js";
+import { emptyLockfile, type AssetLock, type Lockfile, type LockStats, type OutputRecord, type SeedRecord } from "./types.js";
+
+/** `assets.yaml` → `assets.lock.yaml`, beside it. */
+export function lockPathFor(manifestPath: string): string {
+  const extension = extname(manifestPath);
+  const known = extension === ".yaml" || extension === ".yml";
+  const stem = known ? basename(manifestPath, extension) : basename(manifestPath);
+  return join(dirname(manifestPath), `${stem}.lock${known ? extension : ".yaml"}`);
+}
+
+/**
+ * Reads the lockfile. A missing file is an empty lockfile (nothing generated yet); anything
+ * unreadable, truncated or malformed is an InputError naming file:line:col and how to recover.
+ */
+export async function readLockfile(path: string, options: { displayPath?: string } = {}): Promise<Lockfile> {
+  const file = resolve(path);
+  const display = options.displayPath ?? displayPathFor(file);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return emptyLockfile();
+    throw new InputError([{ message: `${display}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, fix: "check its permissions" }]);
+  }
+  return parseLockfile(text, display);
+}
+
+/** Parses lockfile text; `display` names the file in messages. */
+export function parseLockfile(text: string, display: string): Lockfile {
+  const wholeFileFix = `restore it from git with git checkout -- ${display}, or delete it to start over, which generates every asset again`;
+  if (text.trim() === "") {
+    throw new InputError([{ location: { file: display, line: 1, col: 1 }, message: "the lockfile is empty; it may have been cut off while being written", fix: wholeFileFix }]);
+  }
+  // Fast path for the text seedlock writes; the general parser for anything else, and for positions.
+  let data: unknown = parseYamlSubset(text);
+  let source: YamlSource | undefined;
+  if (data === undefined) {
+    source = new YamlSource(text, display);
+    if (source.syntax.length) {
+      throw new InputError(source.syntax.map((d) => ({ ...d, message: `${d.message}; the lockfile may be damaged or cut off`, fix: wholeFileFix })));
+    }
+    data = source.toData();
+  }
+  const version = (data as { version?: unknown } | null)?.version;
+  if (typeof version === "number" && version !== 1) {
+    source ??= new YamlSource(text, display);
+    throw new InputError([
+      {
+        location: source.locate(["version"]),
+        path: "version",
+        message: `is ${version}; this seedlock reads lockfile version 1`,
+        fix: `a newer seedlock wrote it: update seedlock, or ${wholeFileFix}`,
+      },
+    ]);
+  }
+  const findings = [...schemaFindings(data, LOCKFILE_SCHEMA, "the lockfile"), ...semanticFindings(data)];
+  if (findings.length) {
+    source ??= new YamlSource(text, display);
+    const diagnostics: Diagnostic[] = findings.map((f) => ({ ...source!.diagnostic(f), fix: entryFix(f, display) ?? wholeFileFix }));
+    diagnostics.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0) || (a.location?.col ?? 0) - (b.location?.col ?? 0));
+    throw new InputError(diagnostics);
+  }
+  if (text.includes(`# ${HEADER[0]}`) && !new RegExp(`^# ${FOOTER}\\s*$`, "m").test(text.slice(-40))) {
+    source ??= new YamlSource(text, display);
+    throw new InputError([
+      {
+        location: source.at(text.trimEnd().length),
+        message: `the lockfile stops before its last line ('# ${FOOTER}'): it was cut off, and entries after this point are lost`,
+        fix: wholeFileFix,
+      },
+    ]);
+  }
+  return data as Lockfile;
+}
+
+function entryFix(finding: Finding, display: string): string | undefined {
+  const [section, id] = finding.path;
+  if (section !== "assets" || typeof id !== "string" || finding.path.length < 2) return undefined;
+  return `delete the '${id}' entry so seedlock generates that asset again, or restore ${display} from git`;
+}
+
+/** What a schema cannot say: output paths stay inside the repository; a seed is recorded once. */
+function semanticFindings(data: unknown): Finding[] {
+  const findings: Finding[] = [];
+  const assets = (data as { assets?: unknown })?.assets;
+  if (!assets || typeof assets !== "object") return findings;
+  for (const [id, entry] of Object.entries(assets as Record<string, unknown>)) {
+    const outputs = (entry as { outputs?: unknown })?.outputs;
+    if (Array.isArray(outputs)) {
+      outputs.forEach((output, i) => {
+        const path = (output as { path?: unknown })?.path;
+        if (typeof path !== "string") return;
+        const normal = posix.normalize(path);
+        if (path.startsWith("/") || /^[A-Za-z]:/.test(path) || path.includes("\\") || normal === ".." || normal.startsWith("../")) {
+          findings.push({ path: ["assets", id, "outputs", i, "path"], message: `is ${JSON.stringify(path)}, outside the repository` });
+        }
+      });
+    }
+    const seeds = (entry as { seeds?: unknown })?.seeds;
+    if (Array.isArray(seeds)) {
+      const seen = new Set<unknown>();
+      seeds.forEach((record, i) => {
+        const seed = (record as { seed?: unknown })?.seed;
+        if (typeof seed !== "number") return;
+        if (seen.has(seed)) findings.push({ path: ["assets", id, "seeds", i, "seed"], message: `records seed ${seed} a second time` });
+        seen.add(seed);
+      });
+    }
+  }
+  return findings;
+}
+
+/** Last line of a lockfile seedlock wrote: without it, the file was cut off (a lost write, a bad copy). */
+const FOOTER = "end of lockfile";
+
+const HEADER = [
+  "Written by seedlock after every image; do not edit by hand. Commit it with the outputs.",
+  "Per asset: the hash of everything that shapes its pixels, every seed tried with its verdict,",
+  "and each output's sha256. `seedlock plan` compares it with the manifest and the files.",
+];
+
+/** The lockfile as text: stable key order, assets sorted by id, money rounded to a millionth. */
+export function formatLockfile(lock: Lockfile): string {
+  const assets: Record<string, unknown> = {};
+  for (const id of Object.keys(lock.assets).sort()) assets[id] = orderedAsset(lock.assets[id]!);
+  return formatYamlSubset({ version: 1, stats: orderedStats(lock.stats), assets }, HEADER, [FOOTER]);
+}
+
+/**
+ * Replaces the lockfile atomically: a temporary file in the same folder, flushed to disk, then
+ * renamed over the old one, so a crash leaves either the old or the new file, never half of one.
+ */
+export async function writeLockfile(path: string, lock: Lockfile): Promise<void> {
+  const file = resolve(path);
+  const directory = dirname(file);
+  const temporary = join(directory, `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const text = formatLockfile(lock);
+  const handle = await open(temporary, "wx", 0o644);
+  try {
+    await handle.writeFile(text, "utf8");
+    await handle.sync();
+  } catch (err) {
+    await handle.close();
+    await unlink(temporary).catch(() => {});
+    throw err;
+  }
+  await handle.close();
+  try {
+    await rename(temporary, file);
+  } catch (err) {
+    await unlink(temporary).catch(() => {});
+    throw err;
+  }
+  // The rename itself is durable only once the folder is flushed; some platforms cannot, which is fine.
+  const folder = await open(directory, "r").catch(() => undefined);
+  await folder?.sync().catch(() => {});
+  await folder?.close();
+}
+
+const money = (usd: number) => Math.round(usd * 1e6) / 1e6;
+
+function orderedStats(stats: LockStats): LockStats {
+  return {
+    drafts: stats.drafts,
+    accepted: stats.accepted,
+    rejected: stats.rejected,
+    regenerated: stats.regenerated,
+    rendered: stats.rendered,
+    spentUsd: money(stats.spentUsd),
+  };
+}
+
+function orderedAsset(entry: AssetLock): Record<string, unknown> {
+  const models: Record<string, string> = { draft: entry.models.draft, final: entry.models.final };
+  if (entry.models.judge !== undefined) models.judge = entry.models.judge;
+  return withExtras(entry, {
+    inputHash: entry.inputHash,
+    prompt: entry.prompt,
+    models,
+    spentUsd: money(entry.spentUsd),
+    seeds: [...entry.seeds].sort((a, b) => a.seed - b.seed).map(orderedSeed),
+    outputs: entry.outputs.map(orderedOutput),
+  });
+}
+
+function orderedSeed(seed: SeedRecord): Record<string, unknown> {
+  return withExtras(seed, {
+    seed: seed.seed,
+    model: seed.model,
+    status: seed.status,
+    reasons: seed.reasons,
+    phash: seed.phash,
+    draft: seed.draft,
+    judgeScore: seed.judgeScore,
+    regenerated: seed.regenerated,
+    costUsd: money(seed.costUsd),
+  });
+}
+
+function orderedOutput(output: OutputRecord): Record<string, unknown> {
+  return withExtras(output, {
+    path: output.path,
+    sha256: output.sha256,
+    seed: output.seed,
+    model: output.model,
+    width: output.width,
+    height: output.height,
+    bytes: output.bytes,
+  });
+}
+
+/** Keys a newer seedlock added come after the known ones, sorted, so they survive a rewrite. */
+function withExtras(source: object, ordered: Record<string, unknown>): Record<string, unknown> {
+  const extras = Object.keys(source).filter((k) => !(k in ordered)).sort();
+  for (const k of extras) ordered[k] = (source as Record<string, unknown>)[k];
+  for (const k of Object.keys(ordered)) if (ordered[k] === undefined) delete ordered[k];
+  return ordered;
+}
