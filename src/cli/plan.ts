@@ -1,11 +1,37 @@
-import { SeedlockError, ExitCode } from "../errors.js";
+import { normalize, resolve } from "node:path";
+import { BudgetError } from "../errors.js";
+import { lockPathFor, readLockfile } from "../lock/file.js";
+import { ceilingUsd, parseMaxBudgetUsd } from "../manifest/ceiling.js";
+import { loadManifest } from "../manifest/load.js";
+import { planRun } from "../plan/plan.js";
+import { overBudgetMessage, planReport, renderPlan, type Ceiling } from "../plan/report.js";
+import { formatUsd } from "../report/table.js";
 import type { Command } from "./command.js";
 
-// Scaffold only: the planner lands with the manifest and lockfile modules.
 export const planCommand: Command = {
-  summary: "estimate the spend of the manifest's changes before any call",
+  summary: "estimate the spend of the manifest's changes before any call (no network)",
   options: {},
-  async run() {
-    throw new SeedlockError("plan is not built yet", ExitCode.fault);
+  async run(ctx) {
+    const flagMaxUsd = parseMaxBudgetUsd(ctx.values["max-budget-usd"] as string | undefined);
+    // Messages name the files the way the user typed them.
+    const typed = normalize((ctx.values.manifest as string | undefined) ?? "assets.yaml");
+    const manifest = await loadManifest(resolve(ctx.cwd, typed), { logger: ctx.logger, displayPath: typed });
+    const lock = await readLockfile(lockPathFor(manifest.file), { displayPath: lockPathFor(typed) });
+    const plan = await planRun(manifest, lock);
+
+    const usd = ceilingUsd(manifest, flagMaxUsd);
+    const ceiling: Ceiling = {
+      usd,
+      source: flagMaxUsd !== undefined && flagMaxUsd < manifest.budget.maxUsd ? "--max-budget-usd" : "budget.maxUsd",
+      ...(manifest.budget.warnUsd !== undefined ? { warnUsd: manifest.budget.warnUsd } : {}),
+    };
+    if (ctx.values.json) ctx.stdout.write(`${JSON.stringify(planReport(plan, ceiling, manifest.displayFile))}\n`);
+    else ctx.stdout.write(`${renderPlan(plan, ceiling, manifest.displayFile)}\n`);
+
+    if (plan.estimatedUsd > ceiling.usd) throw new BudgetError(overBudgetMessage(plan, ceiling));
+    if (ceiling.warnUsd !== undefined && plan.estimatedUsd > ceiling.warnUsd) {
+      ctx.logger.warn(`the estimate ${formatUsd(plan.estimatedUsd)} is above budget.warnUsd (${formatUsd(ceiling.warnUsd)})`);
+    }
+    return 0;
   },
 };

@@ -1,0 +1,226 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { join } from "node:path";
+import { inputHash } from "../lock/hash.js";
+import type { AssetLock, Lockfile, OutputRecord } from "../lock/types.js";
+import type { AssetSpec, Manifest } from "../manifest/spec.js";
+import { findModel, imagePriceUsd, judgeCallEstimateUsd, type ImageModel, type TextModel } from "../models/catalog.js";
+
+/** What a run would do with an asset. */
+export type PlanState = "new" | "changed" | "unchanged" | "incomplete";
+
+/** A rate used by the estimate and where it came from, in words a user can check. */
+export interface Rate {
+  /** null when it differs per asset (the default accept rate is 1 ÷ that asset's oversample). */
+  value: number | null;
+  source: string;
+}
+
+export interface PlanRates {
+  accept: Rate;
+  regen: Rate;
+  /** Drafts in the lockfile's statistics; rates are measured from them once there are enough. */
+  lockedDrafts: number;
+}
+
+export interface PlannedAsset {
+  id: string;
+  state: PlanState;
+  /** Why the asset is not unchanged, in a few words. */
+  why?: string;
+  count: number;
+  /** Locked outputs present on disk with the recorded sha256. */
+  have: number;
+  /** Outputs a run has to produce. */
+  missing: number;
+  /** New seeds to try: ceil(missing ÷ accept rate), at most the attempts left. */
+  seeds: number;
+  /** Draft calls estimated, regenerations included (on the final model for final-only assets). */
+  drafts: number;
+  /** Accepted drafts already in the lockfile, waiting only for their final render. */
+  pendingRenders: number;
+  finals: number;
+  judgeCalls: number;
+  acceptRate: number;
+  /** The estimate wanted more drafts than the asset's remaining attempts allow. */
+  capped: boolean;
+  remainingAttempts: number;
+  draftUsd: number;
+  finalUsd: number;
+  judgeUsd: number;
+  estimatedUsd: number;
+  inputHash: string;
+}
+
+export interface Plan {
+  assets: PlannedAsset[];
+  /** Lockfile entries for ids the manifest no longer has. */
+  orphans: string[];
+  drafts: number;
+  finals: number;
+  judgeCalls: number;
+  estimatedUsd: number;
+  rates: PlanRates;
+}
+
+/** Drafts the lockfile must have seen before its rates replace the defaults. */
+export const MIN_MEASURED_DRAFTS = 10;
+/** Share of drafts assumed to need a second call (undecodable bytes) before one is measured. */
+export const DEFAULT_REGEN_RATE = 0.02;
+
+/** Files hashed at once; enough to keep a disk busy without exhausting file handles. */
+const HASH_CONCURRENCY = 16;
+
+/**
+ * Compares the manifest with the lockfile and the files on disk, and estimates what a run costs:
+ * seeds = ceil(missing ÷ accept), capped by the attempts left; draft calls = seeds × (1 + regen),
+ * at the draft price (the final price for final-only assets);
+ * one final per missing output at the final price; one judge call per draft when a judge is set.
+ * Makes no network call.
+ */
+export async function planRun(manifest: Manifest, lock: Lockfile, options: { root?: string } = {}): Promise<Plan> {
+  const root = options.root ?? manifest.root;
+  const rates = planRates(lock);
+  const assets = await mapLimited(manifest.assets, HASH_CONCURRENCY, (asset) => planAsset(asset, manifest, lock.assets[asset.id], rates, root));
+  const ids = new Set(manifest.assets.map((a) => a.id));
+  const orphans = Object.keys(lock.assets)
+    .filter((id) => !ids.has(id))
+    .sort();
+  let estimatedUsd = 0;
+  let drafts = 0;
+  let finals = 0;
+  let judgeCalls = 0;
+  for (const a of assets) {
+    estimatedUsd += a.estimatedUsd;
+    drafts += a.drafts;
+    finals += a.finals;
+    judgeCalls += a.judgeCalls;
+  }
+  return { assets, orphans, drafts, finals, judgeCalls, estimatedUsd: roundUsd(estimatedUsd), rates };
+}
+
+/** Measured accept and regen rates when the lockfile has seen enough drafts, else the defaults. */
+export function planRates(lock: Lockfile): PlanRates {
+  const { drafts, accepted, regenerated } = lock.stats;
+  if (drafts >= MIN_MEASURED_DRAFTS) {
+    const over = `measured over ${drafts} drafts`;
+    return { accept: { value: accepted / drafts, source: over }, regen: { value: regenerated / drafts, source: over }, lockedDrafts: drafts };
+  }
+  const why = drafts > 0 ? ` (only ${drafts} draft${drafts === 1 ? "" : "s"} measured so far)` : "";
+  return {
+    accept: { value: null, source: `default: 1 ÷ oversample${why}` },
+    regen: { value: DEFAULT_REGEN_RATE, source: `default: ${DEFAULT_REGEN_RATE * 100}%${why}` },
+    lockedDrafts: drafts,
+  };
+}
+
+async function planAsset(asset: AssetSpec, manifest: Manifest, entry: AssetLock | undefined, rates: PlanRates, root: string): Promise<PlannedAsset> {
+  const hash = inputHash(asset, manifest);
+  let state: PlanState;
+  let why: string | undefined;
+  let have = 0;
+  let tried = 0;
+  let pendingRenders = 0;
+  if (!entry) {
+    state = "new";
+  } else if (entry.inputHash !== hash) {
+    state = "changed";
+    why = entry.prompt !== asset.prompt ? "prompt changed" : !sameModels(entry, asset) ? "models changed" : "settings changed";
+  } else {
+    tried = entry.seeds.length;
+    const check = await checkOutputs(entry.outputs, root);
+    have = check.valid;
+    state = check.problem || have < asset.count ? "incomplete" : "unchanged";
+    why = check.problem ?? (have < asset.count ? `${have} of ${asset.count} outputs` : undefined);
+    if (asset.tier === "two-tier") {
+      const rendered = new Set(entry.outputs.map((o) => o.seed));
+      pendingRenders = entry.seeds.filter((s) => s.status === "accepted" && !rendered.has(s.seed)).length;
+    }
+  }
+
+  const missing = state === "unchanged" ? 0 : Math.max(0, asset.count - have);
+  pendingRenders = Math.min(pendingRenders, missing);
+  const acceptRate = rates.accept.value ?? 1 / asset.oversample;
+  const regenRate = rates.regen.value ?? DEFAULT_REGEN_RATE;
+  const remainingAttempts = Math.max(0, asset.maxAttempts - tried);
+  const toDraft = missing - pendingRenders;
+  // The attempt cap counts seeds; a regeneration calls the same seed again, so it costs but does not use an attempt.
+  const wanted = toDraft > 0 ? Math.ceil(toDraft / acceptRate - 1e-9) : 0;
+  const seeds = Math.min(wanted, remainingAttempts);
+  const drafts = seeds > 0 ? Math.ceil(seeds * (1 + regenRate) - 1e-9) : 0;
+  const finals = asset.tier === "two-tier" ? missing : 0;
+  const judgeCalls = asset.screen.judge ? drafts : 0;
+
+  const draftModel = asset.tier === "final-only" ? asset.models.final : asset.models.draft;
+  const draftSize = asset.tier === "final-only" ? asset.finalSize : asset.draftSize;
+  const draftUsd = drafts ? drafts * imagePriceUsd(findModel(draftModel) as ImageModel, draftSize, manifest.pricing) : 0;
+  const finalUsd = finals ? finals * imagePriceUsd(findModel(asset.models.final) as ImageModel, asset.finalSize, manifest.pricing) : 0;
+  const judge = asset.models.judge ? (findModel(asset.models.judge) as TextModel | undefined) : undefined;
+  const judgeUsd = judgeCalls && judge ? judgeCalls * judgeCallEstimateUsd(judge) : 0;
+
+  return {
+    id: asset.id,
+    state,
+    ...(why ? { why } : {}),
+    count: asset.count,
+    have,
+    missing,
+    seeds,
+    drafts,
+    pendingRenders,
+    finals,
+    judgeCalls,
+    acceptRate,
+    capped: wanted > remainingAttempts,
+    remainingAttempts,
+    draftUsd: roundUsd(draftUsd),
+    finalUsd: roundUsd(finalUsd),
+    judgeUsd: roundUsd(judgeUsd),
+    estimatedUsd: roundUsd(draftUsd + finalUsd + judgeUsd),
+    inputHash: hash,
+  };
+}
+
+function sameModels(entry: AssetLock, asset: AssetSpec): boolean {
+  return entry.models.draft === asset.models.draft && entry.models.final === asset.models.final && entry.models.judge === asset.models.judge;
+}
+
+/** How many locked outputs are on disk unchanged, and the first problem found, in words. */
+async function checkOutputs(outputs: OutputRecord[], root: string): Promise<{ valid: number; problem?: string }> {
+  let valid = 0;
+  let problem: string | undefined;
+  for (const output of outputs) {
+    const actual = await sha256File(join(root, output.path));
+    if (actual === output.sha256) valid++;
+    else problem ??= actual === undefined ? `${output.path} is missing` : `${output.path} differs from the lockfile`;
+  }
+  return problem ? { valid, problem } : { valid };
+}
+
+/** Hex sha256 of a file read as a stream, or undefined when it cannot be read. */
+export async function sha256File(path: string): Promise<string | undefined> {
+  const hash = createHash("sha256");
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  } catch {
+    return undefined;
+  }
+  return hash.digest("hex");
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function roundUsd(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
+}

@@ -1,0 +1,114 @@
+import type { AssetReport, RunReport } from "../pipeline/result.js";
+import { formatPercent, formatUsd, renderTable } from "../report/table.js";
+import type { Plan, PlannedAsset, PlanState, Rate } from "./plan.js";
+
+/** Where the run's ceiling came from, for the user who wants to change it. */
+export interface Ceiling {
+  usd: number;
+  source: "budget.maxUsd" | "--max-budget-usd";
+  warnUsd?: number;
+}
+
+export type PlannedAssetReport = AssetReport & Omit<PlannedAsset, "inputHash"> & { state: PlanState };
+
+/** `seedlock plan --json`: a RunReport (what run and the Action also print) plus the plan's detail. */
+export interface PlanReport extends RunReport {
+  command: "plan";
+  manifest: string;
+  ceilingSource: Ceiling["source"];
+  warnUsd?: number;
+  finals: number;
+  judgeCalls: number;
+  assets: PlannedAssetReport[];
+  orphans: string[];
+  rates: { accept: Rate; regen: Rate };
+}
+
+export function planReport(plan: Plan, ceiling: Ceiling, manifestFile: string): PlanReport {
+  const over = plan.estimatedUsd > ceiling.usd;
+  return {
+    command: "plan",
+    manifest: manifestFile,
+    spentUsd: 0,
+    estimatedUsd: plan.estimatedUsd,
+    ceilingUsd: ceiling.usd,
+    ceilingSource: ceiling.source,
+    ...(ceiling.warnUsd !== undefined ? { warnUsd: ceiling.warnUsd } : {}),
+    drafts: plan.drafts,
+    accepted: 0,
+    rendered: 0,
+    finals: plan.finals,
+    judgeCalls: plan.judgeCalls,
+    acceptRate: plan.rates.accept.value,
+    regenRate: plan.rates.regen.value,
+    costPerAcceptedUsd: null,
+    changedAssets: plan.assets.filter((a) => a.state !== "unchanged").map((a) => a.id),
+    assets: plan.assets.map(({ inputHash: _hash, ...a }) => ({
+      ...a,
+      status: a.state === "unchanged" ? "unchanged" : "planned",
+      accepted: 0,
+      rejected: {},
+      regenerated: 0,
+      rendered: 0,
+      spentUsd: 0,
+      outputs: [],
+    })),
+    orphans: plan.orphans,
+    rates: { accept: plan.rates.accept, regen: plan.rates.regen },
+    exitCode: over ? 3 : 0,
+    ...(over ? { message: overBudgetMessage(plan, ceiling) } : {}),
+  };
+}
+
+/** Why the plan cannot run within the ceiling, and what to change. */
+export function overBudgetMessage(plan: Plan, ceiling: Ceiling): string {
+  const lever =
+    ceiling.source === "--max-budget-usd"
+      ? "raise --max-budget-usd (up to budget.maxUsd)"
+      : "raise budget.maxUsd in the manifest";
+  return `the estimate ${formatUsd(plan.estimatedUsd)} is above the ceiling ${formatUsd(ceiling.usd)} (${ceiling.source}); ${lever}, or lower count, oversample or sizes of the assets that cost most`;
+}
+
+/** The plan as a person reads it: one row per asset, then totals, ceiling, rates and orphans. */
+export function renderPlan(plan: Plan, ceiling: Ceiling, manifestFile: string): string {
+  const counts = new Map<PlanState, number>();
+  for (const a of plan.assets) counts.set(a.state, (counts.get(a.state) ?? 0) + 1);
+  const summary = (["new", "changed", "incomplete", "unchanged"] as const)
+    .filter((s) => counts.get(s))
+    .map((s) => `${counts.get(s)} ${s}`)
+    .join(", ");
+  const rows: (string | number)[][] = plan.assets.map((a) => [
+    a.id,
+    a.state,
+    `${a.have}/${a.count}`,
+    a.drafts + (a.capped ? "*" : ""),
+    a.finals,
+    formatUsd(a.estimatedUsd),
+    note(a),
+  ]);
+  rows.push(["total", "", "", plan.drafts, plan.finals, formatUsd(plan.estimatedUsd), plan.judgeCalls ? `incl. ${plan.judgeCalls} judge calls` : ""]);
+  const table = renderTable(["asset", "state", "have", "drafts", "finals", "estimate", "note"], rows, {
+    align: ["left", "left", "right", "right", "right", "right", "left"],
+  });
+  const lines = [`${manifestFile}: ${plan.assets.length} asset${plan.assets.length === 1 ? "" : "s"} (${summary})`, "", table, ""];
+  const over = plan.estimatedUsd > ceiling.usd;
+  lines.push(`ceiling      ${formatUsd(ceiling.usd)} (${ceiling.source})${over ? "  ← the estimate is above it" : ""}`);
+  if (ceiling.warnUsd !== undefined) lines.push(`warn at      ${formatUsd(ceiling.warnUsd)} (budget.warnUsd)`);
+  const assumed = new Set(plan.assets.map((a) => a.acceptRate));
+  const acceptShown =
+    plan.rates.accept.value !== null ? formatPercent(plan.rates.accept.value) : assumed.size === 1 ? formatPercent([...assumed][0]!) : "per asset";
+  lines.push(`accept rate  ${acceptShown} (${plan.rates.accept.source})`);
+  lines.push(`regen rate   ${formatPercent(plan.rates.regen.value ?? 0)} (${plan.rates.regen.source})`);
+  if (plan.assets.some((a) => a.capped)) lines.push("* capped by the asset's maxAttempts: it may end short of its count");
+  if (plan.orphans.length) {
+    lines.push(`orphaned     ${plan.orphans.join(", ")}: in the lockfile but no longer in the manifest`);
+  }
+  return lines.join("\n");
+}
+
+function note(a: PlannedAsset): string {
+  const parts: string[] = [];
+  if (a.why && a.state !== "new") parts.push(a.why);
+  if (a.pendingRenders) parts.push(`${a.pendingRenders} accepted draft${a.pendingRenders === 1 ? "" : "s"} to render`);
+  return parts.join("; ");
+}
