@@ -10,7 +10,8 @@ import type { RunReport } from "../../src/pipeline/result.js";
 import { thumbnail, writeReportHtml, type GalleryData } from "../../src/report/gallery.js";
 import { solid } from "../screen/scenes.js";
 
-const CHROMIUM = "/usr/bin/chromium";
+/** Debian's Chromium, or another build named by SEEDLOCK_CHROMIUM. */
+const CHROMIUM = process.env.SEEDLOCK_CHROMIUM || "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
 const MISSING = `${CHROMIUM} is not installed (run \`node scripts/pretest.mjs\` as root, or apt-get install chromium)`;
 
