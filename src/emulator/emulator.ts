@@ -293,7 +293,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         ? await answerImage(model, body, parts, checked as { aspectRatio: AspectRatio; imageSize: ImageSize }, script)
         : await answerText(model, body, parts);
     if (closed || res.destroyed) return "client gone";
-    send(res, 200, method === "streamGenerateContent" ? [answer.body] : answer.body);
+    if (method === "streamGenerateContent") {
+      // The whole answer as one chunk: server-sent events when asked (the SDK does), else a JSON array.
+      if (url.searchParams.get("alt") === "sse") sendEvents(res, [answer.body]);
+      else send(res, 200, [answer.body]);
+    } else {
+      send(res, 200, answer.body);
+    }
     return answer.summary;
   }
 
@@ -465,6 +471,13 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   const type = html ? "text/html; charset=UTF-8" : "application/json; charset=UTF-8";
   res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+function sendEvents(res: ServerResponse, chunks: unknown[]): void {
+  if (res.destroyed || res.writableEnded) return;
+  res.writeHead(200, { "content-type": "text/event-stream" });
+  for (const chunk of chunks) res.write(`data: ${JSON.stringify(chunk)}\r\n\r\n`);
+  res.end();
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -232,6 +232,16 @@ describe("the real @google/genai SDK talks to the emulator unchanged", () => {
     expect(body).toMatchObject({ error: { message: "API key not valid. Please pass a valid API key.", details: [{ reason: "API_KEY_INVALID" }, {}] } });
   });
 
+  it("generateContentStream gets the answer as one server-sent chunk", async () => {
+    const ai = new GoogleGenAI({ apiKey: KEY, apiVersion: "v1beta", httpOptions: { baseUrl: emulator.url } });
+    const stream = await ai.models.generateContentStream({ model: LITE, contents: "A red kite", config: { responseModalities: ["IMAGE"], seed: 2 } });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]?.candidates?.[0]?.content?.parts?.[0]?.inlineData?.mimeType).toBe("image/jpeg");
+    expect(chunks[0]?.usageMetadata?.candidatesTokensDetails).toEqual([{ modality: "IMAGE", tokenCount: 1120 }]);
+  });
+
   it("the judge model answers JSON text when asked for application/json", async () => {
     const ai = new GoogleGenAI({ apiKey: KEY, apiVersion: "v1beta", httpOptions: { baseUrl: emulator.url } });
     const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#204080" } }).png().toBuffer();
