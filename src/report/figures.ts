@@ -1,16 +1,15 @@
 /** How money, rates and durations read in every report: the table, the progress line, the gallery. */
+import { formatPercent, formatUsd } from "./table.js";
 
-/** $0.0336 below a dollar (draft prices differ in the fourth digit), $12.40 above. */
+/** Money as every seedlock table writes it (table.ts): cents from 10¢ up, four decimals below. */
 export function usd(value: number): string {
-  if (value === 0) return "$0.00";
-  const digits = Math.abs(value) >= 1 ? 2 : 4;
-  return `${value < 0 ? "-" : ""}$${Math.abs(value).toFixed(digits)}`;
+  return formatUsd(value);
 }
 
-/** 0.4167 → "42 %"; null (not measured yet) → "—". */
+/** A measured rate as a percentage; null (not measured yet) → "—". */
 export function percent(rate: number | null | undefined): string {
   if (rate === null || rate === undefined || !Number.isFinite(rate)) return "—";
-  return `${Math.round(rate * 100)} %`;
+  return formatPercent(rate);
 }
 
 /** 72_000 → "1m12s", 4_500 → "4.5s", 3_725_000 → "1h02m". */

@@ -1,6 +1,7 @@
 /** The table a person reads after `run` / `preview` / `render`: one row per asset, then the totals. */
 import type { AssetReport, AssetStatus, RunReport } from "../pipeline/result.js";
 import { perAccepted, percent, rejectedByReason, twoTierSaving, usd } from "./figures.js";
+import { renderTable } from "./table.js";
 
 export interface RunTableOptions {
   /** ANSI colours; pass the stream's isTTY. Plain text otherwise. */
@@ -10,21 +11,23 @@ export interface RunTableOptions {
 }
 
 const HEADERS = ["asset", "status", "drafts", "accepted", "rejected by reason", "rendered", "spend", "per accepted"];
-const RIGHT = new Set([2, 3, 5, 6, 7]);
+const ALIGN: ("left" | "right")[] = ["left", "left", "right", "right", "left", "right", "right", "right"];
 
 export function formatRunTable(report: RunReport, options: RunTableOptions = {}): string {
   const paint = painter(options.color ?? false);
   const rows = report.assets.map((a) => [
     a.id,
-    paint(STATUS_COLOUR[a.status], a.status),
-    String(a.drafts),
-    String(a.accepted),
+    a.status,
+    a.drafts,
+    a.accepted,
     rejectedByReason(a.rejected),
-    String(a.rendered),
+    a.rendered,
     usd(a.spentUsd),
     perAccepted(a.spentUsd, a.accepted),
   ]);
-  const lines = layout(HEADERS.map((h) => paint("bold", h)), rows);
+  // Colour whole lines after layout, so escape codes never count towards a column's width.
+  const [header = "", rule = "", ...body] = renderTable(HEADERS, rows, { align: ALIGN }).split("\n");
+  const lines = [paint("bold", header), paint("dim", rule), ...body.map((line, i) => paint(STATUS_COLOUR[report.assets[i]!.status], line))];
   if (report.assets.length === 0) lines.push("(no assets)");
   lines.push("", ...totals(report, options, paint));
   return lines.join("\n") + "\n";
@@ -58,19 +61,4 @@ const STATUS_COLOUR: Partial<Record<AssetStatus, Colour>> = {
 
 function painter(enabled: boolean): Painter {
   return (colour, text) => (enabled && colour ? `\u001b[${ANSI[colour][0]}m${text}\u001b[${ANSI[colour][1]}m` : text);
-}
-
-/** Column layout; widths ignore colour codes. Numbers align right. */
-function layout(headers: string[], rows: string[][]): string[] {
-  const visible = (s: string) => s.replace(/\u001b\[\d+m/g, "").length;
-  const widths = headers.map((h, i) => Math.max(visible(h), ...rows.map((r) => visible(r[i] ?? ""))));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, i) => {
-        const pad = " ".repeat((widths[i] as number) - visible(cell));
-        return RIGHT.has(i) ? pad + cell : cell + pad;
-      })
-      .join("  ")
-      .trimEnd();
-  return [line(headers), ...rows.map(line)];
 }

@@ -38,7 +38,7 @@ describe("progress in a CI log: a plain line every few seconds", () => {
     const log = new Capture(false);
     const progress = createProgress(log, { now: () => 0 });
     progress.update(snapshot(12, { assetsDone: 3, accepted: 4, rejected: 8, rendered: 2, inFlight: 4, spentUsd: 0.52, ceilingUsd: 10, elapsedMs: 72_000 }));
-    expect(log.text).toBe("progress: 3/10 assets · 12 drafts · 4 accepted · 8 rejected · 2 rendered · 4 in flight · $0.5200 / $10.00 · 1m12s\n");
+    expect(log.text).toBe("progress: 3/10 assets · 12 drafts · 4 accepted · 8 rejected · 2 rendered · 4 in flight · $0.52 / $10.00 · 1m12s\n");
   });
 
   it("writes nothing more after done, and nothing twice when the last snapshot was already shown", () => {

@@ -74,7 +74,7 @@ describe("report.html is one self-contained page", () => {
 
   it("shows the run summary and each draft's verdict and reasons", async () => {
     const html = await readFile(await writeReportHtml(dir, await data()), "utf8");
-    for (const text of ["$0.1008", "of $1.00 ceiling", "$0.4000", "accept rate 33 %", "too-dark 1", "✓ accepted", "✗ rejected", "judge 8.3/10", "too-dark: mean luma 12 &lt; 20", "seed 7 · 1024×1024"]) {
+    for (const text of ["$0.10", "of $1.00 ceiling", "$0.40", "accept rate 33%", "too-dark 1", "✓ accepted", "✗ rejected", "judge 8.3/10", "too-dark: mean luma 12 &lt; 20", "seed 7 · 1024×1024"]) {
       expect(html).toContain(text);
     }
   });
