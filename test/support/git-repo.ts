@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -82,6 +82,14 @@ export class TestRepo {
   /** Runs git against the bare origin. */
   originGit(...args: string[]): string {
     return execFileSync("git", args, { cwd: this.origin, env: this.env, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] }).trim();
+  }
+
+  /** Files at `rev` on origin that contain `text` (git grep; none is an empty list). */
+  filesContaining(rev: string, text: string): string[] {
+    const r = spawnSync("git", ["grep", "-l", "-a", "-F", "-e", text, rev], { cwd: this.origin, env: this.env, encoding: "utf8" });
+    if (r.status === 1) return [];
+    if (r.status !== 0) throw new Error(`git grep failed: ${r.stderr}`);
+    return r.stdout.split("\n").filter(Boolean);
   }
 
   /** Paths one commit on origin touched, as `git show --name-only` lists them. */
