@@ -31,6 +31,8 @@ export interface ScriptedAnswer {
   retryDelay?: string;
   /** Holds the answer this long first (to provoke client timeouts). */
   delayMs?: number;
+  /** Closes the connection without answering, as a reset network would. */
+  drop?: boolean;
   /** A candidate that stopped with this finishReason and carries no image. */
   finishReason?: string;
   /** promptFeedback.blockReason, with no candidate at all. */
@@ -234,6 +236,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const script = byIndex[index] ?? queue.shift();
     if (script?.delayMs) await wait(script.delayMs);
     if (closed || res.destroyed) return "client gone";
+    if (script?.drop) {
+      stats.errors++;
+      res.socket?.destroy();
+      return "connection dropped";
+    }
     if (script?.status !== undefined && script.status !== 200) {
       const body = script.body ?? (script.status === 429 ? quotaExceeded(modelId, options.rpm ?? 10, script.retryDelay) : bodyForStatus(script.status));
       if (script.status === 429) stats.throttled++;

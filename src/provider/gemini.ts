@@ -162,7 +162,8 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
       return new RequestRefusedError(status, apiStatus, apiMessage || "(no message)", model);
     }
     const error = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-    if (error?.name === "TypeError" || error?.cause?.code) {
+    // undici reports a failed connection as TypeError "fetch failed" (cause.code) or "terminated".
+    if (error?.cause?.code || (error?.name === "TypeError" && /fetch failed|terminated|socket|network/i.test(error.message ?? ""))) {
       const code = error.cause?.code ?? error.cause?.message ?? error.message ?? "unknown";
       return new TransientFailure({ description: `network error (${redact(String(code), apiKey)})` });
     }

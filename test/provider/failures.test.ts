@@ -284,6 +284,14 @@ describe("refusals fail fast with the API's own words (exit 2)", () => {
 });
 
 describe("network failures are transient", () => {
+  it("a connection dropped without an answer is retried", async () => {
+    const { emulator, provider, delays } = await setUp({ failures: [{ drop: true }] });
+    const result = await provider.generate(DRAFT);
+    expect(result.kind).toBe("image");
+    expect(emulator.stats.requests).toBe(2);
+    expect(delays).toEqual([500]);
+  });
+
   it("a refused connection is retried, then reported with what to check", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", () => resolve()));
