@@ -25,6 +25,8 @@ export interface CommentFacts {
   images: Map<string, string>;
   /** Why images are missing, when the previews branch could not be pushed. */
   imagesNote?: string;
+  /** A plan made after the preview: what `run` after the merge would cost, per asset. */
+  merge?: RunReport;
   /** One line on the lockfile commit to the pull request's branch. */
   lockfile?: string;
   runUrl?: string;
@@ -34,16 +36,28 @@ export interface CommentFacts {
 export function commentBody(report: RunReport, facts: CommentFacts): string {
   const out = [commentMarker(facts.manifest), `### seedlock ${report.command} · \`${facts.manifest}\``, ""];
   if (facts.fallback) out.push(`> [!NOTE]\n> ${facts.fallback}`, "");
-  const merge =
+  // The cost of merging is a plan made after this preview: accepted drafts are not paid for again.
+  const after = new Map((facts.merge?.assets ?? []).map((a) => [a.id, a.estimatedUsd]));
+  const mergeUsd = facts.merge?.estimatedUsd ?? report.estimatedUsd;
+  const ceiling = `within a **${usd(report.ceilingUsd)}** ceiling`;
+  out.push(
     report.command === "preview"
-      ? `Merging this pull request would cost about **${usd(report.estimatedUsd)}** more (finals for the accepted drafts, and any drafts still missing), within a **${usd(report.ceilingUsd)}** ceiling. This preview spent ${usd(report.spentUsd)} on ${report.drafts} drafts (accept rate ${percent(report.acceptRate)}).`
-      : `Merging this pull request would cost about **${usd(report.estimatedUsd)}**, within a **${usd(report.ceilingUsd)}** ceiling.`;
-  out.push(merge, "");
+      ? `Merging this pull request would cost about **${usd(mergeUsd)}** more, ${ceiling}: the run after the merge renders the accepted drafts and drafts only what is still missing. This preview spent ${usd(report.spentUsd)} on ${report.drafts} drafts (accept rate ${percent(report.acceptRate)}).`
+      : `Merging this pull request would cost about **${usd(mergeUsd)}**, ${ceiling}.`,
+    "",
+  );
   if (report.assets.length) {
     out.push(
       table(
-        ["Asset", "Verdict", "Drafts", "Accepted", "Rejected", "Estimate"],
-        report.assets.map((a) => [`\`${cell(a.id)}\``, statusText(a.status), String(a.drafts), String(a.accepted), cell(rejectedText(a.rejected)), usd(a.estimatedUsd)]),
+        ["Asset", "Verdict", "Drafts", "Accepted", "Rejected", "Cost to merge"],
+        report.assets.map((a) => [
+          `\`${cell(a.id)}\``,
+          statusText(a.status),
+          String(a.drafts),
+          String(a.accepted),
+          cell(rejectedText(a.rejected)),
+          usd(after.get(a.id) ?? a.estimatedUsd),
+        ]),
       ),
       "",
     );

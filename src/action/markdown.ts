@@ -47,7 +47,7 @@ export function table(header: string[], rows: string[][], textColumns = 2): stri
 
 /** Status, drafts, accepted, rendered, spend (and the estimate where there is one) per asset, then totals. */
 export function assetTable(report: RunReport): string {
-  const withEstimate = report.command === "plan" || report.command === "preview";
+  const withEstimate = report.command === "plan";
   const header = ["Asset", "Status", "Drafts", "Accepted", "Rejected", "Rendered", "Spent", ...(withEstimate ? ["Estimate"] : [])];
   const row = (a: AssetReport) => [
     `\`${cell(a.id)}\``,

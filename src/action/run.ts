@@ -2,6 +2,7 @@ import * as core from "@actions/core";
 import * as github from "@actions/github";
 import { relative, sep } from "node:path";
 import { InputError, SeedlockError, formatDiagnostic } from "../errors.js";
+import { NullLogger } from "../logger.js";
 import { lockPathFor } from "../lock/file.js";
 import { execute } from "../pipeline/execute.js";
 import type { RunReport } from "../pipeline/result.js";
@@ -85,8 +86,10 @@ export async function runMain(): Promise<void> {
       if (outcome.failure) failure ??= outcome.failure;
     }
   }
+  const merge = report?.command === "preview" ? await mergePlan(settings) : undefined;
+  facts.mergeEstimateUsd = merge?.estimatedUsd;
   if (report && settings.comment) {
-    facts.comment = await logger.group("Pull-request comment", () => comment(git, settings, report!, manifest, facts.commit));
+    facts.comment = await logger.group("Pull-request comment", () => comment(git, settings, report!, manifest, merge, facts.commit));
   }
   facts.failure = failure;
   await writeSummary(summaryMarkdown(report, facts));
@@ -142,7 +145,7 @@ async function commitBack(git: Git, plan: LandingPlan, report: RunReport | undef
   }
 }
 
-async function comment(git: Git, settings: ActionSettings, report: RunReport, manifest: string, commitLine?: string): Promise<string> {
+async function comment(git: Git, settings: ActionSettings, report: RunReport, manifest: string, merge: RunReport | undefined, commitLine?: string): Promise<string> {
   const pr = settings.event.pullRequest!;
   if (pr.fork && settings.event.name !== "pull_request_target") {
     core.info("no comment: a pull request from a fork gets a read-only token; the job summary has the plan");
@@ -165,6 +168,7 @@ async function comment(git: Git, settings: ActionSettings, report: RunReport, ma
   }
   const body = commentBody(report, {
     manifest,
+    merge,
     headSha: pr.headSha || settings.event.sha,
     fallback: settings.fallback,
     images,
@@ -182,5 +186,16 @@ async function comment(git: Git, settings: ActionSettings, report: RunReport, ma
     const hint = status === 403 || status === 401 ? "; give the job permissions: pull-requests: write" : "";
     core.warning(`the pull-request comment could not be written: ${(err as Error).message}${hint}`);
     return `not written: ${(err as Error).message}${hint}.`;
+  }
+}
+
+/** What `run` would cost once this pull request is merged: a plan over the lockfile the preview left. */
+async function mergePlan(settings: ActionSettings): Promise<RunReport | undefined> {
+  try {
+    // Quiet: the preview already said everything this plan could warn about.
+    return await execute({ ...settings.core, command: "plan" }, { logger: new NullLogger() });
+  } catch (err) {
+    core.debug(`the plan after the preview failed: ${(err as Error).message}`);
+    return undefined;
   }
 }

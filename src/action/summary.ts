@@ -10,6 +10,8 @@ export interface SummaryFacts {
   /** One line on the commit: landed, nothing to commit, skipped, or refused. */
   commit?: string;
   comment?: string;
+  /** For a preview: what `run` would cost after it, from a plan over the lockfile it left. */
+  mergeEstimateUsd?: number;
   /** Link to this workflow run; its artifacts are listed there. */
   runUrl?: string;
   failure?: string;
@@ -30,7 +32,12 @@ export function summaryMarkdown(report: RunReport | undefined, facts: SummaryFac
   if (facts.fallback) out.push(`> [!NOTE]\n> ${facts.fallback}`, "");
   if (report) {
     const spend = `Spent **${usd(report.spentUsd)}** of a **${usd(report.ceilingUsd)}** ceiling`;
-    const estimate = report.command === "plan" || report.command === "preview" ? `; estimated **${usd(report.estimatedUsd)}** for the work still to do` : "";
+    const estimate =
+      report.command === "plan"
+        ? `; estimated **${usd(report.estimatedUsd)}** for the work to do`
+        : report.command === "preview" && facts.mergeEstimateUsd !== undefined
+          ? `; the run after merging would cost about **${usd(facts.mergeEstimateUsd)}** more`
+          : "";
     out.push(`${spend}${estimate}.`, "");
     if (report.assets.length) out.push(assetTable(report), "");
     else out.push("No asset in this manifest (or in this shard).", "");

@@ -27,18 +27,21 @@ const preview: RunReport = {
 
 describe("the pull-request comment", () => {
   it("shows the merge estimate, a verdict per asset and each contact sheet, under the hidden marker", () => {
+    const afterPreview = { ...preview, command: "plan" as const, estimatedUsd: 0.3, assets: preview.assets.map((a) => ({ ...a, estimatedUsd: a.id === "dunes" ? 0.2 : 0.1 })) };
     const body = commentBody(preview, {
       manifest: "assets.yaml",
       headSha: "0123456789abcdef",
+      merge: afterPreview,
       images: new Map([
         ["dunes", "http://git.example/o/r/raw/abc/pr-7/dunes.png"],
         ["hero", "http://git.example/o/r/raw/abc/pr-7/hero.png"],
       ]),
     });
     expect(body.split("\n")[0]).toBe("<!-- seedlock:preview -->");
-    expect(body).toContain("Merging this pull request would cost about **$0.8040** more");
-    expect(body).toMatch(/\| `dunes` \| ✅ done \| 6 \| 4 \| duplicate 1, too-dark 1 \| \$0\.5360 \|/);
-    expect(body).toMatch(/\| `hero` \| ⛔ attempt cap \| 2 \| 1 \| flat 1 \| \$0\.2680 \|/);
+    expect(body).toContain("Merging this pull request would cost about **$0.30** more");
+    expect(body).toContain("This preview spent $0.2688 on 8 drafts (accept rate 63 %)");
+    expect(body).toMatch(/\| `dunes` \| ✅ done \| 6 \| 4 \| duplicate 1, too-dark 1 \| \$0\.20 \|/);
+    expect(body).toMatch(/\| `hero` \| ⛔ attempt cap \| 2 \| 1 \| flat 1 \| \$0\.10 \|/);
     expect(body).toContain("![contact sheet of dunes](http://git.example/o/r/raw/abc/pr-7/dunes.png)");
     expect(body).toContain("For 0123456");
   });
