@@ -16,6 +16,7 @@ import {
 import type { ImageProvider, ImageResult, InlineImage } from "../provider/provider.js";
 import { writeFileAtomic } from "../report/atomic-write.js";
 import { draftPath, mimeTypeOf, tileOf } from "./draft.js";
+import { AnswerJournal, type JournalEntry } from "./journal.js";
 import type { BudgetLedger, Reservation } from "./ledger.js";
 import type { LockfileRecorder } from "./record.js";
 import { sha256OfFile, writeOutput } from "./render.js";
@@ -69,7 +70,19 @@ interface DraftVerdict {
   regenerated: number;
   phash?: string;
   judgeScore?: number;
-  tile?: Buffer;
+  /** The answer's bytes, for the contact-sheet tile made once the verdict is safely recorded. */
+  bytes?: Buffer;
+  /** Journal files holding this seed's answers, dropped (or moved into place) once it is recorded. */
+  kept: string[];
+}
+
+/** A final on its way to becoming an output. */
+interface FinalAnswer {
+  seed: number;
+  slot: number;
+  costUsd: number;
+  regenerated: number;
+  kept: string[];
 }
 
 function seedFields(v: DraftVerdict): Pick<SeedRecord, "seed" | "phash" | "judgeScore" | "regenerated" | "costUsd"> {
@@ -120,7 +133,7 @@ export class AssetWork implements CallSource {
   private readonly judging: boolean;
   private readonly draftCall: Call;
   private readonly renderCall: Call;
-  private stopped = false;
+  private readonly journal: AnswerJournal;
 
   constructor(private readonly o: AssetWorkOptions) {
     const { spec, manifest } = o;
@@ -146,6 +159,7 @@ export class AssetWork implements CallSource {
       ? { priority: 0, priceUsd: this.finalPrice, send: (reservation, answered) => this.render(reservation, answered, undefined) }
       : { priority: 0, priceUsd: 0, send: (reservation, answered) => this.materialize(reservation, answered) };
     this.cursor = spec.seedStart;
+    this.journal = new AnswerJournal(manifest, spec.id, o.inputHash);
     const existing = o.recorder.lock.assets[spec.id];
     this.entryInLock = existing?.inputHash === o.inputHash;
     this.entry = this.entryInLock
@@ -171,39 +185,68 @@ export class AssetWork implements CallSource {
 
   /**
    * Reads what the lockfile already holds for this asset: seeds tried (never drafted again),
-   * outputs still on disk with their recorded sha256, and accepted seeds still to render.
+   * outputs still on disk with their recorded sha256, accepted seeds still to render, and the
+   * answers a killed run received but never recorded (handled from their files, not paid again).
    */
   async prepare(): Promise<void> {
     for (let n = 1; n <= this.spec.count; n++) this.freeSlots.push(n);
-    if (!this.entryInLock) return;
     const root = this.o.manifest.root;
-    const kept: OutputRecord[] = [];
     const seedsWithOutput = new Set<number>();
-    for (const output of this.entry.outputs) {
-      const slot = this.slotOf(output);
-      const intact = slot !== undefined && (await sha256OfFile(join(root, output.path))) === output.sha256;
-      if (!intact || seedsWithOutput.has(output.seed)) continue;
-      kept.push(output);
-      seedsWithOutput.add(output.seed);
-      this.takeSlot(slot);
-      this.outputsDone++;
-      this.report.outputs.push(output.path);
+    const toRender: SeedRecord[] = [];
+    if (this.entryInLock) {
+      const kept: OutputRecord[] = [];
+      for (const output of this.entry.outputs) {
+        const slot = this.slotOf(output);
+        const intact = slot !== undefined && (await sha256OfFile(join(root, output.path))) === output.sha256;
+        if (!intact || seedsWithOutput.has(output.seed)) continue;
+        kept.push(output);
+        seedsWithOutput.add(output.seed);
+        this.takeSlot(slot);
+        this.outputsDone++;
+        this.report.outputs.push(output.path);
+      }
+      if (kept.length !== this.entry.outputs.length) this.entry.outputs = kept;
+      for (const record of [...this.entry.seeds].sort((a, b) => a.seed - b.seed)) {
+        this.tried.add(record.seed);
+        this.answered++;
+        if (record.status !== "rejected") this.acceptedDrafts++;
+        if (STATUS_WITH_IMAGE.has(record.status) && record.phash) this.seen.push({ seed: record.seed, phash: record.phash });
+        if (!STATUS_WITH_IMAGE.has(record.status) || seedsWithOutput.has(record.seed)) continue;
+        // An accepted seed, or one rendered whose output is gone: it goes back in line to render.
+        record.status = "accepted";
+        toRender.push(record);
+      }
     }
-    if (kept.length !== this.entry.outputs.length) this.entry.outputs = kept;
-    const redraft: SeedRecord[] = [];
-    for (const record of [...this.entry.seeds].sort((a, b) => a.seed - b.seed)) {
-      this.tried.add(record.seed);
-      this.answered++;
-      if (record.status !== "rejected") this.acceptedDrafts++;
-      if (STATUS_WITH_IMAGE.has(record.status) && record.phash) this.seen.push({ seed: record.seed, phash: record.phash });
-      if (!STATUS_WITH_IMAGE.has(record.status) || seedsWithOutput.has(record.seed)) continue;
-      // An accepted seed, or one rendered whose output is gone: it goes back in line to render.
-      record.status = "accepted";
-      if (this.o.mode === "preview") continue;
-      if (this.needsDraftFile() && !(record.draft && (await exists(join(root, record.draft))))) redraft.push(record);
+    const answers = await this.journal.pending();
+    for (const answer of answers) {
+      if (answer.kind === "draft") {
+        if (this.tried.has(answer.seed)) {
+          await this.journal.drop(answer.path);
+          continue;
+        }
+        // Paid for by the run that was killed: recorded as spent now, screened from the file.
+        this.tried.add(answer.seed);
+        this.draftsOpen++;
+        this.entry.spentUsd = round(this.entry.spentUsd + answer.costUsd);
+        this.followUps.push(this.recoveredDraft(answer));
+      } else if (this.o.mode !== "preview") {
+        const waiting = toRender.findIndex((r) => r.seed === answer.seed);
+        if (waiting < 0 || !this.freeSlots.length) {
+          await this.journal.drop(answer.path);
+          continue;
+        }
+        toRender.splice(waiting, 1);
+        this.entry.spentUsd = round(this.entry.spentUsd + answer.costUsd);
+        const slot = this.freeSlots.shift()!;
+        this.rendersOpen++;
+        this.followUps.push(this.recoveredFinal(answer, slot));
+      }
+    }
+    if (this.o.mode === "preview") return;
+    for (const record of toRender) {
+      if (this.needsDraftFile() && !(record.draft && (await exists(join(root, record.draft))))) this.queueRedraft(record);
       else this.acceptedQueue.push(record.seed);
     }
-    for (const record of redraft) this.queueRedraft(record);
   }
 
   /** What the report says about this asset once the run is over. */
@@ -227,13 +270,7 @@ export class AssetWork implements CallSource {
     return this.tried.size;
   }
 
-  /** Stops asking for calls (the run is ending); what is in flight still finishes. */
-  stop(): void {
-    this.stopped = true;
-  }
-
   next(): Call | undefined {
-    if (this.stopped) return undefined;
     if (this.followUps.length) return this.followUps[0];
     if (this.o.mode !== "preview" && this.acceptedQueue.length && this.outputsDone + this.rendersOpen < this.spec.count) {
       return this.renderCall;
@@ -275,11 +312,27 @@ export class AssetWork implements CallSource {
       this.draftsOpen--;
       throw error;
     }
+    const kept = this.journal.keep("draft", seed, result, result.costUsd, 0);
     answered();
     this.pay(reservation, result.costUsd);
     this.report.drafts++;
     this.o.tally.drafts++;
-    await this.screen(result, { seed, costUsd: result.costUsd, regenerated: 0 });
+    await this.screen(result, { seed, costUsd: result.costUsd, regenerated: 0, kept: [kept] });
+  }
+
+  /** An answer a killed run received: screened from its file, at no cost. */
+  private recoveredDraft(answer: JournalEntry): Call {
+    return {
+      priceUsd: 0,
+      priority: 0,
+      send: async (reservation, answered) => {
+        this.followUps.shift();
+        this.o.ledger.release(reservation);
+        answered();
+        const result = await answer.result();
+        await this.screen(result, { seed: answer.seed, costUsd: answer.costUsd, regenerated: answer.regenerated, kept: [answer.path] });
+      },
+    };
   }
 
   /** Screens one answer; the draft stays open until its verdict is recorded. */
@@ -301,8 +354,7 @@ export class AssetWork implements CallSource {
       return;
     }
     const screened = screenDraft(analysis, this.spec.screen, { aspectRatio: this.spec.aspectRatio, seen: this.seen });
-    const tile = await tileOf(result.image.data);
-    const described = { ...verdict, phash: analysis.phash, tile };
+    const described = { ...verdict, phash: analysis.phash, bytes: result.image.data };
     if (!screened.accepted) {
       await this.reject(described, screened.reasons);
       return;
@@ -328,16 +380,18 @@ export class AssetWork implements CallSource {
         try {
           result = await this.generate(this.draftModel, this.draftSize, verdict.seed);
         } catch (error) {
+          // The first answer stays in the journal: the next run regenerates it.
           this.o.ledger.release(reservation);
-          this.unclaimSeed(verdict.seed);
           this.draftsOpen--;
           throw error;
         }
+        const costUsd = verdict.costUsd + result.costUsd;
+        const kept = this.journal.keep("draft", verdict.seed, result, costUsd, verdict.regenerated + 1);
         answered();
         this.pay(reservation, result.costUsd);
         this.report.regenerated++;
         this.o.tally.regenerated++;
-        await this.screen(result, { ...verdict, costUsd: verdict.costUsd + result.costUsd, regenerated: verdict.regenerated + 1 });
+        await this.screen(result, { ...verdict, costUsd, regenerated: verdict.regenerated + 1, kept: [...verdict.kept, kept] });
       },
     };
   }
@@ -356,10 +410,9 @@ export class AssetWork implements CallSource {
           score = judged.score;
           cost = judged.costUsd;
         } catch (error) {
-          // Without a verdict the draft is neither kept nor thrown away: its seed may be drafted again.
+          // Without a verdict the draft stays in the journal, to be screened and judged next run.
           this.o.ledger.release(reservation);
           this.forgetSeen(seenEntry);
-          this.unclaimSeed(verdict.seed);
           this.draftsOpen--;
           throw error;
         }
@@ -381,7 +434,7 @@ export class AssetWork implements CallSource {
     const { manifest } = this.o;
     const { seed } = verdict;
     const draft = draftPath(manifest, this.spec.id, seed, image.mimeType);
-    // The file first, then the lockfile line that points at it: a kill between the two loses nothing.
+    // The file first, then the lockfile line that points at it; the journal keeps the answer until both are down.
     await writeFileAtomic(join(manifest.root, draft), image.data);
     if (verdict.phash && !this.seen.some((s) => s.seed === seed)) this.seen.push({ seed, phash: verdict.phash });
     this.putSeed({ ...seedFields(verdict), model: this.draftModel.id, status: "accepted", draft });
@@ -389,10 +442,11 @@ export class AssetWork implements CallSource {
     this.answered++;
     this.report.accepted++;
     this.o.tally.accepted++;
-    this.tiles.push({ seed, accepted: true, reasons: [], image: verdict.tile });
     this.draftsOpen--;
     if (this.o.mode !== "preview") this.acceptedQueue.push(seed);
     await this.o.recorder.persist();
+    for (const path of verdict.kept) await this.journal.drop(path);
+    this.tiles.push({ seed, accepted: true, reasons: [], image: verdict.bytes && (await tileOf(verdict.bytes)) });
   }
 
   private async reject(verdict: DraftVerdict, reasons: RejectReason[]): Promise<void> {
@@ -401,9 +455,11 @@ export class AssetWork implements CallSource {
     this.answered++;
     for (const r of reasons) this.report.rejected[r.key] = (this.report.rejected[r.key] ?? 0) + 1;
     this.o.tally.rejected++;
-    this.tiles.push({ seed: verdict.seed, accepted: false, reasons: details, image: verdict.tile });
     this.draftsOpen--;
     await this.o.recorder.persist();
+    for (const path of verdict.kept) await this.journal.drop(path);
+    // Made after the verdict is on disk: a kill meanwhile loses a thumbnail, not an answer.
+    this.tiles.push({ seed: verdict.seed, accepted: false, reasons: details, image: verdict.bytes && (await tileOf(verdict.bytes)) });
   }
 
   /** An accepted seed whose draft file is gone (a fresh checkout): draft it once more for its reference. */
@@ -449,7 +505,7 @@ export class AssetWork implements CallSource {
   // ── render ───────────────────────────────────────────────────────────────────────────────
 
   /** Two-tier: the final model gets the prompt, the seed and (by default) the accepted draft. */
-  private async render(reservation: Reservation, answered: () => void, again: { seed: number; slot: number; costSoFar: number } | undefined): Promise<void> {
+  private async render(reservation: Reservation, answered: () => void, again: FinalAnswer | undefined): Promise<void> {
     const seed = again?.seed ?? this.acceptedQueue.shift()!;
     const slot = again?.slot ?? this.freeSlots.shift()!;
     if (!again) this.rendersOpen++;
@@ -471,11 +527,33 @@ export class AssetWork implements CallSource {
       this.rendersOpen--;
       throw error;
     }
+    const costUsd = (again?.costUsd ?? 0) + result.costUsd;
+    const regenerated = again ? again.regenerated + 1 : 0;
+    const kept = this.journal.keep("final", seed, result, costUsd, regenerated);
     answered();
     this.pay(reservation, result.costUsd);
-    const costUsd = (again?.costSoFar ?? 0) + result.costUsd;
+    await this.finishRender(result, { seed, slot, costUsd, regenerated, kept: [...(again?.kept ?? []), kept] });
+  }
+
+  /** A final a killed run received: checked and written from its file, at no cost. */
+  private recoveredFinal(answer: JournalEntry, slot: number): Call {
+    return {
+      priceUsd: 0,
+      priority: 0,
+      send: async (reservation, answered) => {
+        this.followUps.shift();
+        this.o.ledger.release(reservation);
+        answered();
+        const result = await answer.result();
+        await this.finishRender(result, { seed: answer.seed, slot, costUsd: answer.costUsd, regenerated: answer.regenerated, kept: [answer.path] });
+      },
+    };
+  }
+
+  /** Checks a final (it decodes, it has the size asked for) and writes it, or records why not. */
+  private async finishRender(result: ImageResult, final: FinalAnswer): Promise<void> {
     if (result.kind === "rejected") {
-      await this.failRender(seed, slot, [{ key: result.reason, detail: `${result.reason}: ${result.message}` }], costUsd, again ? 1 : 0);
+      await this.failRender(final, [{ key: result.reason, detail: `${result.reason}: ${result.message}` }]);
       return;
     }
     let analysis: ImageAnalysis;
@@ -483,7 +561,7 @@ export class AssetWork implements CallSource {
       analysis = await analyzeImage(result.image.data);
     } catch (error) {
       if (!(error instanceof UndecodableImageError)) throw error;
-      if (!again) {
+      if (final.regenerated === 0) {
         this.report.regenerated++;
         this.o.tally.regenerated++;
         this.followUps.push({
@@ -491,21 +569,21 @@ export class AssetWork implements CallSource {
           priority: 0,
           send: (r, a) => {
             this.followUps.shift();
-            return this.render(r, a, { seed, slot, costSoFar: costUsd });
+            return this.render(r, a, final);
           },
         });
         return;
       }
-      await this.failRender(seed, slot, [error.reason], costUsd, 1);
+      await this.failRender(final, [error.reason]);
       return;
     }
     const expected = pixelSize(this.spec.aspectRatio, this.spec.finalSize);
     const sizeCheck = screenDraft(analysis, SIZE_ONLY, { aspectRatio: this.spec.aspectRatio, expected, seen: [] });
     if (!sizeCheck.accepted) {
-      await this.failRender(seed, slot, sizeCheck.reasons, costUsd, again ? 1 : 0);
+      await this.failRender(final, sizeCheck.reasons);
       return;
     }
-    await this.writeFinal(seed, slot, result.image.data, this.finalModel.id, costUsd, again ? 1 : 0);
+    await this.writeFinal(final.seed, final.slot, result.image.data, this.finalModel.id, final.costUsd, final.regenerated, final.kept);
   }
 
   /** Final-only and draft-only: the accepted image itself becomes the output, post-processed. */
@@ -519,7 +597,7 @@ export class AssetWork implements CallSource {
     await this.writeFinal(seed, slot, image.data, this.draftModel.id, 0);
   }
 
-  private async writeFinal(seed: number, slot: number, image: Buffer, model: string, costUsd: number, regenerated = 0): Promise<void> {
+  private async writeFinal(seed: number, slot: number, image: Buffer, model: string, costUsd: number, regenerated = 0, kept: string[] = []): Promise<void> {
     const path = outputPath(this.spec, slot, seed);
     const written = await writeOutput(image, this.spec.output, join(this.o.manifest.root, path));
     const record = this.entry.seeds.find((s) => s.seed === seed);
@@ -533,16 +611,20 @@ export class AssetWork implements CallSource {
     this.report.outputs.push(path);
     this.o.tally.rendered++;
     await this.o.recorder.persist();
+    for (const p of kept) await this.journal.drop(p);
   }
 
-  private async failRender(seed: number, slot: number, reasons: RejectReason[], costUsd: number, regenerated = 0): Promise<void> {
-    const record = this.entry.seeds.find((s) => s.seed === seed);
+  private async failRender(final: FinalAnswer, reasons: RejectReason[]): Promise<void> {
+    const record = this.entry.seeds.find((s) => s.seed === final.seed);
     const details = reasons.map((r) => `final: ${r.detail}`);
-    if (record) this.putSeed({ ...withRegenerated(record, regenerated), status: "failed", reasons: [...(record.reasons ?? []), ...details], costUsd: round(record.costUsd + costUsd) });
+    if (record) {
+      this.putSeed({ ...withRegenerated(record, final.regenerated), status: "failed", reasons: [...(record.reasons ?? []), ...details], costUsd: round(record.costUsd + final.costUsd) });
+    }
     for (const r of reasons) this.report.rejected[`final ${r.key}`] = (this.report.rejected[`final ${r.key}`] ?? 0) + 1;
-    this.freeSlot(slot);
+    this.freeSlot(final.slot);
     this.rendersOpen--;
     await this.o.recorder.persist();
+    for (const p of final.kept) await this.journal.drop(p);
   }
 
   // ── bookkeeping ──────────────────────────────────────────────────────────────────────────

@@ -81,14 +81,16 @@ assets:
   - id: moss
     prompt: Moss on old stone steps, macro, no text
     tier: draft-only
-    count: 6
+    count: 30
     out: img/moss-{n}.webp
 `;
 
+  // Count 30 at concurrency 8 keeps eight drafts in flight, so the storm's first wave opens the circuit.
   it("opens the circuit after a storm of 503s, says so, and a rerun pays only for what is missing", async () => {
-    // The first six requests are answered; every one after that is a 503 "model is overloaded".
+    // The first six requests are answered; every one after that is a 503 "model is overloaded",
+    // held 300 ms so that a wave of failures meets the circuit before any one call runs out of tries.
     const storm: Record<number, ScriptedAnswer> = {};
-    for (let i = 6; i < 200; i++) storm[i] = { status: 503 };
+    for (let i = 6; i < 200; i++) storm[i] = { status: 503, delayMs: 300 };
     const down = await serve({ latencyMs: 5, randomSeed: 9, corruptRate: 0, failures: storm });
     const dir = await repo(MANIFEST);
     const ran = await cli(dir, down.url, ["run", "--json"]);

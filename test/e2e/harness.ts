@@ -56,6 +56,8 @@ export interface SeenRequest {
   imageTokens: number;
   /** The whole answer was handed to the client's socket. */
   answered: boolean;
+  /** When that happened (ms since the epoch). */
+  answeredAt?: number;
 }
 
 /**
@@ -100,7 +102,9 @@ export class RecordingProxy {
         );
         forward.on("error", () => res.destroy());
         res.on("finish", () => {
-          if (seen) seen.answered = true;
+          if (!seen) return;
+          seen.answered = true;
+          seen.answeredAt = Date.now();
         });
         forward.end(body);
       });
