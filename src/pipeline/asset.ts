@@ -99,8 +99,14 @@ function withRegenerated(record: SeedRecord, more: number): SeedRecord {
   return more ? { ...record, regenerated: (record.regenerated ?? 0) + more } : record;
 }
 
-/** Weight of the prior accept rate, in drafts: after a few answers the measured rate leads. */
+/** Weight of the run's accept rate in an asset's, in drafts: after a few answers its own rate leads. */
 const PRIOR_WEIGHT = 2;
+/** Weight of the prior in the run's accept rate, in drafts. */
+const RUN_PRIOR_WEIGHT = 3;
+
+function clampRate(rate: number): number {
+  return Math.min(1, Math.max(0.02, rate));
+}
 const STATUS_WITH_IMAGE = new Set(["accepted", "rendered"]);
 
 export class AssetWork implements CallSource {
@@ -292,10 +298,15 @@ export class AssetWork implements CallSource {
     return this.spec.count - this.outputsDone - this.rendersOpen - this.acceptedQueue.length - this.redraftsOpen;
   }
 
+  /**
+   * This asset's accept rate so far, leaning on the whole run's rate while it has few answers of
+   * its own; the run's rate leans in turn on the prior (the lockfile's measure or 1 ÷ oversample).
+   */
   acceptRate(): number {
-    const prior = Math.min(1, Math.max(0.02, this.o.priorAcceptRate));
-    const rate = (this.acceptedDrafts + PRIOR_WEIGHT * prior) / (this.answered + PRIOR_WEIGHT);
-    return Math.min(1, Math.max(0.02, rate));
+    const prior = clampRate(this.o.priorAcceptRate);
+    const { accepted, rejected } = this.o.tally;
+    const run = clampRate((accepted + RUN_PRIOR_WEIGHT * prior) / (accepted + rejected + RUN_PRIOR_WEIGHT));
+    return clampRate((this.acceptedDrafts + PRIOR_WEIGHT * run) / (this.answered + PRIOR_WEIGHT));
   }
 
   // ── draft ────────────────────────────────────────────────────────────────────────────────
