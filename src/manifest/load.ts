@@ -6,6 +6,7 @@ import { NullLogger, type Logger } from "../logger.js";
 import { outputPath, SymlinkGuard } from "./out.js";
 import { resolveManifest, BUILTIN, type RawAsset, type RawManifest } from "./resolve.js";
 import { schemaFindings } from "./schema.js";
+import { readFastYaml } from "./fast-yaml.js";
 import { YamlSource, type Finding } from "./source.js";
 import type { Manifest } from "./spec.js";
 
@@ -41,17 +42,25 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
     ]);
   }
 
-  const source = new YamlSource(text, display);
-  if (source.syntax.length) throw new InputError(source.syntax);
-  for (const warning of source.warnings) logger.warn(warning.message, warning.location);
-
-  const data = source.toData();
+  // The fast reader handles what people usually write; the general parser everything else, and
+  // every message's position (it runs only when there is something to say).
+  const fast = readFastYaml(text);
+  let parsed: YamlSource | undefined;
+  const source = (): YamlSource => (parsed ??= new YamlSource(text, display));
+  let data: unknown;
+  if (fast) {
+    data = fast.data;
+  } else {
+    if (source().syntax.length) throw new InputError(source().syntax);
+    for (const warning of source().warnings) logger.warn(warning.message, warning.location);
+    data = source().toData();
+  }
   if (data === null || data === undefined) {
     throw new InputError([{ location: { file: display, line: 1, col: 1 }, message: "the manifest is empty", fix: "start with version: 1, budget: and assets:, as examples/assets.yaml does" }]);
   }
 
   const schemaProblems = schemaFindings(data);
-  if (!isMapping(data)) throw new InputError(sorted(schemaProblems.map((f) => source.diagnostic(f))));
+  if (!isMapping(data)) throw new InputError(sorted(schemaProblems.map((f) => source().diagnostic(f))));
   // Semantic checks run on every part the schema passed, so one pass reports as much as it can.
   const broken = (key: string | number, index?: number) =>
     schemaProblems.some((f) => f.path[0] === key && (index === undefined || f.path[1] === index));
@@ -89,11 +98,14 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
   errors.push(...(await symlinkFindings(manifest)));
 
   for (const warning of warnings) {
-    const d = source.diagnostic(warning);
+    const d = source().diagnostic(warning);
     logger.warn(`${d.path ? `${d.path} ` : ""}${d.message}${d.fix ? ` (${d.fix})` : ""}`, d.location);
   }
-  if (errors.length) throw new InputError(sorted(errors.map((f) => source.diagnostic(f))));
-  for (const asset of manifest.assets) asset.location = source.locate(["assets", asset.index]);
+  if (errors.length) throw new InputError(sorted(errors.map((f) => source().diagnostic(f))));
+  for (const asset of manifest.assets) {
+    const start = fast?.starts.get(raw.assets[asset.index] as object);
+    asset.location = start ? { file: display, ...start } : source().locate(["assets", asset.index]);
+  }
   return manifest;
 }
 

@@ -1,5 +1,5 @@
-import { lstat, readlink, realpath } from "node:fs/promises";
-import { dirname, isAbsolute, join, posix, resolve as resolvePath, sep } from "node:path";
+import { lstat, realpath } from "node:fs/promises";
+import { dirname, isAbsolute, join, posix, sep } from "node:path";
 import type { AssetSpec, OutputFormat } from "./spec.js";
 
 /** File extensions seedlock writes, and the format each one means. */
@@ -100,7 +100,7 @@ export class SymlinkGuard {
 
   /**
    * Resolves to the real place outside the repository that `relativePath` would be written to,
-   * or undefined when it stays inside. Only parts that exist are resolved.
+   * through a symlinked folder, or undefined when it stays inside. Only folders that exist are resolved.
    */
   async escape(relativePath: string): Promise<string | undefined> {
     const file = join(this.root, relativePath);
@@ -110,13 +110,8 @@ export class SymlinkGuard {
       verdict = this.resolve(directory);
       this.verdicts.set(directory, verdict);
     }
-    const viaDirectory = await verdict;
-    if (viaDirectory) return viaDirectory;
-    // The file itself may be a symlink pointing elsewhere.
-    const stat = await lstat(file).catch(() => undefined);
-    if (!stat?.isSymbolicLink()) return undefined;
-    // Follow the link by hand: its target may not exist yet, and writing would create it.
-    return this.resolve(resolvePath(dirname(file), await readlink(file)));
+    // A symlink at the output path itself is replaced by the atomic rename that writes outputs, not followed.
+    return verdict;
   }
 
   private async resolve(absolute: string): Promise<string | undefined> {

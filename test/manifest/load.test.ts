@@ -158,14 +158,15 @@ describe("the repository root bounds every output", () => {
     await expect(loadManifest(file)).resolves.toBeDefined();
   });
 
-  it("an output file that is itself a symlink out of the repository is refused", async () => {
-    const file = repoWith(minimal);
+  it("a folder several levels up that links out of the repository is refused", async () => {
+    const file = repoWith(minimal.replace("wallpapers/dunes.webp", "shared/art/new/dunes.webp"));
     const dir = join(file, "..");
     const outside = mkdtempSync(join(tmpdir(), "seedlock-outside-"));
     dirs.push(outside);
-    mkdirSync(join(dir, "wallpapers"));
-    symlinkSync(join(outside, "target.webp"), join(dir, "wallpapers", "dunes.webp"));
-    await expect(loadManifest(file, { displayPath: "assets.yaml" })).rejects.toThrow(/assets\.yaml:7:10: assets\[0\]\.out writes wallpapers\/dunes\.webp through a symlink/);
+    symlinkSync(outside, join(dir, "shared"));
+    await expect(loadManifest(file, { displayPath: "assets.yaml" })).rejects.toThrow(
+      /assets\.yaml:7:10: assets\[0\]\.out writes shared\/art\/new\/dunes\.webp through a symlink that leads out of the repository/,
+    );
   });
 });
 
