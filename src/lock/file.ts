@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { open, readFile, rename, unlink } from "node:fs/promises";
-import { basename, dirname, extname, join, posix, resolve } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import { InputError, type Diagnostic } from "../errors.js";
 import { displayPathFor } from "../manifest/load.js";
-import { schemaFindings } from "../manifest/schema.js";
 import { YamlSource, type Finding } from "../manifest/source.js";
-import { formatYamlSubset, parseYamlSubset } from "./format.js";
-import { LOCKFILE_SCHEMA } from "./schema.js";
+import { readFastYaml } from "../manifest/fast-yaml.js";
+import { formatYamlSubset } from "./format.js";
+import { lockfileFindings } from "./check.js";
 import { emptyLockfile, type AssetLock, type Lockfile, type LockStats, type OutputRecord, type SeedRecord } from "./types.js";
 
 /** `assets.yaml` → `assets.lock.yaml`, beside it. */
@@ -41,7 +41,7 @@ export function parseLockfile(text: string, display: string): Lockfile {
     throw new InputError([{ location: { file: display, line: 1, col: 1 }, message: "the lockfile is empty; it may have been cut off while being written", fix: wholeFileFix }]);
   }
   // Fast path for the text seedlock writes; the general parser for anything else, and for positions.
-  let data: unknown = parseYamlSubset(text);
+  let data: unknown = readFastYaml(text)?.data;
   let source: YamlSource | undefined;
   if (data === undefined) {
     source = new YamlSource(text, display);
@@ -62,7 +62,7 @@ export function parseLockfile(text: string, display: string): Lockfile {
       },
     ]);
   }
-  const findings = [...schemaFindings(data, LOCKFILE_SCHEMA, "the lockfile"), ...semanticFindings(data)];
+  const findings = lockfileFindings(data);
   if (findings.length) {
     source ??= new YamlSource(text, display);
     const diagnostics: Diagnostic[] = findings.map((f) => ({ ...source!.diagnostic(f), fix: entryFix(f, display) ?? wholeFileFix }));
@@ -86,37 +86,6 @@ function entryFix(finding: Finding, display: string): string | undefined {
   const [section, id] = finding.path;
   if (section !== "assets" || typeof id !== "string" || finding.path.length < 2) return undefined;
   return `delete the '${id}' entry so seedlock generates that asset again, or restore ${display} from git`;
-}
-
-/** What a schema cannot say: output paths stay inside the repository; a seed is recorded once. */
-function semanticFindings(data: unknown): Finding[] {
-  const findings: Finding[] = [];
-  const assets = (data as { assets?: unknown })?.assets;
-  if (!assets || typeof assets !== "object") return findings;
-  for (const [id, entry] of Object.entries(assets as Record<string, unknown>)) {
-    const outputs = (entry as { outputs?: unknown })?.outputs;
-    if (Array.isArray(outputs)) {
-      outputs.forEach((output, i) => {
-        const path = (output as { path?: unknown })?.path;
-        if (typeof path !== "string") return;
-        const normal = posix.normalize(path);
-        if (path.startsWith("/") || /^[A-Za-z]:/.test(path) || path.includes("\\") || normal === ".." || normal.startsWith("../")) {
-          findings.push({ path: ["assets", id, "outputs", i, "path"], message: `is ${JSON.stringify(path)}, outside the repository` });
-        }
-      });
-    }
-    const seeds = (entry as { seeds?: unknown })?.seeds;
-    if (Array.isArray(seeds)) {
-      const seen = new Set<unknown>();
-      seeds.forEach((record, i) => {
-        const seed = (record as { seed?: unknown })?.seed;
-        if (typeof seed !== "number") return;
-        if (seen.has(seed)) findings.push({ path: ["assets", id, "seeds", i, "seed"], message: `records seed ${seed} a second time` });
-        seen.add(seed);
-      });
-    }
-  }
-  return findings;
 }
 
 /** Last line of a lockfile seedlock wrote: without it, the file was cut off (a lost write, a bad copy). */
