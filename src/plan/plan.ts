@@ -1,10 +1,9 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { join } from "node:path";
 import { inputHash } from "../lock/hash.js";
 import type { AssetLock, Lockfile, OutputRecord } from "../lock/types.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { findModel, imagePriceUsd, judgeCallEstimateUsd, type ImageModel, type TextModel } from "../models/catalog.js";
+import { HASH_CHUNK, OutputHashes } from "./output-hashes.js";
 
 /** What a run would do with an asset. */
 export type PlanState = "new" | "changed" | "unchanged" | "incomplete";
@@ -63,13 +62,20 @@ export interface Plan {
   rates: PlanRates;
 }
 
+export interface PlanOptions {
+  /** Folder the lockfile's output paths are relative to; default the manifest's repository root. */
+  root?: string;
+  /**
+   * Cache of output hashes keyed by file stat, so a second plan does not re-read unchanged files:
+   * a path, or false to hash every file (what `verify` wants). Default: .seedlock/ beside the manifest.
+   */
+  hashCache?: string | false;
+}
+
 /** Drafts the lockfile must have seen before its rates replace the defaults. */
 export const MIN_MEASURED_DRAFTS = 10;
 /** Share of drafts assumed to need a second call (undecodable bytes) before one is measured. */
 export const DEFAULT_REGEN_RATE = 0.02;
-
-/** Files hashed at once; enough to keep a disk busy without exhausting file handles. */
-const HASH_CONCURRENCY = 16;
 
 /**
  * Compares the manifest with the lockfile and the files on disk, and estimates what a run costs:
@@ -78,10 +84,14 @@ const HASH_CONCURRENCY = 16;
  * one final per missing output at the final price; one judge call per draft when a judge is set.
  * Makes no network call.
  */
-export async function planRun(manifest: Manifest, lock: Lockfile, options: { root?: string } = {}): Promise<Plan> {
+export async function planRun(manifest: Manifest, lock: Lockfile, options: PlanOptions = {}): Promise<Plan> {
   const root = options.root ?? manifest.root;
   const rates = planRates(lock);
-  const assets = await mapLimited(manifest.assets, HASH_CONCURRENCY, (asset) => planAsset(asset, manifest, lock.assets[asset.id], rates, root));
+  const hashes = await OutputHashes.open(options.hashCache === false ? undefined : (options.hashCache ?? OutputHashes.beside(manifest.file)));
+  // One read buffer for every output file: thousands of small files then allocate nothing.
+  const buffer = Buffer.allocUnsafe(HASH_CHUNK);
+  const assets = manifest.assets.map((asset) => planAsset(asset, manifest, lock.assets[asset.id], rates, root, hashes, buffer));
+  await hashes.save();
   const ids = new Set(manifest.assets.map((a) => a.id));
   const orphans = Object.keys(lock.assets)
     .filter((id) => !ids.has(id))
@@ -114,7 +124,15 @@ export function planRates(lock: Lockfile): PlanRates {
   };
 }
 
-async function planAsset(asset: AssetSpec, manifest: Manifest, entry: AssetLock | undefined, rates: PlanRates, root: string): Promise<PlannedAsset> {
+function planAsset(
+  asset: AssetSpec,
+  manifest: Manifest,
+  entry: AssetLock | undefined,
+  rates: PlanRates,
+  root: string,
+  hashes: OutputHashes,
+  buffer: Buffer,
+): PlannedAsset {
   const hash = inputHash(asset, manifest);
   let state: PlanState;
   let why: string | undefined;
@@ -128,7 +146,7 @@ async function planAsset(asset: AssetSpec, manifest: Manifest, entry: AssetLock 
     why = entry.prompt !== asset.prompt ? "prompt changed" : !sameModels(entry, asset) ? "models changed" : "settings changed";
   } else {
     tried = entry.seeds.length;
-    const check = await checkOutputs(entry.outputs, root);
+    const check = checkOutputs(entry.outputs, root, hashes, buffer);
     have = check.valid;
     state = check.problem || have < asset.count ? "incomplete" : "unchanged";
     why = check.problem ?? (have < asset.count ? `${have} of ${asset.count} outputs` : undefined);
@@ -186,39 +204,15 @@ function sameModels(entry: AssetLock, asset: AssetSpec): boolean {
 }
 
 /** How many locked outputs are on disk unchanged, and the first problem found, in words. */
-async function checkOutputs(outputs: OutputRecord[], root: string): Promise<{ valid: number; problem?: string }> {
+function checkOutputs(outputs: OutputRecord[], root: string, hashes: OutputHashes, buffer: Buffer): { valid: number; problem?: string } {
   let valid = 0;
   let problem: string | undefined;
   for (const output of outputs) {
-    const actual = await sha256File(join(root, output.path));
+    const actual = hashes.sha256(join(root, output.path), output.path, buffer);
     if (actual === output.sha256) valid++;
     else problem ??= actual === undefined ? `${output.path} is missing` : `${output.path} differs from the lockfile`;
   }
   return problem ? { valid, problem } : { valid };
-}
-
-/** Hex sha256 of a file read as a stream, or undefined when it cannot be read. */
-export async function sha256File(path: string): Promise<string | undefined> {
-  const hash = createHash("sha256");
-  try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  } catch {
-    return undefined;
-  }
-  return hash.digest("hex");
-}
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 function roundUsd(usd: number): number {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -115,6 +115,31 @@ describe("each asset is new, changed, unchanged or incomplete, judged against th
     const waiting: SeedRecord[] = [{ seed: 7, model: LITE.id, status: "accepted", costUsd: liteUsd }];
     const plan = await planRun(m, lockOf({ partial: finished(m, "partial", 1, waiting) }));
     expect(plan.assets.find((a) => a.id === "partial")).toMatchObject({ state: "incomplete", missing: 2, pendingRenders: 1, seeds: 3, finals: 2 });
+  });
+});
+
+describe("a second plan does not re-read outputs that did not change, and still sees ones that did", () => {
+  it("keeps output hashes in .seedlock/ beside the manifest, ignored by git", async () => {
+    const { dir, manifest: m } = await repo(fourAssets);
+    const lock = lockOf({ same: finished(m, "same", 2) });
+    // Files written long enough ago for their stat to be trusted.
+    const past = new Date(Date.now() - 60_000);
+    for (const n of [1, 2]) utimesSync(join(dir, `out/same-${n}.png`), past, past);
+    expect((await planRun(m, lock)).assets[1]!.state).toBe("unchanged");
+    const cache = JSON.parse(readFileSync(join(dir, ".seedlock", "output-hashes.json"), "utf8"));
+    expect(Object.keys(cache.entries).sort()).toEqual(["out/same-1.png", "out/same-2.png"]);
+    expect(readFileSync(join(dir, ".seedlock", ".gitignore"), "utf8")).toMatch(/^\*$/m);
+
+    // Same size, same mtime, different bytes: the inode's change time still gives it away.
+    writeFileSync(join(dir, "out/same-1.png"), "same image 9");
+    utimesSync(join(dir, "out/same-1.png"), past, past);
+    expect((await planRun(m, lock)).assets[1]).toMatchObject({ state: "incomplete", why: "out/same-1.png differs from the lockfile" });
+  });
+
+  it("hashCache: false reads every file and writes nothing", async () => {
+    const { dir, manifest: m } = await repo(fourAssets);
+    await planRun(m, lockOf({ same: finished(m, "same", 2) }), { hashCache: false });
+    expect(existsSync(join(dir, ".seedlock"))).toBe(false);
   });
 });
 
