@@ -12,6 +12,8 @@ import type { RequestGate } from "../provider/provider.js";
  */
 
 const MINUTE = 60_000;
+/** Successes within a minute needed before their count is taken as a guess of the service's limit. */
+const MIN_EVIDENCE = 10;
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -96,9 +98,12 @@ export class RateGate implements RequestGate {
     this.pausedUntil = Math.max(this.pausedUntil, now + pause);
     // 429s before any success since the last cut answer requests sent at the old rate: same burst.
     if (now < this.quietUntil || (this.cuts > 0 && this.successesSinceCut === 0)) return;
+    // The first time, what the service let through in the last minute is the best guess of its
+    // limit; with only a handful through, it says nothing yet, and the pause alone must do.
+    const through = this.recentSuccesses(now);
+    if (this.limit === undefined && through < MIN_EVIDENCE) return;
     this.successesSinceCut = 0;
-    // The first time, what the service let through in the last minute is the best guess of its limit.
-    const before = this.limit ?? Math.max(this.floor, this.recentSuccesses(now));
+    const before = this.limit ?? through;
     this.limit = Math.max(this.floor, before * this.decrease);
     this.step = Math.max((before - this.limit) / this.recoverAfter, this.limit / 100);
     this.quietUntil = Math.max(now, this.pausedUntil) + this.burstMs;

@@ -99,6 +99,15 @@ describe("without a declared limit the rate adapts to 429s by itself", () => {
 });
 
 describe("a 429 slows down, then the rate recovers", () => {
+  it("a 429 in the first seconds pauses as asked but does not guess a limit from a handful of answers", () => {
+    const clock = new VirtualClock();
+    const gate = new RateGate({ now: clock.now, sleep: clock.sleep });
+    gate.succeeded();
+    gate.throttled(300);
+    expect(gate.rpm).toBeUndefined();
+    expect(gate.throttleCount).toBe(0);
+  });
+
   it("cuts once per burst of 429s, not once per 429", () => {
     const clock = new VirtualClock();
     const gate = new RateGate({ rpm: 100, now: clock.now, sleep: clock.sleep });
