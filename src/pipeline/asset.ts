@@ -99,6 +99,9 @@ function withRegenerated(record: SeedRecord, more: number): SeedRecord {
   return more ? { ...record, regenerated: (record.regenerated ?? 0) + more } : record;
 }
 
+/** Drafts shown per asset on its contact sheet and in report.html. */
+const MAX_TILES = 60;
+
 /** Weight of the run's accept rate in an asset's, in drafts: after a few answers its own rate leads. */
 const PRIOR_WEIGHT = 2;
 /** Weight of the prior in the run's accept rate, in drafts. */
@@ -457,7 +460,7 @@ export class AssetWork implements CallSource {
     if (this.o.mode !== "preview") this.acceptedQueue.push(seed);
     await this.o.recorder.persist();
     for (const path of verdict.kept) await this.journal.drop(path);
-    this.tiles.push({ seed, accepted: true, reasons: [], image: verdict.bytes && (await tileOf(verdict.bytes)) });
+    await this.addTile({ seed, accepted: true, reasons: [] }, verdict.bytes);
   }
 
   private async reject(verdict: DraftVerdict, reasons: RejectReason[]): Promise<void> {
@@ -470,7 +473,7 @@ export class AssetWork implements CallSource {
     await this.o.recorder.persist();
     for (const path of verdict.kept) await this.journal.drop(path);
     // Made after the verdict is on disk: a kill meanwhile loses a thumbnail, not an answer.
-    this.tiles.push({ seed: verdict.seed, accepted: false, reasons: details, image: verdict.bytes && (await tileOf(verdict.bytes)) });
+    await this.addTile({ seed: verdict.seed, accepted: false, reasons: details }, verdict.bytes);
   }
 
   /** An accepted seed whose draft file is gone (a fresh checkout): draft it once more for its reference. */
@@ -639,6 +642,17 @@ export class AssetWork implements CallSource {
   }
 
   // ── bookkeeping ──────────────────────────────────────────────────────────────────────────
+
+  /** A tile for the contact sheet; past the cap only accepted drafts are kept, so memory stays flat. */
+  private async addTile(tile: DraftTile, bytes: Buffer | undefined): Promise<void> {
+    if (this.tiles.length >= MAX_TILES) {
+      if (!tile.accepted) return;
+      const rejected = this.tiles.findIndex((t) => !t.accepted);
+      if (rejected < 0) return;
+      this.tiles.splice(rejected, 1);
+    }
+    this.tiles.push({ ...tile, ...(bytes ? { image: await tileOf(bytes) } : {}) });
+  }
 
   private generate(model: ImageModel, size: ImageSize, seed: number): Promise<ImageResult> {
     return this.o.provider.generate({ model: model.id, prompt: this.spec.prompt, seed, aspectRatio: this.spec.aspectRatio, imageSize: size });
