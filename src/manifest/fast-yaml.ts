@@ -15,9 +15,16 @@ export interface Position {
 
 export interface FastYaml {
   data: Record<string, unknown>;
-  /** Where each mapping starts (its first key, or its `{`), 1-based. */
+  /**
+   * Where each mapping that is an item of a top-level list starts (its first key, or its `{`),
+   * 1-based: the assets of a manifest. Deeper mappings are not recorded; thousands of lockfile
+   * records would only cost time.
+   */
   starts: WeakMap<object, Position>;
 }
+
+/** Stack depth (root, top-level list, its item) down to which list items' positions are kept. */
+const SHALLOW = 2;
 
 type Value = unknown;
 const FAIL = Symbol("not in the fast subset");
@@ -68,13 +75,13 @@ export function readFastYaml(text: string): FastYaml | undefined {
       if (entry === FAIL) return undefined;
       if (!entry) {
         if (content[0] === "-" && isDash(content)) return undefined;
-        const item = parseValue(content, i, column, starts);
+        const item = parseValue(content, i, column, stack.length <= SHALLOW ? starts : undefined);
         if (item === FAIL) return undefined;
         frame.list.push(item);
         continue;
       }
       const map: Record<string, Value> = {};
-      starts.set(map, { line: i + 1, col: column + 1 });
+      if (stack.length <= SHALLOW) starts.set(map, { line: i + 1, col: column + 1 });
       frame.list.push(map);
       frame = { indent: column, map };
       stack.push(frame);
@@ -91,7 +98,7 @@ export function readFastYaml(text: string): FastYaml | undefined {
       sawContent = true;
     }
     if (valueText !== "") {
-      const value = parseValue(valueText, i, column + content.length - valueText.length, starts);
+      const value = parseValue(valueText, i, column + content.length - valueText.length, undefined);
       if (value === FAIL) return undefined;
       frame.map[key] = value;
       continue;
@@ -188,7 +195,7 @@ function findKeyColon(content: string): number {
 }
 
 /** A value on one line: quoted, flow, or plain; a trailing comment is allowed. */
-function parseValue(text: string, line: number, column: number, starts: WeakMap<object, Position>): Maybe<Value> {
+function parseValue(text: string, line: number, column: number, starts: WeakMap<object, Position> | undefined): Maybe<Value> {
   const first = text[0];
   if (first === '"' || first === "'") {
     const quoted = first === '"' ? readDoubleQuoted(text, 0) : readSingleQuoted(text, 0);
@@ -223,13 +230,18 @@ function onlyComment(rest: string): boolean {
 /** YAML 1.2 core schema, exactly as the general parser resolves a plain scalar. */
 function resolvePlain(s: string): Value {
   const c = s.charCodeAt(0);
-  // Most scalars start with a letter that no null, boolean or number starts with.
-  if (((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) && !"nNtTfF".includes(s[0]!)) return s;
-  if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
-  if (/^(?:[Tt]rue|TRUE)$/.test(s)) return true;
-  if (/^(?:[Ff]alse|FALSE)$/.test(s)) return false;
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
+    // Only null, Null, NULL, true, True, TRUE, false, False, FALSE start with a letter and are not text.
+    if (!"nNtTfF".includes(s[0]!) || s.length > 5) return s;
+    if (/^(?:[Nn]ull|NULL)$/.test(s)) return null;
+    if (/^(?:[Tt]rue|TRUE)$/.test(s)) return true;
+    if (/^(?:[Ff]alse|FALSE)$/.test(s)) return false;
+    return s;
+  }
+  if (s === "~") return null;
   // Only scalars that start like a number can be one.
   if (!(c >= 48 && c <= 57) && c !== 43 && c !== 45 && c !== 46) return s;
+  if (/^[0-9]{1,15}$/.test(s)) return Number(s);
   if (/^0o[0-7]+$/.test(s)) return parseInt(s.slice(2), 8);
   if (/^[-+]?[0-9]+$/.test(s)) return parseInt(s, 10);
   if (/^0x[0-9a-fA-F]+$/.test(s)) return parseInt(s.slice(2), 16);
@@ -258,6 +270,7 @@ function readDoubleQuoted(text: string, start: number): Maybe<{ value: string; e
   if (i >= text.length) return FAIL;
   const raw = text.slice(start, i + 1);
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/.test(raw)) return FAIL;
+  if (!raw.includes("\\")) return { value: raw.slice(1, -1), end: i + 1 };
   try {
     return { value: JSON.parse(raw) as string, end: i + 1 };
   } catch {
@@ -286,14 +299,14 @@ function readSingleQuoted(text: string, start: number): Maybe<{ value: string; e
 }
 
 /** A flow list or mapping that opens and closes on this line. */
-function readFlow(text: string, start: number, line: number, column: number, starts: WeakMap<object, Position>): Maybe<{ value: Value; end: number }> {
+function readFlow(text: string, start: number, line: number, column: number, starts: WeakMap<object, Position> | undefined): Maybe<{ value: Value; end: number }> {
   const open = text[start];
   let i = skipSpaces(text, start + 1);
   if (open === "[") {
     const list: Value[] = [];
     if (text[i] === "]") return { value: list, end: i + 1 };
     for (;;) {
-      const item = readFlowValue(text, i, line, column, starts);
+      const item = readFlowValue(text, i, line, column, undefined);
       if (item === FAIL) return FAIL;
       list.push(item.value);
       i = skipSpaces(text, item.end);
@@ -307,7 +320,7 @@ function readFlow(text: string, start: number, line: number, column: number, sta
     }
   }
   const map: Record<string, Value> = {};
-  starts.set(map, { line: line + 1, col: column + start + 1 });
+  starts?.set(map, { line: line + 1, col: column + start + 1 });
   if (text[i] === "}") return { value: map, end: i + 1 };
   for (;;) {
     let key: string;
@@ -326,7 +339,7 @@ function readFlow(text: string, start: number, line: number, column: number, sta
       i += match[0].length;
     }
     if (text[i] !== ":" || text[i + 1] !== " " || Object.hasOwn(map, key)) return FAIL;
-    const value = readFlowValue(text, skipSpaces(text, i + 1), line, column, starts);
+    const value = readFlowValue(text, skipSpaces(text, i + 1), line, column, undefined);
     if (value === FAIL) return FAIL;
     map[key] = value.value;
     i = skipSpaces(text, value.end);
@@ -342,7 +355,7 @@ function readFlow(text: string, start: number, line: number, column: number, sta
 
 const FLOW_KEY = /[A-Za-z_][A-Za-z0-9_.\/-]*/y;
 
-function readFlowValue(text: string, start: number, line: number, column: number, starts: WeakMap<object, Position>): Maybe<{ value: Value; end: number }> {
+function readFlowValue(text: string, start: number, line: number, column: number, starts: WeakMap<object, Position> | undefined): Maybe<{ value: Value; end: number }> {
   const c = text[start];
   if (c === '"') return readDoubleQuoted(text, start);
   if (c === "'") return readSingleQuoted(text, start);
