@@ -72,7 +72,7 @@ describe("reading a lockfile", () => {
   });
 
   it("errors name the file, line and column and how to recover", () => {
-    const text = formatLockfile(lockWith({ dunes: entry() })).replace(`sha256: ${"cd".repeat(32)}`, "sha256: cdcd");
+    const text = formatLockfile(lockWith({ dunes: entry() })).replace(`"sha256": "${"cd".repeat(32)}"`, '"sha256": "cdcd"');
     const err = (() => {
       try {
         parseLockfile(text, "assets.lock.yaml");
@@ -82,8 +82,8 @@ describe("reading a lockfile", () => {
     })();
     expect(err).toBeInstanceOf(InputError);
     const lines = text.split("\n");
-    const line = lines.findIndex((l) => l.includes("sha256: cdcd,")) + 1;
-    const col = lines[line - 1]!.indexOf("cdcd,") + 1;
+    const line = lines.findIndex((l) => l.includes('"sha256": "cdcd",')) + 1;
+    const col = lines[line - 1]!.indexOf('"cdcd",') + 1;
     expect(col).toBeGreaterThan(1);
     expect(err!.message).toBe(
       `assets.lock.yaml:${line}:${col}: assets.dunes.outputs[0].sha256 must be 64 lower-case hexadecimal digits, not 'cdcd' (delete the 'dunes' entry so seedlock generates that asset again, or restore assets.lock.yaml from git)`,
@@ -110,7 +110,7 @@ describe("writing a lockfile", () => {
     const keys = text.split("\n").filter((l) => /^ {4}[a-zA-Z]+:/.test(l)).slice(0, 6).map((l) => l.trim().split(":")[0]);
     expect(keys).toEqual(["inputHash", "prompt", "models", "spentUsd", "seeds", "outputs"]);
     // Seeds by number, whatever order they were recorded in.
-    expect(text.indexOf("{ seed: 11,")).toBeLessThan(text.indexOf("{ seed: 12,"));
+    expect(text.indexOf('{"seed": 11,')).toBeLessThan(text.indexOf('{"seed": 12,'));
   });
 
   it("the same lockfile always gives the same bytes, whatever order its keys were built in", () => {
@@ -124,7 +124,7 @@ describe("writing a lockfile", () => {
     const more = entry();
     more.seeds.push({ seed: 13, model: "gemini-3.1-flash-lite-image", status: "accepted", costUsd: 0.0336 });
     const after = formatLockfile(lockWith({ dunes: more })).split("\n");
-    const at = after.indexOf("      - { seed: 13, model: gemini-3.1-flash-lite-image, status: accepted, costUsd: 0.0336 }");
+    const at = after.indexOf('      - {"seed": 13, "model": "gemini-3.1-flash-lite-image", "status": "accepted", "costUsd": 0.0336}');
     expect(at).toBeGreaterThan(0);
     expect([...after.slice(0, at), ...after.slice(at + 1)]).toEqual(before);
   });

@@ -79,6 +79,18 @@ describe("the fast reader reads what people write as a general YAML parser does"
     expect(fast.starts.get(assets[1]!)).toEqual({ line: 22, col: 7 });
   });
 
+  it("reads one-line JSON records as YAML does, duplicate keys and nesting included", () => {
+    const records = [
+      'a:\n  - {"seed": 1, "reasons": ["x, \\"y\\": z", "é"], "cost": 1e-7, "ok": true, "none": null}\n',
+      'a:\n  - {"text": "has , \\"inner\\": tokens"}\n',
+      'a:\n  - {"nested": {"b": 1}}\n',
+      'a:\n  - {"x": 1} # a comment\n',
+      'a:\n  - {"x": -0, "y": 1E5, "z": "\\u00e9\\n"}\n',
+    ];
+    for (const text of records) expect(agrees(text), text).toBe(true);
+    expect(readFastYaml('a:\n  - {"k": 1, "k": 2}\n')).toBeUndefined();
+  });
+
   it("declines what it does not take on, so the general parser reads it", () => {
     const declined = [
       "a: &x 1\nb: *x\n",
