@@ -1,0 +1,145 @@
+// Cost per accepted image against accept rate, two-tier against final-only, measured: the same
+// manifest run by the CLI against the emulator while its reject rates (too dark, flat) are swept so
+// that the accept rate moves from about 25 % to about 90 %. Writes docs/cost-vs-accept-rate.svg
+// with the measured curves and DESIGN.md's formula beside them.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { findModel, imagePriceUsd, type ImageModel } from "../src/models/catalog.js";
+import { NO_FLAWS, startEmulator } from "../src/emulator/emulator.js";
+import { expectExit, repoRoot, round, runSeedlock, scratchRepo } from "./cli-process.js";
+import { lineChartSvg } from "./cost-chart.js";
+import type { Bench, Figure } from "./types.js";
+
+/** Share of pictures the emulator spoils (half too dark, half flat) at each point. */
+const SPOILED = [0.75, 0.6, 0.45, 0.3, 0.1];
+const ASSETS = 4;
+const COUNT = 3;
+const DRAFT = "gemini-3.1-flash-lite-image";
+const FINAL = "gemini-3.1-flash-image";
+const FINAL_SIZE = "1K";
+
+type Tier = "two-tier" | "final-only";
+
+function manifest(tier: Tier): string {
+  const lines = [
+    "version: 1",
+    "budget: { maxUsd: 50 }",
+    "limits: { concurrency: 4 }",
+    "defaults:",
+    '  aspectRatio: "1:1"',
+    `  finalSize: "${FINAL_SIZE}"`,
+    `  tier: ${tier}`,
+    "  maxAttempts: 200",
+    "  output: { format: webp, quality: 75, width: 128, height: 128 }",
+    "assets:",
+  ];
+  for (let i = 0; i < ASSETS; i++) {
+    lines.push(`  - id: view-${i}`, `    prompt: Accept-rate sweep ${i}, a coastline at noon, no text`, `    count: ${COUNT}`, `    out: img/view-${i}-{n}.webp`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+interface Point {
+  tier: Tier;
+  spoiled: number;
+  acceptRate: number;
+  regenRate: number;
+  costPerAccepted: number;
+  drafts: number;
+  rendered: number;
+}
+
+async function measure(tier: Tier, spoiled: number): Promise<Point> {
+  const emulator = await startEmulator({ ...NO_FLAWS, darkRate: spoiled / 2, flatRate: spoiled / 2, latencyMs: 0, randomSeed: 5 });
+  const repo = scratchRepo(manifest(tier));
+  try {
+    const { report } = expectExit(await runSeedlock(repo.dir, emulator.url, ["run"]), [0], `${tier} at ${spoiled} spoiled`);
+    return {
+      tier,
+      spoiled,
+      acceptRate: report!.acceptRate ?? 0,
+      regenRate: report!.regenRate ?? 0,
+      costPerAccepted: report!.costPerAcceptedUsd ?? NaN,
+      drafts: report!.drafts,
+      rendered: report!.rendered,
+    };
+  } finally {
+    repo.remove();
+    await emulator.close();
+  }
+}
+
+/** DESIGN.md: per-call cost × (1 + regen rate) ÷ accept rate, plus the final for two-tier. */
+function predicted(tier: Tier, accept: number, draftUsd: number, finalUsd: number, regen = 0): number {
+  return tier === "two-tier" ? (draftUsd * (1 + regen)) / accept + finalUsd : (finalUsd * (1 + regen)) / accept;
+}
+
+const bench: Bench = async () => {
+  const draftUsd = imagePriceUsd(findModel(DRAFT) as ImageModel, "1K");
+  const finalUsd = imagePriceUsd(findModel(FINAL) as ImageModel, FINAL_SIZE);
+  const points: Point[] = [];
+  for (const spoiled of SPOILED) {
+    for (const tier of ["two-tier", "final-only"] as Tier[]) points.push(await measure(tier, spoiled));
+  }
+  const byTier = (tier: Tier) => points.filter((p) => p.tier === tier).sort((a, b) => a.acceptRate - b.acceptRate);
+  const curve = (tier: Tier) => byTier(tier).map((p) => ({ x: p.acceptRate, y: p.costPerAccepted }));
+  const formula = (tier: Tier) => Array.from({ length: 15 }, (_, i) => 0.2 + (i * 0.75) / 14).map((a) => ({ x: a, y: predicted(tier, a, draftUsd, finalUsd) }));
+  const crossover = (finalUsd - draftUsd) / finalUsd;
+
+  const svg = lineChartSvg(
+    [
+      { label: "two-tier, measured", colour: "#1f6fd1", points: curve("two-tier") },
+      { label: "final-only, measured", colour: "#e0731b", points: curve("final-only") },
+      { label: "two-tier, DESIGN formula", colour: "#1f6fd1", dashed: true, points: formula("two-tier") },
+      { label: "final-only, DESIGN formula", colour: "#e0731b", dashed: true, points: formula("final-only") },
+    ],
+    {
+      title: "Cost per accepted image against accept rate",
+      subtitle: `Measured on the emulator: Lite drafts at 1K ($${draftUsd.toFixed(4)}), finals on ${FINAL} at ${FINAL_SIZE} ($${finalUsd.toFixed(3)})`,
+      xLabel: "accept rate (accepted ÷ drafts, measured)",
+      yLabel: "USD per accepted image",
+      xDomain: [0.2, 0.95],
+      xTicks: [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+      formatX: (x) => `${Math.round(x * 100)} %`,
+      formatY: (y) => `$${y.toFixed(2)}`,
+    },
+  );
+  mkdirSync(join(repoRoot, "docs"), { recursive: true });
+  writeFileSync(join(repoRoot, "docs", "cost-vs-accept-rate.svg"), svg);
+
+  const figures: Figure[] = [];
+  for (const spoiled of SPOILED) {
+    const two = points.find((p) => p.tier === "two-tier" && p.spoiled === spoiled)!;
+    const one = points.find((p) => p.tier === "final-only" && p.spoiled === spoiled)!;
+    figures.push({
+      name: `two-tier ÷ final-only cost per accepted image at ${Math.round(two.acceptRate * 100)} % / ${Math.round(one.acceptRate * 100)} % accept`,
+      value: round(two.costPerAccepted / one.costPerAccepted, 3),
+      unit: "×",
+    });
+  }
+  const usd = (v: number) => `$${v.toFixed(4)}`;
+  return {
+    title: "Cost per accepted image against accept rate: two-tier and final-only",
+    description:
+      `\`seedlock run\` as a child process on ${ASSETS} assets × ${COUNT} images, once with \`tier: two-tier\` and once with \`tier: final-only\`, ` +
+      `against the emulator with ${SPOILED.map((s) => `${Math.round(s * 100)} %`).join(", ")} of its pictures spoiled (half too dark, half flat; nothing else), ` +
+      `so that the measured accept rate sweeps from about 25 % to about 90 %. Cost per accepted image is the run's spend ÷ images rendered, ` +
+      `charged from the emulator's usageMetadata. The chart is written by the bench itself.`,
+    figures,
+    notes: [
+      "![Cost per accepted image against accept rate](cost-vs-accept-rate.svg)",
+      "",
+      "| spoiled | tier | drafts | rendered | accept rate | regen rate | cost per accepted | DESIGN formula at that accept rate |",
+      "|---:|---|---:|---:|---:|---:|---:|---:|",
+      ...points.map(
+        (p) =>
+          `| ${Math.round(p.spoiled * 100)} % | ${p.tier} | ${p.drafts} | ${p.rendered} | ${(p.acceptRate * 100).toFixed(1)} % | ${(p.regenRate * 100).toFixed(1)} % | ${usd(p.costPerAccepted)} | ${usd(predicted(p.tier, p.acceptRate, draftUsd, finalUsd, p.regenRate))} |`,
+      ),
+      "",
+      `With finals at ${FINAL_SIZE} the Lite draft is ${Math.round((draftUsd / finalUsd) * 100)} % of a final, so by the formula two-tier is cheaper below an accept rate of ` +
+        `${Math.round(crossover * 100)} % and final-only above it. At 2K finals ($0.101) the crossover moves to ${Math.round(((0.101 - draftUsd) / 0.101) * 100)} %, ` +
+        `at 4K ($0.151) to ${Math.round(((0.151 - draftUsd) / 0.151) * 100)} %: the two-tier win grows as the accept rate falls and as the final gets dearer.`,
+    ],
+  };
+};
+export default bench;

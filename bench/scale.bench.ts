@@ -1,0 +1,134 @@
+// Scale: the peak memory of a 1,000-draft run, and how long the Action takes to start and finish a
+// `plan` as the runner starts it. `plan` on 5,000 assets has its own bench (plan.bench.ts).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_RATES, startEmulator } from "../src/emulator/emulator.js";
+import { buildSeedlock, expectExit, median, repoRoot, round, runSeedlock, scratchRepo } from "./cli-process.js";
+import type { Bench, Figure } from "./types.js";
+
+const DRAFTS = 1000;
+const ASSETS = 50;
+const MEMORY_GOAL_MB = 400;
+const STARTS = 7;
+
+/** Enough two-tier assets that the run drafts about DRAFTS times at the emulator's usual accept rate. */
+function bigManifest(countPerAsset: number): string {
+  const lines = [
+    "version: 1",
+    "budget: { maxUsd: 500 }",
+    "limits: { concurrency: 8 }",
+    "defaults:",
+    '  aspectRatio: "1:1"',
+    '  finalSize: "512"',
+    "  maxAttempts: 200",
+    "  output: { format: webp, quality: 75, width: 128, height: 128 }",
+    "assets:",
+  ];
+  for (let i = 0; i < ASSETS; i++) {
+    lines.push(`  - id: asset-${i}`, `    prompt: Scale study ${i}, a wide calm landscape, no text`, `    count: ${countPerAsset}`, `    out: img/asset-${i}-{n}.webp`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+async function peakMemory(): Promise<{ peakMb: number; drafts: number; rendered: number; wallMs: number; measuredBy: string }> {
+  // About 0.7 of drafts pass the emulator's default flaws: ask for 0.7 × DRAFTS images.
+  const emulator = await startEmulator({ ...DEFAULT_RATES, latencyMs: 0, randomSeed: 3 });
+  const repo = scratchRepo(bigManifest(Math.round((DRAFTS * 0.7) / ASSETS)));
+  try {
+    const run = expectExit(await runSeedlock(repo.dir, emulator.url, ["run"], { measureMemory: true }), [0, 4], "1,000-draft run");
+    return {
+      peakMb: run.peakRssMb,
+      drafts: run.report!.drafts,
+      rendered: run.report!.rendered,
+      wallMs: run.wallMs,
+      measuredBy: Number.isNaN(run.peakRssMb) ? "unavailable (/usr/bin/time missing)" : "/usr/bin/time -v (maximum resident set size)",
+    };
+  } finally {
+    repo.remove();
+    await emulator.close();
+  }
+}
+
+/** Spawns the Action entry with the runner's variables and `command: plan`; ms from spawn to exit, median of STARTS. */
+function actionStartup(main: string): { medianMs: number; all: number[] } {
+  const work = mkdtempSync(join(tmpdir(), "seedlock-bench-action-"));
+  try {
+    writeFileSync(
+      join(work, "assets.yaml"),
+      "version: 1\nbudget: { maxUsd: 5 }\nassets:\n  - id: dunes\n    prompt: Minimal desert dunes at dusk, no text\n    count: 2\n    out: art/dunes-{n}.webp\n",
+    );
+    const files = { output: join(work, "output"), summary: join(work, "summary.md"), state: join(work, "state"), event: join(work, "event.json") };
+    writeFileSync(files.event, JSON.stringify({ ref: "refs/heads/main", repository: { full_name: "octo/site" } }));
+    const all: number[] = [];
+    for (let i = 0; i < STARTS; i++) {
+      for (const f of [files.output, files.summary, files.state]) writeFileSync(f, "");
+      const started = performance.now();
+      const ran = spawnSync(process.execPath, [main], {
+        cwd: work,
+        encoding: "utf8",
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          GITHUB_ACTIONS: "true",
+          GITHUB_OUTPUT: files.output,
+          GITHUB_STEP_SUMMARY: files.summary,
+          GITHUB_STATE: files.state,
+          GITHUB_EVENT_PATH: files.event,
+          GITHUB_EVENT_NAME: "push",
+          GITHUB_WORKSPACE: work,
+          GITHUB_REPOSITORY: "octo/site",
+          GITHUB_REF: "refs/heads/main",
+          GITHUB_SHA: "0".repeat(40),
+          RUNNER_TEMP: work,
+          INPUT_COMMAND: "plan",
+          INPUT_MANIFEST: "assets.yaml",
+          "INPUT_MAX-BUDGET-USD": "",
+          INPUT_COMMIT: "",
+          INPUT_COMMENT: "",
+          INPUT_SHARD: "",
+        },
+      });
+      all.push(performance.now() - started);
+      if (ran.status !== 0) throw new Error(`the Action's plan exited ${ran.status}: ${ran.stdout.slice(-1500)}`);
+    }
+    return { medianMs: median(all), all };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const bench: Bench = async () => {
+  const memory = await peakMemory();
+  const built = buildSeedlock();
+  const fresh = actionStartup(built.main);
+  const shipped = join(repoRoot, "dist", "main.js");
+  const dist = existsSync(shipped) ? actionStartup(shipped) : undefined;
+  const nodeAlone = median(Array.from({ length: STARTS }, () => {
+    const t = performance.now();
+    spawnSync(process.execPath, ["-e", "0"]);
+    return performance.now() - t;
+  }));
+
+  const figures: Figure[] = [
+    { name: `peak memory of a ${memory.drafts}-draft run`, value: round(memory.peakMb, 1), unit: "MB", goal: `< ${MEMORY_GOAL_MB} MB`, pass: memory.peakMb < MEMORY_GOAL_MB },
+    { name: "Action start-up to exit, command plan (built from source)", value: round(fresh.medianMs, 0), unit: "ms" },
+  ];
+  if (dist) figures.push({ name: "Action start-up to exit, command plan (dist/main.js as committed)", value: round(dist.medianMs, 0), unit: "ms" });
+  figures.push({ name: "node start-up alone (node -e 0), for scale", value: round(nodeAlone, 0), unit: "ms" });
+  return {
+    title: "Scale: memory of a 1,000-draft run, Action start-up",
+    description:
+      `Peak memory: \`seedlock run\` as a child process over ${ASSETS} two-tier assets (Lite drafts at 1K, finals at 512, outputs 128² webp) against the ` +
+      `emulator with its usual flaws and no latency, measured by ${memory.measuredBy}. Action start-up: the Action entry spawned as the runner does ` +
+      `(INPUT_* variables, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_EVENT_PATH for a push) with \`command: plan\` on a two-asset manifest, ` +
+      `spawn to exit, median of ${STARTS}. \`plan\` on a 5,000-asset manifest is measured by plan.bench.ts (its own section).`,
+    figures,
+    notes: [
+      `The memory run drafted ${memory.drafts} times and rendered ${memory.rendered} finals in ${(memory.wallMs / 1000).toFixed(1)} s.`,
+      `Action start-up runs (ms), built from source: ${fresh.all.map((v) => v.toFixed(0)).join(", ")}` + (dist ? `; dist/main.js: ${dist.all.map((v) => v.toFixed(0)).join(", ")}.` : "."),
+    ],
+  };
+};
+export default bench;
