@@ -69,7 +69,7 @@ describe("preview drafts and screens, and renders nothing", () => {
 });
 
 describe("render finishes exactly the previewed seeds", () => {
-  it("calls only the final model, once per output, for seeds the preview accepted", async () => {
+  it("calls only the final model, once per accepted seed it needs, for seeds the preview accepted", async () => {
     const before = proxy.requests.length;
     const ran = await cli(dir, url, ["render", "--json"]);
     expect(ran.code).toBe(0);
@@ -77,19 +77,27 @@ describe("render finishes exactly the previewed seeds", () => {
     expect(calls.every((r) => r.model === "gemini-3.1-flash-image" && r.withReference)).toBe(true);
     const accepted = new Set([...usable(previewed, "mesa"), ...usable(previewed, "pier")].map((s) => s.seed));
     for (const r of calls) expect(accepted.has(r.seed!)).toBe(true);
+    expect(new Set(calls.map((r) => r.seed)).size).toBe(calls.length);
+    // A final the model refuses is replaced by a spare accepted draft if there is one, never by a new draft.
     const lock = await readLock(dir);
+    const outputs = lock.assets.mesa!.outputs.length + lock.assets.pier!.outputs.length;
     const refused = Object.values(lock.assets).flatMap((a) => a.seeds.filter((s) => s.status === "failed")).length;
-    expect(calls.length).toBe(5 + refused);
+    expect(calls.length).toBe(outputs + refused);
     const report = JSON.parse(ran.stdout) as RunReport;
-    for (const a of report.assets) expect(["done", "planned"]).toContain(a.status);
+    for (const a of report.assets) expect(a.status).toBe(lock.assets[a.id]!.outputs.length === (a.id === "mesa" ? 2 : 3) ? "done" : "planned");
   });
 
-  it("run afterwards has nothing left to pay for", async () => {
-    const lock = await readLock(dir);
-    expect([lock.assets.mesa!.outputs.length, lock.assets.pier!.outputs.length]).toEqual([2, 3]);
+  it("run afterwards pays only for what render could not finish, and renders nothing twice", async () => {
+    const rendered = new Set(Object.values((await readLock(dir)).assets).flatMap((a) => a.outputs.map((o) => o.seed)));
     const before = proxy.requests.length;
     expect((await cli(dir, url, ["run"])).code).toBe(0);
-    expect(proxy.requests.length).toBe(before);
+    const calls = proxy.requests.slice(before);
+    for (const r of calls.filter((r) => r.withReference)) expect(rendered.has(r.seed!)).toBe(false);
+    const lock = await readLock(dir);
+    expect([lock.assets.mesa!.outputs.length, lock.assets.pier!.outputs.length]).toEqual([2, 3]);
+    const again = proxy.requests.length;
+    expect((await cli(dir, url, ["run"])).code).toBe(0);
+    expect(proxy.requests.length).toBe(again);
   });
 });
 
@@ -106,7 +114,9 @@ describe("a fresh checkout without the drafts folder still renders the reviewed 
       const drafts = proxy.requests.slice(before).filter((r) => r.model === LITE);
       expect(drafts.length).toBeGreaterThan(0);
       for (const r of drafts) expect(reviewed.has(r.seed!)).toBe(true);
-      expect(await readFile(join(fresh, "img/pier-3.webp"))).toBeInstanceOf(Buffer);
+      const outputs = Object.values((await readLock(fresh)).assets).flatMap((a) => a.outputs);
+      expect(outputs.length).toBeGreaterThanOrEqual(reviewed.size - 1);
+      for (const o of outputs) expect(await readFile(join(fresh, o.path))).toBeInstanceOf(Buffer);
     } finally {
       await rm(fresh, { recursive: true, force: true });
     }
