@@ -91,7 +91,8 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     await writeLockfile(path, current);
   });
   const tally: RunTally = { drafts: 0, accepted: 0, rejected: 0, regenerated: 0, rendered: 0 };
-  const provider = workList.length ? (deps.provider ?? buildProvider(settings, manifest, deps)) : undefined;
+  // Built on the first call, so work that needs none (an output re-made from its kept draft) needs no key.
+  const provider = deps.provider ?? lazily(() => buildProvider(settings, manifest, deps));
 
   const works = workList.map(
     (spec) =>
@@ -100,7 +101,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
         spec,
         manifest,
         inputHash: planned.get(spec.id)!.inputHash,
-        provider: provider!,
+        provider,
         ledger,
         recorder,
         priorAcceptRate: planned.get(spec.id)!.acceptRate,
@@ -168,7 +169,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     acceptRate: tally.drafts ? tally.accepted / tally.drafts : null,
     regenRate: tally.drafts ? tally.regenerated / tally.drafts : null,
     costPerAcceptedUsd: costPerAccepted(mode, ledger.spentUsd, tally),
-    changedAssets: plan.assets.filter((a) => a.state !== "unchanged" && inShard(manifest.assets.find((s) => s.id === a.id)!.index)).map((a) => a.id),
+    changedAssets: assets.filter((a) => planned.get(a.id)!.state !== "unchanged").map((a) => a.id),
     assets: reports,
     exitCode: ExitCode.ok,
   };
@@ -238,6 +239,14 @@ function ceilingOf(manifest: Manifest, flagMaxUsd: number | undefined): Ceiling 
     usd,
     source: flagMaxUsd !== undefined && flagMaxUsd < manifest.budget.maxUsd ? "--max-budget-usd" : "budget.maxUsd",
     ...(manifest.budget.warnUsd !== undefined ? { warnUsd: manifest.budget.warnUsd } : {}),
+  };
+}
+
+function lazily(build: () => ImageProvider): ImageProvider {
+  let built: ImageProvider | undefined;
+  return {
+    generate: (request) => (built ??= build()).generate(request),
+    judge: (request) => (built ??= build()).judge(request),
   };
 }
 

@@ -5,7 +5,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
 import type { RunReport } from "../../src/pipeline/result.js";
-import { STACK_LINE } from "../support/cli.js";
+import { seedlock, STACK_LINE } from "../support/cli.js";
 import { cli, readLock, RecordingProxy, tempRepo } from "./harness.js";
 
 const MANIFEST = `version: 1
@@ -148,10 +148,10 @@ describe("an unchanged second run makes no call", () => {
     expect(report.assets.map((a) => a.status)).toEqual(["unchanged", "unchanged", "unchanged"]);
   });
 
-  it("a deleted output is made again from its accepted draft without drafting anew", async () => {
+  it("a deleted output is made again from its accepted draft without drafting anew, and without a key", async () => {
     await rm(join(dir, "img/icon-2.jpg"));
     const before = proxy.requests.length;
-    const ran = await cli(dir, url, ["run", "--json"]);
+    const ran = await seedlock(["run", "--json", "--base-url", url], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
     expect(ran.code).toBe(0);
     // A draft-only output is the accepted draft post-processed: no call at all.
     expect(proxy.requests.length).toBe(before);
