@@ -83,23 +83,23 @@ const bench: Bench = async () => {
   }
   const byTier = (tier: Tier) => points.filter((p) => p.tier === tier).sort((a, b) => a.acceptRate - b.acceptRate);
   const curve = (tier: Tier) => byTier(tier).map((p) => ({ x: p.acceptRate, y: p.costPerAccepted }));
-  const formula = (tier: Tier) => Array.from({ length: 15 }, (_, i) => 0.2 + (i * 0.75) / 14).map((a) => ({ x: a, y: predicted(tier, a, draftUsd, finalUsd) }));
+  const formula = (tier: Tier) => Array.from({ length: 17 }, (_, i) => 0.2 + (i * 0.8) / 16).map((a) => ({ x: a, y: predicted(tier, a, draftUsd, finalUsd) }));
   const crossover = (finalUsd - draftUsd) / finalUsd;
 
   const svg = lineChartSvg(
     [
       { label: "two-tier, measured", colour: "#1f6fd1", points: curve("two-tier") },
       { label: "final-only, measured", colour: "#e0731b", points: curve("final-only") },
-      { label: "two-tier, DESIGN formula", colour: "#1f6fd1", dashed: true, points: formula("two-tier") },
-      { label: "final-only, DESIGN formula", colour: "#e0731b", dashed: true, points: formula("final-only") },
+      { label: "two-tier, DESIGN.md formula", colour: "#1f6fd1", dashed: true, points: formula("two-tier") },
+      { label: "final-only, DESIGN.md formula", colour: "#e0731b", dashed: true, points: formula("final-only") },
     ],
     {
       title: "Cost per accepted image against accept rate",
       subtitle: `Measured on the emulator: Lite drafts at 1K ($${draftUsd.toFixed(4)}), finals on ${FINAL} at ${FINAL_SIZE} ($${finalUsd.toFixed(3)})`,
       xLabel: "accept rate (accepted ÷ drafts, measured)",
       yLabel: "USD per accepted image",
-      xDomain: [0.2, 0.95],
-      xTicks: [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+      xDomain: [0.2, 1],
+      xTicks: [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
       formatX: (x) => `${Math.round(x * 100)} %`,
       formatY: (y) => `$${y.toFixed(2)}`,
     },

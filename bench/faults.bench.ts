@@ -18,13 +18,15 @@ const bench: Bench = async () => {
   const ran = spawnSync(process.execPath, [join(repoRoot, "node_modules", "vitest", "vitest.mjs"), "run", "test/faults"], {
     cwd: repoRoot,
     encoding: "utf8",
-    env: { ...process.env, PATH: `${join(repoRoot, "node_modules", ".bin")}:${process.env.PATH ?? ""}`, FORCE_COLOR: "0" },
+    env: { ...process.env, PATH: `${join(repoRoot, "node_modules", ".bin")}:${process.env.PATH ?? ""}`, NO_COLOR: "1" },
     maxBuffer: 64 << 20,
   });
   const wallMs = performance.now() - started;
   if (!existsSync(table)) throw new Error(`the fault suite wrote no table (exit ${ran.status}):\n${(ran.stdout + ran.stderr).slice(-3000)}`);
   const faults = JSON.parse(readFileSync(table, "utf8")) as FaultRow[];
-  const summary = /Tests\s+(.*)/.exec(ran.stdout)?.[1]?.trim() ?? `exit ${ran.status}`;
+  // Colour codes out, in case the terminal settings let them through.
+  const plain = ran.stdout.replace(/\u001b\[[0-9;]*m/g, "");
+  const summary = /Tests\s+(.*)/.exec(plain)?.[1]?.trim() ?? `exit ${ran.status}`;
 
   const total = (key: "acceptedLost" | "seedsRepaid" | "overspendUsd" | "unclearFailure") => faults.reduce((n, r) => n + r[key], 0);
   const figures: Figure[] = [

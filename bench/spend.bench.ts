@@ -4,7 +4,7 @@
 // in a child process; the baseline is written here on the same provider, screen and post-processing
 // code; both talk to the same emulator through a proxy that counts what the service billed.
 import { join } from "node:path";
-import { startEmulator, type RunningEmulator } from "../src/emulator/emulator.js";
+import { NO_FLAWS, startEmulator, type EmulatorOptions, type RunningEmulator } from "../src/emulator/emulator.js";
 import { loadManifest } from "../src/manifest/load.js";
 import { outputPath } from "../src/manifest/out.js";
 import { readLockfile } from "../src/lock/file.js";
@@ -21,6 +21,8 @@ const ASSETS = 8;
 const COUNT = 3;
 const LATENCY_MS = 30;
 const CONCURRENCIES = [1, 4, 16];
+/** Assets in the run where every draft passes. */
+const MANY_ASSETS = 24;
 /** The tight ceiling, as a share of seedlock's own estimate for the manifest. */
 const TIGHT = 0.5;
 const OVERSAMPLE = 3;
@@ -32,7 +34,7 @@ const EMULATOR = { latencyMs: LATENCY_MS, randomSeed: 11, darkRate: 0.1, flatRat
 
 const SUBJECTS = ["harbour at dawn", "birch grove", "salt flats", "terraced hills", "glacier lake", "old orchard", "basalt coast", "reed marsh"];
 
-function manifest(): string {
+function manifest(assets = ASSETS, count = COUNT): string {
   const lines = [
     "version: 1",
     "budget: { maxUsd: 20 }",
@@ -44,8 +46,8 @@ function manifest(): string {
     "  output: { format: webp, quality: 80, width: 256, height: 256 }",
     "assets:",
   ];
-  for (let i = 0; i < ASSETS; i++) {
-    lines.push(`  - id: a${i}`, `    prompt: A study of a ${SUBJECTS[i % SUBJECTS.length]}, soft light, no text`, `    count: ${COUNT}`, `    out: img/a${i}-{n}.webp`);
+  for (let i = 0; i < assets; i++) {
+    lines.push(`  - id: a${i}`, `    prompt: A study of a ${SUBJECTS[i % SUBJECTS.length]} (${i}), soft light, no text`, `    count: ${count}`, `    out: img/a${i}-{n}.webp`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -57,8 +59,8 @@ interface Served {
   close(): Promise<void>;
 }
 
-async function serve(): Promise<Served> {
-  const emulator = await startEmulator(EMULATOR);
+async function serve(options: EmulatorOptions = EMULATOR): Promise<Served> {
+  const emulator = await startEmulator(options);
   const proxy = new RecordingProxy(emulator.url);
   const url = await proxy.start();
   return { emulator, proxy, url, close: async () => (await proxy.close(), await emulator.close()) };
@@ -82,9 +84,9 @@ interface SeedlockRun {
 }
 
 /** A run with room to finish: drafts issued (answers) against the drafts a run that knew every verdict in advance would need. */
-async function ampleRun(concurrency: number): Promise<SeedlockRun> {
-  const served = await serve();
-  const repo = scratchRepo(manifest());
+async function ampleRun(concurrency: number, shape: { assets: number; count: number; emulator: EmulatorOptions } = { assets: ASSETS, count: COUNT, emulator: EMULATOR }): Promise<SeedlockRun> {
+  const served = await serve(shape.emulator);
+  const repo = scratchRepo(manifest(shape.assets, shape.count));
   try {
     const run = expectExit(await runSeedlock(repo.dir, served.url, ["run", "--concurrency", String(concurrency)]), [0], `run at concurrency ${concurrency}`);
     const lock = await readLockfile(join(repo.dir, "assets.lock.yaml"));
@@ -97,7 +99,7 @@ async function ampleRun(concurrency: number): Promise<SeedlockRun> {
       let kept = 0;
       let upTo = seeds.length;
       for (let i = 0; i < seeds.length; i++) {
-        if (seeds[i]!.status === "rendered" && ++kept === COUNT) {
+        if (seeds[i]!.status === "rendered" && ++kept === shape.count) {
           upTo = i + 1;
           break;
         }
@@ -214,6 +216,8 @@ const bench: Bench = async () => {
   const ceiling = round(estimate * TIGHT, 4);
   const ample: SeedlockRun[] = [];
   for (const c of CONCURRENCIES) ample.push(await ampleRun(c));
+  // Many small assets whose drafts all pass: where speculative drafts for each asset's last image add up.
+  const clean = await ampleRun(4, { assets: MANY_ASSETS, count: 2, emulator: { ...NO_FLAWS, latencyMs: LATENCY_MS } });
   const tight = [];
   for (const c of CONCURRENCIES) tight.push(await tightRun(c, ceiling));
   const baseline = await seedsApproach();
@@ -223,6 +227,13 @@ const bench: Bench = async () => {
     const extra = a.issued - a.needed;
     figures.push({ name: `concurrency ${a.concurrency}: drafts issued ÷ needed (${a.issued} ÷ ${a.needed})`, value: round(a.issued / a.needed, 3), unit: "×", goal: `issued ≤ needed + ${a.concurrency}`, pass: extra <= a.concurrency });
   }
+  figures.push({
+    name: `${MANY_ASSETS} assets × 2, every draft passes, concurrency 4: drafts issued ÷ needed (${clean.issued} ÷ ${clean.needed})`,
+    value: round(clean.issued / clean.needed, 3),
+    unit: "×",
+    goal: "issued ≤ needed + 4",
+    pass: clean.issued - clean.needed <= 4,
+  });
   for (const t of tight) {
     const worst = Math.max(t.spentUsd, t.billedUsd);
     figures.push({ name: `concurrency ${t.concurrency}: spent ÷ ceiling ($${ceiling.toFixed(2)})`, value: round(worst / ceiling, 3), unit: "×", goal: "≤ 1 always", pass: worst <= ceiling + 1e-9 });
@@ -250,6 +261,11 @@ const bench: Bench = async () => {
       "| concurrency | drafts issued | drafts needed | extra | calls | billed | images | wall time |",
       "|---:|---:|---:|---:|---:|---:|---:|---:|",
       ...ample.map((a) => `| ${a.concurrency} | ${a.issued} | ${a.needed} | ${a.issued - a.needed} | ${a.requests} | ${usd(a.billedUsd)} | ${a.rendered} | ${s(a.run.wallMs)} |`),
+      `| 4 (${MANY_ASSETS} assets × 2, no flaws) | ${clean.issued} | ${clean.needed} | ${clean.issued - clean.needed} | ${clean.requests} | ${usd(clean.billedUsd)} | ${clean.rendered} | ${s(clean.run.wallMs)} |`,
+      "",
+      "Extra drafts come from each asset keeping ceil(remaining ÷ estimated accept rate) drafts in flight; the estimate starts from a prior and never reaches 1, " +
+        "so an asset's last image is drafted twice whenever two drafts are open and both pass. The bound \"needed + concurrency\" holds for the run as a whole only " +
+        "while that happens on fewer assets than the concurrency.",
       "",
       `Tight ceiling ${usd(ceiling)}:`,
       "",

@@ -45,14 +45,14 @@ interface Case {
   boundMs: number;
 }
 
-async function measure(label: string, n: number, emulatorRpm: number | undefined, declared: boolean): Promise<Case> {
-  const emulator: RunningEmulator = await startEmulator({ ...NO_FLAWS, latencyMs: LATENCY_MS, ...(emulatorRpm ? { rpm: emulatorRpm } : {}), randomSeed: 7 });
+async function measure(label: string, n: number, emulatorRpm: number | undefined, declared: boolean, latencyMs = LATENCY_MS): Promise<Case> {
+  const emulator: RunningEmulator = await startEmulator({ ...NO_FLAWS, latencyMs, ...(emulatorRpm ? { rpm: emulatorRpm } : {}), randomSeed: 7 });
   const repo = scratchRepo(manifest(n, declared ? emulatorRpm : undefined));
   try {
     const run = expectExit(await runSeedlock(repo.dir, emulator.url, ["preview"]), [0], label);
     const drafts = run.report!.drafts;
     const perMinute = emulatorRpm ?? Infinity;
-    const boundMs = Math.max((drafts / perMinute) * 60_000, (drafts * LATENCY_MS) / CONCURRENCY);
+    const boundMs = Math.max((drafts / perMinute) * 60_000, (drafts * latencyMs) / CONCURRENCY);
     return { label, run, requests: emulator.stats.requests, drafts, throttled: emulator.stats.throttled, boundMs };
   } finally {
     repo.remove();
@@ -66,10 +66,13 @@ const bench: Bench = async () => {
     await measure("limit not declared (adaptive from 429s)", N_LIMITED, RPM, false),
     await measure("no limit (latency-bound)", N_OPEN, undefined, false),
   ];
+  // The same drafts with no latency and no limit: the time seedlock's own work takes (start-up, screening, saving, the report).
+  const own = await measure("no latency, no limit", N_OPEN, undefined, false, 0);
   const figures: Figure[] = cases.map((c) => {
     const ratio = c.run.wallMs / c.boundMs;
     return { name: `${c.label}: wall time ÷ bound`, value: round(ratio, 3), unit: "×", goal: `≤ ${GOAL} × bound`, pass: ratio <= GOAL };
   });
+  figures.push({ name: "no latency, no limit: seedlock's own time per draft (start-up and report included)", value: round(own.run.wallMs / own.drafts, 1), unit: "ms" });
   return {
     title: "Throughput near the rate limit",
     description:
@@ -85,6 +88,11 @@ const bench: Bench = async () => {
         (c) =>
           `| ${c.label} | ${c.drafts} | ${c.requests} | ${c.throttled} | ${(c.boundMs / 1000).toFixed(1)} s | ${(c.run.wallMs / 1000).toFixed(1)} s | ${(c.run.wallMs / c.boundMs).toFixed(2)} |`,
       ),
+      `| no latency, no limit | ${own.drafts} | ${own.requests} | 0 | — | ${(own.run.wallMs / 1000).toFixed(1)} s | — |`,
+      "",
+      `With no latency and no limit the same ${own.drafts} drafts take ${(own.run.wallMs / 1000).toFixed(1)} s: that is seedlock's own work (Node start-up, screening ` +
+        "each draft, saving it, a lockfile write per answer, then contact sheets and report.html) on this machine. The latency-bound bound leaves no room for it, " +
+        "so that case can meet 1.1 × only when the bound is long beside it; the rate-limited cases absorb it.",
     ],
   };
 };
