@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findModel, imagePriceUsd, type ImageModel } from "../src/models/catalog.js";
 import { NO_FLAWS, startEmulator } from "../src/emulator/emulator.js";
-import { expectExit, repoRoot, round, runSeedlock, scratchRepo } from "./cli-process.js";
+import { expectExit, repoRoot, round, runSeedlock, scratchRepo, loadNote } from "./cli-process.js";
 import { lineChartSvg } from "./cost-chart.js";
 import type { Bench, Figure } from "./types.js";
 
@@ -127,6 +127,8 @@ const bench: Bench = async () => {
       `charged from the emulator's usageMetadata. The chart is written by the bench itself.`,
     figures,
     notes: [
+      loadNote(),
+      "",
       "![Cost per accepted image against accept rate](cost-vs-accept-rate.svg)",
       "",
       "| spoiled | tier | drafts | rendered | accept rate | regen rate | cost per accepted | DESIGN formula at that accept rate |",

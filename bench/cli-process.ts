@@ -3,7 +3,7 @@
 // timed from spawn to exit, with its peak memory when /usr/bin/time is there to tell.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { RunReport } from "../src/pipeline/result.js";
 
@@ -90,4 +90,10 @@ export function median(values: number[]): number {
 export function round(value: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
+}
+
+/** The machine's load when a bench ran: figures from a shared, busy machine read differently from a quiet one's. */
+export function loadNote(): string {
+  const [one, five] = loadavg();
+  return `Load average when measured: ${one!.toFixed(1)} (1 min), ${five!.toFixed(1)} (5 min) on ${cpus().length} cores; the machine was shared with other engineers' builds and test runs, so wall times carry that noise.`;
 }

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { FaultRow } from "../test/faults/fault-table.js";
-import { repoRoot } from "./cli-process.js";
+import { repoRoot, loadNote } from "./cli-process.js";
 import type { Bench, Figure } from "./types.js";
 
 const bench: Bench = async () => {
@@ -48,6 +48,8 @@ const bench: Bench = async () => {
       "trace for a cause the user can fix. A read-only folder is made as a path through a regular file, because the tests run as root and chmod does not stop root.",
     figures,
     notes: [
+      loadNote(),
+      "",
       `Suite: ${summary}; ${(wallMs / 1000).toFixed(1)} s wall time. Tests marked \`it.fails\` pin the bugs behind the non-zero cells; they are named in the test files.`,
       "",
       "| scenario | accepted lost | seeds paid twice | overspend (USD) | unclear failures | what happened |",

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_RATES, startEmulator } from "../src/emulator/emulator.js";
-import { buildSeedlock, expectExit, median, repoRoot, round, runSeedlock, scratchRepo } from "./cli-process.js";
+import { buildSeedlock, expectExit, median, repoRoot, round, runSeedlock, scratchRepo, loadNote } from "./cli-process.js";
 import type { Bench, Figure } from "./types.js";
 
 const DRAFTS = 1000;
@@ -126,6 +126,8 @@ const bench: Bench = async () => {
       `spawn to exit, median of ${STARTS}. \`plan\` on a 5,000-asset manifest is measured by plan.bench.ts (its own section).`,
     figures,
     notes: [
+      loadNote(),
+      "",
       `The memory run drafted ${memory.drafts} times and rendered ${memory.rendered} finals in ${(memory.wallMs / 1000).toFixed(1)} s.`,
       `Action start-up runs (ms), built from source: ${fresh.all.map((v) => v.toFixed(0)).join(", ")}` + (dist ? `; dist/main.js: ${dist.all.map((v) => v.toFixed(0)).join(", ")}.` : "."),
     ],

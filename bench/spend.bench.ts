@@ -14,7 +14,7 @@ import { analyzeImage, screenDraft } from "../src/pipeline/screen.js";
 import { CircuitBreaker } from "../src/provider/circuit.js";
 import { createGeminiProvider } from "../src/provider/gemini.js";
 import { RecordingProxy } from "../test/e2e/harness.js";
-import { expectExit, KEY, round, runSeedlock, scratchRepo, type CliRun } from "./cli-process.js";
+import { expectExit, KEY, round, runSeedlock, scratchRepo, type CliRun, loadNote } from "./cli-process.js";
 import type { Bench, Figure } from "./types.js";
 
 const ASSETS = 8;
@@ -258,6 +258,8 @@ const bench: Bench = async () => {
       `The tight ceiling is ${TIGHT * 100} % of seedlock's own estimate (${usd(estimate)}), given as --max-budget-usd.`,
     figures,
     notes: [
+      loadNote(),
+      "",
       "| concurrency | drafts issued | drafts needed | extra | calls | billed | images | wall time |",
       "|---:|---:|---:|---:|---:|---:|---:|---:|",
       ...ample.map((a) => `| ${a.concurrency} | ${a.issued} | ${a.needed} | ${a.issued - a.needed} | ${a.requests} | ${usd(a.billedUsd)} | ${a.rendered} | ${s(a.run.wallMs)} |`),

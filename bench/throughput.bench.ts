@@ -3,7 +3,7 @@
 // injected latency and an images-per-minute limit, once with the limit declared in the manifest
 // and once left for seedlock to find from the 429s; plus a run with no limit, where latency binds.
 import { NO_FLAWS, startEmulator, type RunningEmulator } from "../src/emulator/emulator.js";
-import { expectExit, round, runSeedlock, scratchRepo, type CliRun } from "./cli-process.js";
+import { expectExit, round, runSeedlock, scratchRepo, type CliRun, loadNote } from "./cli-process.js";
 import type { Bench, Figure } from "./types.js";
 
 const LATENCY_MS = 400;
@@ -82,6 +82,8 @@ const bench: Bench = async () => {
       `Bound = max(N ÷ rate, N × latency ÷ concurrency), DESIGN.md's bar.`,
     figures,
     notes: [
+      loadNote(),
+      "",
       "| case | drafts (N) | requests sent | 429s | bound | wall time | ÷ bound |",
       "|---|---:|---:|---:|---:|---:|---:|",
       ...cases.map(
