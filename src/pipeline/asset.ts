@@ -156,7 +156,8 @@ export class AssetWork implements CallSource {
     this.finalPrice = this.rendersOnFinal ? imagePriceUsd(this.finalModel, spec.finalSize, manifest.pricing) : 0;
     this.judging = Boolean(spec.screen.judge && spec.models.judge);
     const judge = this.judging ? findModel(spec.models.judge!) : undefined;
-    this.judgePrice = judge?.kind === "text" ? judgeCallEstimateUsd(judge) : 0;
+    // A judge call is billed by its tokens, known only after: hold twice the estimate so the settle fits.
+    this.judgePrice = judge?.kind === "text" ? 2 * judgeCallEstimateUsd(judge) : 0;
     this.draftCall = {
       priority: 1,
       priceUsd: this.draftPrice,
