@@ -59,13 +59,13 @@ function checkEntry(entry: Record<string, unknown>, at: PathSegment[], out: Find
     }
   }
   list(entry, at, "seeds", out, (seed, path) => {
-    needs(seed, path, ["seed", "model", "status", "costUsd"], out);
+    needs(seed, path, SEED_KEYS, out);
     integer(seed, path, "seed", out, 0, 2147483647);
     text(seed, path, "model", out);
-    if (seed.status !== undefined && !["accepted", "rejected", "rendered", "failed"].includes(seed.status as string)) {
+    if (seed.status !== undefined && !STATUSES.has(seed.status as string)) {
       out.push({ path: [...path, "status"], message: `must be one of accepted, rejected, rendered, failed, not ${show(seed.status)}` });
     }
-    if (seed.reasons !== undefined && !(Array.isArray(seed.reasons) && seed.reasons.every((r) => typeof r === "string"))) {
+    if (seed.reasons !== undefined && !(Array.isArray(seed.reasons) && seed.reasons.every(isText))) {
       out.push({ path: [...path, "reasons"], message: `must be a list of text, not ${show(seed.reasons)}` });
     }
     if (seed.phash !== undefined && !(typeof seed.phash === "string" && /^[0-9a-f]{16}$/.test(seed.phash))) {
@@ -77,7 +77,7 @@ function checkEntry(entry: Record<string, unknown>, at: PathSegment[], out: Find
     usd(seed, path, "costUsd", out);
   });
   list(entry, at, "outputs", out, (output, path) => {
-    needs(output, path, ["path", "sha256", "seed", "model", "width", "height", "bytes"], out);
+    needs(output, path, OUTPUT_KEYS, out);
     relativePath(output, path, "path", out);
     if (output.sha256 !== undefined && !(typeof output.sha256 === "string" && /^[0-9a-f]{64}$/.test(output.sha256))) {
       out.push({ path: [...path, "sha256"], message: `must be 64 lower-case hexadecimal digits, not ${show(output.sha256)}` });
@@ -100,13 +100,19 @@ function checkEntry(entry: Record<string, unknown>, at: PathSegment[], out: Find
   }
 }
 
+const SEED_KEYS = ["seed", "model", "status", "costUsd"] as const;
+const OUTPUT_KEYS = ["path", "sha256", "seed", "model", "width", "height", "bytes"] as const;
+const STATUSES = new Set(["accepted", "rejected", "rendered", "failed"]);
+
 function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function needs(map: Record<string, unknown>, path: PathSegment[], keys: string[], out: Finding[], subject = ""): void {
+function needs(map: Record<string, unknown>, path: PathSegment[], keys: readonly string[], out: Finding[], subject = ""): void {
+  let complete = true;
+  for (const k of keys) if (map[k] === undefined) complete = false;
+  if (complete) return;
   const missing = keys.filter((k) => map[k] === undefined);
-  if (!missing.length) return;
   const quoted = missing.map((k) => `'${k}'`);
   const list = quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} and ${quoted[quoted.length - 1]}`;
   out.push({ path, message: `${subject}needs ${list}` });
@@ -123,6 +129,10 @@ function list(map: Record<string, unknown>, at: PathSegment[], key: string, out:
     if (isMap(item)) each(item, [...at, key, i]);
     else out.push({ path: [...at, key, i], message: `must be a mapping, not ${show(item)}` });
   });
+}
+
+function isText(value: unknown): boolean {
+  return typeof value === "string";
 }
 
 function text(map: Record<string, unknown>, at: PathSegment[], key: string, out: Finding[]): void {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { DEFAULT_MODELS, pixelSize, type AspectRatio, type ImageModel, type ImageSize, type PricingOverrides } from "../models/catalog.js";
 import { checkPricing, ModelCheck } from "./models.js";
-import { formatFromTemplate, renderTemplate, templateProblems } from "./out.js";
+import { formatFromTemplate, renderTemplate, templateProblems, type TemplateProblem } from "./out.js";
 import type { Finding, PathSegment } from "./source.js";
 import type { AssetSpec, Fit, JudgeRule, OutputFormat, OutputSpec, ScreenRules, Tier } from "./spec.js";
 
@@ -290,7 +290,7 @@ function resolveOutput(
   count: number,
   errors: Finding[],
 ): OutputSpec {
-  for (const problem of templateProblems(asset.out, count)) errors.push({ path: [...here, "out"], ...problem });
+  for (const problem of problemsOf(asset.out, count)) errors.push({ path: [...here, "out"], ...problem });
   const fromExtension = formatFromTemplate(asset.out);
   const explicit = asset.output?.format;
   if (explicit && fromExtension && explicit !== fromExtension) {
@@ -349,7 +349,22 @@ function has(object: unknown, keys: string[]): boolean {
   return true;
 }
 
+/** Templates repeat across assets (`art/{id}-{n}.webp`); each is checked once. */
+const templateVerdicts = new Map<string, TemplateProblem[]>();
+function problemsOf(template: string, count: number): TemplateProblem[] {
+  const key = `${count > 1 ? "many" : "one"}|${template}`;
+  let problems = templateVerdicts.get(key);
+  if (!problems) {
+    problems = templateProblems(template, count);
+    // The message names the count; keep only verdicts that do not depend on it.
+    if (problems.some((p) => p.message.includes("count is"))) return problems;
+    templateVerdicts.set(key, problems);
+  }
+  return problems;
+}
+
+const EMPTY = Object.freeze({});
 function withoutUndefined<T extends object>(value: T | undefined): Partial<T> {
-  if (!value) return {};
+  if (!value) return EMPTY as Partial<T>;
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,29 +1,16 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import manifestSchema from "../../schema/manifest.v1.json" with { type: "json" };
+import type { ErrorObject, ValidateFunction } from "ajv";
+import validateManifest from "./schema.generated.js";
 import type { Finding, PathSegment } from "./source.js";
 import { closest, quoteList } from "./suggest.js";
 
 type Schema = Record<string, unknown>;
 
-const compiled = new Map<object, ValidateFunction>();
-
-/** Compiles a schema once per process; compiling costs more than validating thousands of assets. */
-function validatorFor(schema: object): ValidateFunction {
-  let validate = compiled.get(schema);
-  if (!validate) {
-    // Without ajv's code optimisation passes the compile takes a fraction of the time; validating one manifest does not notice.
-    const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true, code: { optimize: false } });
-    validate = ajv.compile(schema);
-    compiled.set(schema, validate);
-  }
-  return validate;
-}
-
-export const MANIFEST_SCHEMA: object = manifestSchema;
-
-/** Checks `data` against `schema` and says what is wrong in plain words, with a fix for each. */
-export function schemaFindings(data: unknown, schema: object = MANIFEST_SCHEMA, documentName = "the manifest"): Finding[] {
-  const validate = validatorFor(schema);
+/**
+ * Checks `data` against schema/manifest.v1.json (ajv, all errors, compiled ahead of time: compiling
+ * on every run cost more than validating thousands of assets) and says what is wrong in plain
+ * words, with a fix for each.
+ */
+export function schemaFindings(data: unknown, validate: ValidateFunction = validateManifest, documentName = "the manifest"): Finding[] {
   if (validate(data)) return [];
   const findings: Finding[] = [];
   const seen = new Set<string>();

@@ -89,6 +89,8 @@ describe("the fast reader reads what people write as a general YAML parser does"
     ];
     for (const text of records) expect(agrees(text), text).toBe(true);
     expect(readFastYaml('a:\n  - {"k": 1, "k": 2}\n')).toBeUndefined();
+    expect(readFastYaml('a:\n  - {"k": 1, "k" : 2}\n')).toBeUndefined();
+    expect(agrees('a:\n  - {"k" : 1, "j": 2}\n')).toBe(false);
   });
 
   it("declines what it does not take on, so the general parser reads it", () => {
