@@ -32,15 +32,17 @@ export async function sha256File(path: string, buffer: Buffer = Buffer.allocUnsa
  * The same, read synchronously: for thousands of small files already in the page cache, a plain
  * system call per step costs a fraction of an asynchronous round trip through libuv's pool.
  */
-export function sha256FileSync(path: string, buffer: Buffer = Buffer.allocUnsafe(HASH_CHUNK)): string | undefined {
+export function sha256FileSync(path: string, buffer: Buffer = Buffer.allocUnsafe(HASH_CHUNK), size = Infinity): string | undefined {
   const hash = createHash("sha256");
   let fd: number | undefined;
   try {
     fd = openSync(path, "r");
-    for (;;) {
+    // Knowing the size saves the last read that would only say "end of file".
+    for (let total = 0; total < size; ) {
       const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
       hash.update(buffer.subarray(0, bytesRead));
+      total += bytesRead;
     }
   } catch {
     return undefined;
@@ -95,7 +97,7 @@ export class OutputHashes {
     if (!info?.isFile()) return undefined;
     const known = this.entries.get(key);
     if (known && known[0] === info.size && known[1] === info.mtimeMs && known[2] === info.ctimeMs && known[3] === info.ino) return known[4];
-    const sha = sha256FileSync(absolute, buffer);
+    const sha = sha256FileSync(absolute, buffer, info.size);
     if (sha === undefined) return undefined;
     if (this.file && Date.now() - info.mtimeMs > SETTLE_MS) {
       this.entries.set(key, [info.size, info.mtimeMs, info.ctimeMs, info.ino, sha]);

@@ -136,6 +136,19 @@ describe("a second plan does not re-read outputs that did not change, and still 
     expect((await planRun(m, lock)).assets[1]).toMatchObject({ state: "incomplete", why: "out/same-1.png differs from the lockfile" });
   });
 
+  it("an output larger than one read is hashed whole", async () => {
+    const { dir, manifest: m } = await repo(fourAssets);
+    const entry = finished(m, "same", 2);
+    const big = Buffer.alloc(700 * 1024, 7);
+    big[big.length - 1] = 8;
+    writeFileSync(join(dir, "out/same-2.png"), big);
+    entry.outputs[1]!.sha256 = createHash("sha256").update(big).digest("hex");
+    expect((await planRun(m, lockOf({ same: entry }), { hashCache: false })).assets[1]!.state).toBe("unchanged");
+    big[big.length - 1] = 9;
+    writeFileSync(join(dir, "out/same-2.png"), big);
+    expect((await planRun(m, lockOf({ same: entry }), { hashCache: false })).assets[1]!.state).toBe("incomplete");
+  });
+
   it("hashCache: false reads every file and writes nothing", async () => {
     const { dir, manifest: m } = await repo(fourAssets);
     await planRun(m, lockOf({ same: finished(m, "same", 2) }), { hashCache: false });
