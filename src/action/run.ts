@@ -1,5 +1,4 @@
 import * as core from "@actions/core";
-import * as github from "@actions/github";
 import { relative, sep } from "node:path";
 import { InputError, SeedlockError, formatDiagnostic } from "../errors.js";
 import { NullLogger } from "../logger.js";
@@ -177,6 +176,9 @@ async function comment(git: Git, settings: ActionSettings, report: RunReport, ma
     runUrl: settings.runUrl,
   });
   try {
+    // Loaded here, not at the top: @actions/github parses the event file when it loads, which must
+    // not happen before settings.ts has checked that file and can say what is wrong with it.
+    const github = await import("@actions/github");
     const octokit = github.getOctokit(settings.token, { baseUrl: settings.apiUrl });
     const done = await upsertComment(octokit, { owner, repo, issue: pr.number }, commentMarker(manifest), body);
     core.info(`${done.action} comment ${done.url}`);

@@ -68,10 +68,14 @@ export function readActionSettings(env: NodeJS.ProcessEnv = process.env): Action
   return buildActionSettings((name) => core.getInput(name), env, readEvent(env));
 }
 
-/** The event payload the runner wrote, or an empty one when there is none (a local run). */
+/** The event payload the runner wrote, or an empty one when none is named (a local run). */
 export function readEvent(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const path = env.GITHUB_EVENT_PATH;
-  if (!path || !existsSync(path)) return {};
+  if (!path) return {};
+  if (!existsSync(path)) {
+    // Without the payload a pull_request run cannot tell a fork from a branch: refuse rather than guess.
+    throw new InputError([{ message: `GITHUB_EVENT_PATH names ${path}, which does not exist`, fix: "run seedlock as a workflow step, or unset GITHUB_EVENT_PATH for a local run" }]);
+  }
   try {
     return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
   } catch (err) {

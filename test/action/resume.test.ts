@@ -51,7 +51,7 @@ describe("the post step", () => {
     const killed = await runStep("main", first, repo.home, (child) => {
       // Cancel the job the moment the first image has been recorded.
       const poll = setInterval(() => {
-        if (existsSync(lockPath) && /status: (accepted|rendered)/.test(readFileSync(lockPath, "utf8"))) {
+        if (existsSync(lockPath) && /"?status"?: ?"?(accepted|rendered)/.test(readFileSync(lockPath, "utf8"))) {
           clearInterval(poll);
           child.kill("SIGKILL");
         }

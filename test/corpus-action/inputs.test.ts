@@ -156,11 +156,8 @@ describe("a wrong Action input or event fails the step with one sentence naming 
 });
 
 describe("a pull_request step whose event file is missing", () => {
-  // Weakness (src/action/settings.ts readEvent): a GITHUB_EVENT_PATH that names no file is read as an empty payload.
-  // The only trace is @actions/github's plain log line "GITHUB_EVENT_PATH … does not exist"; there is no ::warning::,
-  // and a pull_request step goes on without knowing the pull request or whether it comes from a fork. It should fail,
-  // or at least warn, naming GITHUB_EVENT_PATH.
-  it.fails("says that GITHUB_EVENT_PATH names no file, and changes nothing", async () => {
+  // Without the payload a pull_request step cannot tell a fork from a branch, so it must stop and say why.
+  it("says that GITHUB_EVENT_PATH names no file, and changes nothing", async () => {
     const before = state();
     const step = await runCase({ name: "missing event file", kind: "pull_request", noEventFile: true, inputs: { command: "plan" }, code: 1, says: /GITHUB_EVENT_PATH/ });
     expect(step.annotations.join("\n")).toMatch(/GITHUB_EVENT_PATH|event (file|payload)/);
@@ -170,12 +167,8 @@ describe("a pull_request step whose event file is missing", () => {
 });
 
 describe("a step whose event file is not JSON", () => {
-  // Bug (src/action/run.ts:2, `import * as github from "@actions/github"`): that module builds github.context when it
-  // is loaded, and its Context constructor JSON.parses GITHUB_EVENT_PATH; a garbage payload throws a SyntaxError at
-  // import time, before seedlock's own readEvent (src/action/settings.ts) can say "the event payload … is not JSON",
-  // so the step dies with a Node stack trace and no ::error:: annotation. Loading @actions/github only when a comment
-  // is posted (a dynamic import) would let the settings check answer first.
-  it.fails("fails the step saying the event payload is not JSON, without a stack trace", async () => {
+  // @actions/github parses the event file when loaded; seedlock must answer first, in its own words.
+  it("fails the step saying the event payload is not JSON, without a stack trace", async () => {
     const before = state();
     const step = await runCase({ name: "event file not JSON", eventText: "{ this is not json", code: 1, says: /event payload .* is not JSON/ });
     expect(state()).toBe(before);
