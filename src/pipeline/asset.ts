@@ -58,6 +58,8 @@ export interface AssetWorkOptions {
   recorder: LockfileRecorder;
   /** Share of drafts expected to pass before this asset has answers of its own. */
   priorAcceptRate: number;
+  /** The pool's calls in flight at once; also the most drafts one asset has open (called or being screened). */
+  concurrency: number;
   tally: RunTally;
   logger: Logger;
 }
@@ -288,8 +290,10 @@ export class AssetWork implements CallSource {
     if (this.o.mode === "render") return undefined;
     const remaining = this.remaining();
     if (remaining <= 0 || this.tried.size >= this.spec.maxAttempts) return undefined;
-    // Keep in flight only what the remaining count needs at the accept rate measured so far.
-    if (this.draftsOpen >= Math.ceil(remaining / this.acceptRate())) return undefined;
+    // Keep in flight only what the remaining count needs at the accept rate measured so far, and
+    // no more than the pool's concurrency counting answers still being screened: the surplus when
+    // the count is reached is then at most the concurrency.
+    if (this.draftsOpen >= Math.min(this.o.concurrency, Math.ceil(remaining / this.acceptRate()))) return undefined;
     return this.draftCall;
   }
 

@@ -91,6 +91,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     await writeLockfile(path, current);
   });
   const tally: RunTally = { drafts: 0, accepted: 0, rejected: 0, regenerated: 0, rendered: 0 };
+  const concurrency = settings.concurrency ?? manifest.concurrency;
   // Built on the first call, so work that needs none (an output re-made from its kept draft) needs no key.
   const provider = deps.provider ?? lazily(() => buildProvider(settings, manifest, deps));
 
@@ -105,6 +106,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
         ledger,
         recorder,
         priorAcceptRate: planned.get(spec.id)!.acceptRate,
+        concurrency,
         tally,
         logger,
       }),
@@ -133,7 +135,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   };
 
   scheduler = new Scheduler(works, {
-    concurrency: settings.concurrency ?? manifest.concurrency,
+    concurrency,
     ledger,
     ...(deps.signal ? { signal: deps.signal } : {}),
     onChange: () => progress(),

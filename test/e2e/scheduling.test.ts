@@ -49,7 +49,7 @@ assets:
     const { proxy, lock } = await runOnce(manifest, 8);
     const issued = proxy.requests.filter((r) => r.model === "gemini-3.1-flash-lite-image").length;
     const need = needed(lock.assets.kelp!, 20);
-    expect(issued).toBeLessThanOrEqual(need + 8);
+    expect(issued, `${issued} drafts issued, ${need} needed`).toBeLessThanOrEqual(need + 8);
     expect(lock.assets.kelp!.outputs).toHaveLength(20);
   });
 
@@ -64,7 +64,7 @@ ${ids.map((id) => `  - id: ${id}\n    prompt: Portrait of a lone ${id} tree in a
     const { proxy, lock } = await runOnce(manifest, 8);
     for (const id of ids) {
       const issued = proxy.requests.filter((r) => r.model === "gemini-3.1-flash-lite-image" && r.prompt.includes(`lone ${id} tree`)).length;
-      expect(issued).toBeLessThanOrEqual(needed(lock.assets[id]!, 4) + 8);
+      expect(issued, `${id}: ${issued} drafts issued, ${needed(lock.assets[id]!, 4)} needed`).toBeLessThanOrEqual(needed(lock.assets[id]!, 4) + 8);
     }
     // Finals: one per output, plus one per final the model refused; no spare draft is rendered.
     const finals = proxy.requests.filter((r) => r.withReference).length;
