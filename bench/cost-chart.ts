@@ -20,9 +20,9 @@ export interface ChartOptions {
   formatY: (y: number) => string;
 }
 
-const WIDTH = 840;
+const WIDTH = 880;
 const HEIGHT = 470;
-const MARGIN = { top: 70, right: 250, bottom: 60, left: 80 };
+const MARGIN = { top: 70, right: 285, bottom: 60, left: 80 };
 
 export function lineChartSvg(series: Series[], options: ChartOptions): string {
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
