@@ -8,6 +8,8 @@ import { callKey, clearFailure, keptIn, lostImages, overspend, recordFault, repa
 import { deadEndpoint, serve, type AnswerBody, type Service, type ServiceCall } from "./service-proxy.js";
 
 const CEILING = 3;
+/** 429s answered at the start of the passing storms: one for each call in flight. */
+const BURST = 4;
 const manifest = (limits = "concurrency: 4") => `version: 1
 budget: { maxUsd: ${CEILING} }
 limits: { ${limits} }
@@ -54,8 +56,9 @@ function storm(from: number, to: number, answer: ScriptedAnswer): Record<number,
 
 describe("a 429 storm that passes, with the limit declared: seedlock waits as told and finishes", () => {
   it("finishes with exit 0, pays nothing for the 429s and nothing twice", async () => {
-    // The first six requests are refused with RetryInfo 0.2s, as a project over its per-minute quota is.
-    const { service, dir } = await world({ failures: storm(0, 6, { status: 429, retryDelay: "0.2s" }) }, "concurrency: 4, requestsPerMinute: 600");
+    // The first four requests (all the calls in flight) are refused with RetryInfo 0.2s, as a project over its
+    // per-minute quota is; more than that could spend one call's three tries, which by design ends the run (exit 5).
+    const { service, dir } = await world({ failures: storm(0, BURST, { status: 429, retryDelay: "0.2s" }) }, "concurrency: 4, requestsPerMinute: 600");
     const ran = await cli(dir, service.url, ["run", "--json"]);
     await service.proxy.settled();
     const throttled = service.proxy.calls.filter((c) => c.status === 429);
@@ -71,7 +74,7 @@ describe("a 429 storm that passes, with the limit declared: seedlock waits as to
       note: `${throttled.length} answers of 429 RESOURCE_EXHAUSTED with RetryInfo 0.2s at the start, limits.requestsPerMinute: 600; exit ${ran.code}`,
     });
     expect(ran.code).toBe(0);
-    expect(throttled.length).toBe(6);
+    expect(throttled.length).toBe(BURST);
     expect(throttled.every((c) => c.billedUsd === 0)).toBe(true);
     expect(r!.rendered).toBe(6);
     expect(repaid).toEqual([]);
@@ -87,7 +90,7 @@ describe("a 429 storm that passes, with no limit declared: seedlock should find 
   let dir: string;
 
   beforeAll(async () => {
-    ({ service, dir } = await world({ failures: storm(0, 6, { status: 429, retryDelay: "0.2s" }) }));
+    ({ service, dir } = await world({ failures: storm(0, BURST, { status: 429, retryDelay: "0.2s" }) }));
     const child = spawnCli(dir, service.url, ["run", "--json"]);
     let stdout = "";
     let stderr = "";
@@ -110,8 +113,8 @@ describe("a 429 storm that passes, with no limit declared: seedlock should find 
       overspendUsd: overspend(CEILING, report(ran)?.spentUsd ?? 0, service.proxy.billed()),
       unclearFailure: ran.code === 0 ? 0 : 1,
       note: stalled
-        ? `six 429s at the start, then the service answered again; seedlock had cut its pace to 1 request a minute and sent nothing for ${STALLED_MS / 1000} s (${service.proxy.calls.length} requests), so it was interrupted`
-        : `six 429s at the start: exit ${ran.code} after ${service.proxy.calls.length} requests`,
+        ? `${BURST} 429s at the start, then the service answered again; seedlock sent nothing for ${STALLED_MS / 1000} s (${service.proxy.calls.length} requests), so it was interrupted`
+        : `${BURST} answers of 429 with RetryInfo 0.2s at the start, no limit declared: exit ${ran.code} after ${service.proxy.calls.length} requests`,
     });
   }, 60_000);
 
