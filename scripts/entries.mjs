@@ -13,30 +13,33 @@ export const ENTRIES = {
   post: "src/action/post.ts",
 };
 
-/** Bundles every entry that exists into `outdir`; returns the names written. */
+/**
+ * Bundles every entry that exists into `outdir`; returns the names written. Code splitting keeps
+ * each command in its own chunk, so `plan` (and an Action step that only plans) never loads
+ * sharp's native library, which an eagerly hoisted import would load for every command.
+ */
 export async function buildEntries(outdir) {
-  const written = [];
-  for (const [name, entry] of Object.entries(ENTRIES)) {
-    if (!existsSync(join(root, entry))) continue;
-    await build({
-      entryPoints: [join(root, entry)],
-      outfile: join(outdir, `${name}.js`),
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node24",
-      external: ["sharp"],
-      legalComments: "none",
-      logLevel: "warning",
-      // Bundled CommonJS dependencies call require(); give the ESM bundle one.
-      banner: {
-        js: [
-          "import { createRequire as __seedlockCreateRequire } from 'node:module';",
-          "const require = __seedlockCreateRequire(import.meta.url);",
-        ].join("\n"),
-      },
-    });
-    written.push(name);
-  }
-  return written;
+  const present = Object.entries(ENTRIES).filter(([, entry]) => existsSync(join(root, entry)));
+  await build({
+    entryPoints: Object.fromEntries(present.map(([name, entry]) => [name, join(root, entry)])),
+    outdir,
+    entryNames: "[name]",
+    chunkNames: "chunks/[name]-[hash]",
+    splitting: true,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node24",
+    external: ["sharp"],
+    legalComments: "none",
+    logLevel: "warning",
+    // Bundled CommonJS dependencies call require(); give every ESM output file one.
+    banner: {
+      js: [
+        "import { createRequire as __seedlockCreateRequire } from 'node:module';",
+        "const require = __seedlockCreateRequire(import.meta.url);",
+      ].join("\n"),
+    },
+  });
+  return present.map(([name]) => name);
 }
