@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { open, readFile, rename, unlink } from "node:fs/promises";
+import { open, readFile, readdir, rename, unlink } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { InputError, type Diagnostic } from "../errors.js";
 import { displayPathFor } from "../manifest/load.js";
@@ -133,6 +133,36 @@ export async function writeLockfile(path: string, lock: Lockfile): Promise<void>
   const folder = await open(directory, "r").catch(() => undefined);
   await folder?.sync().catch(() => {});
   await folder?.close();
+  await sweepAbandonedWrites(directory, basename(file));
+}
+
+const swept = new Set<string>();
+
+/**
+ * Removes temporary files that a killed run left half-written beside the lockfile. Only files of
+ * processes that are gone are touched (a live run may be mid-write), once per process and lockfile.
+ */
+async function sweepAbandonedWrites(directory: string, name: string): Promise<void> {
+  const key = join(directory, name);
+  if (swept.has(key)) return;
+  swept.add(key);
+  const prefix = `.${name}.`;
+  for (const entry of await readdir(directory).catch(() => [] as string[])) {
+    if (!entry.startsWith(prefix) || !entry.endsWith(".tmp")) continue;
+    const pid = Number(/^(\d+)\./.exec(entry.slice(prefix.length))?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid || isProcessAlive(pid)) continue;
+    await unlink(join(directory, entry)).catch(() => {});
+  }
+}
+
+/** Whether a process with this id runs on this machine (EPERM: it does, under another user). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 const money = (usd: number) => Math.round(usd * 1e6) / 1e6;
