@@ -85,3 +85,18 @@ export class InterruptedError extends SeedlockError {
     super(message, ExitCode.interrupted);
   }
 }
+
+/**
+ * A file or folder seedlock must write cannot be written (a file where a folder should be, no
+ * space, no permission). Exit 2: "invalid input" is the closest code the contract has for a path
+ * the user must fix. `path` is the file or folder as the message names it.
+ */
+export class WriteRefusedError extends SeedlockError {
+  constructor(
+    message: string,
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, ExitCode.invalidInput, options);
+  }
+}

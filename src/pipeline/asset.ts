@@ -15,8 +15,9 @@ import {
 } from "../models/catalog.js";
 import type { ImageProvider, ImageResult, InlineImage } from "../provider/provider.js";
 import { writeFileAtomic } from "../report/atomic-write.js";
+import { refusedWrite, writing } from "./disk.js";
 import { draftPath, mimeTypeOf, tileOf } from "./draft.js";
-import { AnswerJournal, type JournalEntry } from "./journal.js";
+import { AnswerJournal, type AnswerKind, type JournalEntry } from "./journal.js";
 import type { BudgetLedger, Reservation } from "./ledger.js";
 import type { LockfileRecorder } from "./record.js";
 import { sha256OfFile, writeOutput } from "./render.js";
@@ -62,6 +63,8 @@ export interface AssetWorkOptions {
   concurrency: number;
   tally: RunTally;
   logger: Logger;
+  /** Stops the run at once (no new call is sent) while this answer is still handled. */
+  halt(error: unknown): void;
 }
 
 /** What is known about one draft on its way to a verdict. */
@@ -331,12 +334,12 @@ export class AssetWork implements CallSource {
       this.draftsOpen--;
       throw error;
     }
-    const kept = this.journal.keep("draft", seed, result, result.costUsd, 0);
+    const kept = this.keep("draft", seed, result, result.costUsd, 0);
     answered();
     this.pay(reservation, result.costUsd);
     this.report.drafts++;
     this.o.tally.drafts++;
-    await this.screen(result, { seed, costUsd: result.costUsd, regenerated: 0, kept: [kept] });
+    await this.screen(result, { seed, costUsd: result.costUsd, regenerated: 0, kept });
   }
 
   /** An answer a killed run received: screened from its file, at no cost. */
@@ -405,12 +408,12 @@ export class AssetWork implements CallSource {
           throw error;
         }
         const costUsd = verdict.costUsd + result.costUsd;
-        const kept = this.journal.keep("draft", verdict.seed, result, costUsd, verdict.regenerated + 1);
+        const kept = this.keep("draft", verdict.seed, result, costUsd, verdict.regenerated + 1);
         answered();
         this.pay(reservation, result.costUsd);
         this.report.regenerated++;
         this.o.tally.regenerated++;
-        await this.screen(result, { ...verdict, costUsd, regenerated: verdict.regenerated + 1, kept: [...verdict.kept, kept] });
+        await this.screen(result, { ...verdict, costUsd, regenerated: verdict.regenerated + 1, kept: [...verdict.kept, ...kept] });
       },
     };
   }
@@ -454,7 +457,7 @@ export class AssetWork implements CallSource {
     const { seed } = verdict;
     const draft = draftPath(manifest, this.spec.id, seed, image.mimeType);
     // The file first, then the lockfile line that points at it; the journal keeps the answer until both are down.
-    await writeFileAtomic(join(manifest.root, draft), image.data);
+    await this.writeDraft(draft, image.data);
     if (verdict.phash && !this.seen.some((s) => s.seed === seed)) this.seen.push({ seed, phash: verdict.phash });
     this.putSeed({ ...seedFields(verdict), model: this.draftModel.id, status: "accepted", draft });
     this.acceptedDrafts++;
@@ -512,7 +515,7 @@ export class AssetWork implements CallSource {
           return;
         }
         const draft = draftPath(this.o.manifest, this.spec.id, record.seed, result.image.mimeType);
-        await writeFileAtomic(join(this.o.manifest.root, draft), result.image.data);
+        await this.writeDraft(draft, result.image.data);
         this.putSeed({ ...record, draft, costUsd: round(record.costUsd + result.costUsd) });
         this.acceptedQueue.push(record.seed);
         await this.o.recorder.persist();
@@ -548,10 +551,10 @@ export class AssetWork implements CallSource {
     }
     const costUsd = (again?.costUsd ?? 0) + result.costUsd;
     const regenerated = again ? again.regenerated + 1 : 0;
-    const kept = this.journal.keep("final", seed, result, costUsd, regenerated);
+    const kept = this.keep("final", seed, result, costUsd, regenerated);
     answered();
     this.pay(reservation, result.costUsd);
-    await this.finishRender(result, { seed, slot, costUsd, regenerated, kept: [...(again?.kept ?? []), kept] });
+    await this.finishRender(result, { seed, slot, costUsd, regenerated, kept: [...(again?.kept ?? []), ...kept] });
   }
 
   /** A final a killed run received: checked and written from its file, at no cost. */
@@ -618,7 +621,8 @@ export class AssetWork implements CallSource {
 
   private async writeFinal(seed: number, slot: number, image: Buffer, model: string, costUsd: number, regenerated = 0, kept: string[] = []): Promise<void> {
     const path = outputPath(this.spec, slot, seed);
-    const written = await writeOutput(image, this.spec.output, join(this.o.manifest.root, path));
+    const file = join(this.o.manifest.root, path);
+    const written = await writing(file, () => writeOutput(image, this.spec.output, file));
     const record = this.entry.seeds.find((s) => s.seed === seed);
     if (record) this.putSeed({ ...withRegenerated(record, regenerated), status: "rendered", costUsd: round(record.costUsd + costUsd) });
     this.entry.outputs = this.entry.outputs.filter((o) => o.path !== path);
@@ -647,6 +651,25 @@ export class AssetWork implements CallSource {
   }
 
   // ── bookkeeping ──────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Puts a paid answer in the journal before anything else happens to it. When the disk refuses,
+   * the run stops sending calls, and this answer goes on from memory to its verdict or output,
+   * recorded wherever the disk still takes it: paid for, it is not dropped.
+   */
+  private keep(kind: AnswerKind, seed: number, result: ImageResult, costUsd: number, regenerated: number): string[] {
+    try {
+      return [this.journal.keep(kind, seed, result, costUsd, regenerated)];
+    } catch (error) {
+      this.o.halt(refusedWrite(error, this.journal.dir, true) ?? error);
+      return [];
+    }
+  }
+
+  private async writeDraft(draft: string, data: Buffer): Promise<void> {
+    const file = join(this.o.manifest.root, draft);
+    await writing(file, () => writeFileAtomic(file, data));
+  }
 
   /** A tile for the contact sheet; past the cap only accepted drafts are kept, so memory stays flat. */
   private async addTile(tile: DraftTile, bytes: Buffer | undefined): Promise<void> {

@@ -1,12 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
-import { ExitCode, InputError, SeedlockError } from "../errors.js";
+import { ExitCode, InputError, SeedlockError, WriteRefusedError } from "../errors.js";
 import { lockPathFor, readLockfile, writeLockfile } from "../lock/file.js";
 import { lockStats } from "../lock/stats.js";
 import type { Lockfile } from "../lock/types.js";
 import { ceilingUsd } from "../manifest/ceiling.js";
 import { loadManifest } from "../manifest/load.js";
-import type { Manifest } from "../manifest/spec.js";
+import { renderTemplate } from "../manifest/out.js";
+import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { planRun, type Plan } from "../plan/plan.js";
 import { planReport, type Ceiling } from "../plan/report.js";
 import { CircuitBreaker } from "../provider/circuit.js";
@@ -16,6 +17,8 @@ import { writeContactSheet } from "../report/contact-sheet.js";
 import { thumbnail, writeReportHtml, type GalleryAsset } from "../report/gallery.js";
 import { formatUsd } from "../report/table.js";
 import { AssetWork, type RunTally, type WorkMode } from "./asset.js";
+import { probeFolders, writing } from "./disk.js";
+import { journalFolder } from "./journal.js";
 import { BudgetLedger } from "./ledger.js";
 import { RateGate } from "./rate.js";
 import { LockfileRecorder } from "./record.js";
@@ -34,20 +37,25 @@ const PROGRESS_EVERY_MS = 100;
  * Runs one command from its settings: `plan` estimates, `preview` drafts and screens, `run`
  * drafts, screens and renders what the plan says is missing, `render` renders accepted drafts
  * only, `verify` checks the outputs against the lockfile. Returns what happened; the exit code
- * is in the report. Invalid input throws InputError (exit 2) before any call is made.
+ * is in the report. Invalid input throws InputError (exit 2) before any call is made; so does a
+ * folder the run could not write (WriteRefusedError).
  */
 export async function execute(settings: Settings, deps: Dependencies): Promise<RunReport> {
   const { logger } = deps;
   const manifest = await loadManifest(settings.manifestPath, { logger });
   const lockPath = lockPathFor(manifest.file);
-  const lock = await readLockfile(lockPath);
   const ceiling = ceilingOf(manifest, settings.maxBudgetUsd);
+  const command = settings.command;
 
-  if (settings.command === "verify") return verifyOutputs(manifest, lock, ceiling.usd);
+  if (command === "verify" || command === "plan") {
+    const lock = await readLockfile(lockPath);
+    if (command === "verify") return verifyOutputs(manifest, lock, ceiling.usd);
+    return planReport(await planRun(manifest, lock), ceiling, manifest.displayFile);
+  }
 
+  const lock = await readLockfile(lockPath);
   const plan = await planRun(manifest, lock);
-  if (settings.command === "plan") return planReport(plan, ceiling, manifest.displayFile);
-  return generate(settings.command, settings, deps, { manifest, lock, lockPath, plan, ceiling });
+  return generate(command, settings, deps, { manifest, lock, lockPath, plan, ceiling });
 }
 
 interface Loaded {
@@ -68,11 +76,28 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
 
   // Unchanged assets make no call; render leaves alone what was never drafted under these inputs.
   const assets = manifest.assets.filter((a) => inShard(a.index));
-  const workList = assets.filter((a) => {
+  let workList = assets.filter((a) => {
     const state = planned.get(a.id)!.state;
     if (state === "unchanged") return false;
     return mode !== "render" || state === "incomplete";
   });
+  const reportDir = settings.reportDir ?? join(dirname(manifest.file), REPORT_FOLDER);
+
+  // Before the first paid call: the folders where answers are kept must take files, or nothing is sent.
+  if (workList.length) {
+    const workFolders = [dirname(lockPath), reportDir, ...workList.map((spec) => journalFolder(manifest, spec.id))];
+    const refused = await probeFolders(workFolders);
+    const first = workFolders.find((dir) => refused.has(dir));
+    if (first) throw beforeCalls(refused.get(first)!);
+  }
+  // Outputs that cannot be written are not paid for: their assets are drafted and screened (the
+  // accepted drafts are kept for the rerun) but not rendered.
+  const outputsRefused = mode === "preview" ? undefined : await refusedOutputs(workList, manifest.root);
+  if (outputsRefused) {
+    const ids = [...outputsRefused.assets];
+    logger.warn(`${outputsRefused.error.message}; until then ${list(ids)} ${mode === "run" ? "are drafted and screened but not rendered" : "are not rendered"}`);
+    if (mode === "render") workList = workList.filter((spec) => !outputsRefused.assets.has(spec.id));
+  }
   const estimatedUsd = round(workList.reduce((sum, a) => sum + (planned.get(a.id)?.estimatedUsd ?? 0), 0));
   if (estimatedUsd > ceiling.usd) {
     logger.warn(
@@ -88,17 +113,18 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   });
   const recorder = new LockfileRecorder(lockPath, lock, async (path, current) => {
     current.stats = lockStats(current.assets);
-    await writeLockfile(path, current);
+    await writing(path, () => writeLockfile(path, current));
   });
   const tally: RunTally = { drafts: 0, accepted: 0, rejected: 0, regenerated: 0, rendered: 0 };
   const concurrency = settings.concurrency ?? manifest.concurrency;
   // Built on the first call, so work that needs none (an output re-made from its kept draft) needs no key.
   const provider = deps.provider ?? lazily(() => buildProvider(settings, manifest, deps));
 
+  let scheduler: Scheduler | undefined;
   const works = workList.map(
     (spec) =>
       new AssetWork({
-        mode,
+        mode: outputsRefused?.assets.has(spec.id) ? "preview" : mode,
         spec,
         manifest,
         inputHash: planned.get(spec.id)!.inputHash,
@@ -109,12 +135,12 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
         concurrency,
         tally,
         logger,
+        halt: (error) => scheduler?.stop("failed", error),
       }),
   );
   for (const work of works) await work.prepare();
 
   let lastProgress = -Infinity;
-  let scheduler: Scheduler | undefined;
   const progress = (force = false) => {
     if (!deps.progress) return;
     const at = now();
@@ -143,10 +169,12 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   const outcome = works.length ? await scheduler.run() : { waiting: [], stopped: undefined };
   progress(true);
   // Every answer already wrote its own lockfile line; this write only settles the statistics.
-  if (works.length) await recorder.persist();
+  let unsaved: unknown;
+  if (works.length) await recorder.persist().catch((error: unknown) => (unsaved = error));
+  const stopped = outcome.stopped ?? (unsaved === undefined ? undefined : { reason: "failed" as const, error: unsaved });
 
   const waiting = new Set(outcome.waiting);
-  const stoppedAs = outcome.stopped ? STOP_STATUS[outcome.stopped.reason] : undefined;
+  const stoppedAs = stopped ? (stopped.error instanceof WriteRefusedError ? "interrupted" : STOP_STATUS[stopped.reason]) : undefined;
   const byId = new Map(works.map((w) => [w.id, w]));
   const reports: AssetReport[] = assets.map((spec) => {
     const work = byId.get(spec.id);
@@ -156,7 +184,9 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
       const outputs = plannedAsset.state === "unchanged" ? (lock.assets[spec.id]?.outputs ?? []).map((o) => o.path) : [];
       return { id: spec.id, status: untouched, drafts: 0, accepted: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs };
     }
-    const status = work.finalStatus({ waitingForBudget: waiting.has(work), ...(stoppedAs ? { stopped: stoppedAs } : {}) });
+    let status = work.finalStatus({ waitingForBudget: waiting.has(work), ...(stoppedAs ? { stopped: stoppedAs } : {}) });
+    // Drafted but not rendered, for want of a writable output folder: the render is left for the rerun.
+    if (status === "done" && outputsRefused?.assets.has(spec.id)) status = "planned";
     return { ...work.report, status, spentUsd: round(work.report.spentUsd), estimatedUsd: plannedAsset.estimatedUsd };
   });
 
@@ -175,17 +205,49 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     assets: reports,
     exitCode: ExitCode.ok,
   };
-  Object.assign(report, verdictOf(report, outcome.stopped, ceiling));
+  Object.assign(report, verdictOf(report, stopped, ceiling, outputsRefused && { ...outputsRefused, mode }));
 
   if (works.length) {
-    const reportDir = settings.reportDir ?? join(dirname(manifest.file), REPORT_FOLDER);
     await writeReport(reportDir, report, works, manifest).then(
       () => (report.reportDir = reportDir),
       (error: unknown) => logger.warn(`could not write the report in ${reportDir}: ${(error as Error).message}`),
     );
   }
-  if (outcome.stopped?.reason === "failed" && !(outcome.stopped.error instanceof SeedlockError)) throw outcome.stopped.error;
+  if (stopped?.reason === "failed" && !(stopped.error instanceof SeedlockError)) throw stopped.error;
   return report;
+}
+
+/** A refusal before the first call says so: nothing was sent, so nothing was spent. */
+function beforeCalls(refused: WriteRefusedError): WriteRefusedError {
+  return new WriteRefusedError(`${refused.message}, then rerun; nothing was sent and nothing spent`, refused.path, { cause: refused.cause });
+}
+
+interface OutputsRefused {
+  /** The first refusal, as the user sees it. */
+  error: WriteRefusedError;
+  /** Assets with an output in a folder that was refused. */
+  assets: Set<string>;
+}
+
+/** Probes every folder the work list's outputs go to; which assets cannot have their outputs written. */
+async function refusedOutputs(workList: AssetSpec[], root: string): Promise<OutputsRefused | undefined> {
+  const folders = new Map(workList.map((spec) => [spec.id, outputFolders(spec, root)]));
+  const refused = await probeFolders([...folders.values()].flat());
+  if (!refused.size) return undefined;
+  const assets = new Set(workList.filter((spec) => folders.get(spec.id)!.some((dir) => refused.has(dir))).map((spec) => spec.id));
+  const first = [...folders.values()].flat().find((dir) => refused.has(dir))!;
+  return { error: refused.get(first)!, assets };
+}
+
+/** The folders an asset's outputs go to, down to the first one whose name holds the seed (not known before the run). */
+function outputFolders(spec: AssetSpec, root: string): string[] {
+  const folders = new Set<string>();
+  for (let n = 1; n <= spec.count; n++) {
+    const parts = renderTemplate(spec.out, spec.id, n, "{seed}").split("/").slice(0, -1);
+    const bySeed = parts.findIndex((part) => part.includes("{seed}"));
+    folders.add(join(root, ...(bySeed < 0 ? parts : parts.slice(0, bySeed))));
+  }
+  return [...folders];
 }
 
 const STOP_STATUS: Record<StopReason, AssetStatus> = {
@@ -195,15 +257,31 @@ const STOP_STATUS: Record<StopReason, AssetStatus> = {
 };
 
 /** The exit code and the one sentence that explains it, most serious first. */
-function verdictOf(report: RunReport, stopped: { reason: StopReason; error?: unknown } | undefined, ceiling: Ceiling): Pick<RunReport, "exitCode" | "message"> {
+function verdictOf(
+  report: RunReport,
+  stopped: { reason: StopReason; error?: unknown } | undefined,
+  ceiling: Ceiling,
+  outputsRefused: (OutputsRefused & { mode: WorkMode }) | undefined,
+): Pick<RunReport, "exitCode" | "message"> {
   const kept = `every image accepted so far is kept in the lockfile and a rerun continues from there`;
   if (stopped?.reason === "interrupted") return { exitCode: ExitCode.interrupted, message: `interrupted: ${kept}` };
   if (stopped?.reason === "unavailable") {
     const why = stopped.error instanceof Error ? stopped.error.message : "the provider stayed unavailable";
     return { exitCode: ExitCode.providerUnavailable, message: `${why}; ${kept}` };
   }
+  if (stopped?.reason === "failed" && stopped.error instanceof WriteRefusedError) {
+    return { exitCode: stopped.error.exitCode, message: `${stopped.error.message}, then rerun: everything accepted so far is kept and the rerun continues from there` };
+  }
   if (stopped?.reason === "failed" && stopped.error instanceof SeedlockError) {
     return { exitCode: stopped.error.exitCode, message: `${stopped.error.message}; ${kept}` };
+  }
+  if (outputsRefused) {
+    const ids = list([...outputsRefused.assets]);
+    const left =
+      outputsRefused.mode === "run"
+        ? `${ids}: drafted and screened but not rendered; the rerun renders their accepted drafts without drafting them again`
+        : `${ids}: not rendered; the rerun renders them`;
+    return { exitCode: outputsRefused.error.exitCode, message: `${outputsRefused.error.message}, then rerun (${left})` };
   }
   const budget = report.assets.filter((a) => a.status === "budget").map((a) => a.id);
   const capped = report.assets.filter((a) => a.status === "capped");

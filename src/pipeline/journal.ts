@@ -30,12 +30,17 @@ export interface JournalEntry {
 
 const NAME = /^(draft|final)-([0-9a-f]{12})-(\d+)-(\d+)-(\d+)\.(jpg|png|webp|blocked)$/;
 
+/** Where an asset's answers wait for their verdict: `.seedlock/drafts/<id>/incoming` beside the manifest. */
+export function journalFolder(manifest: Manifest, assetId: string): string {
+  return join(dirname(manifest.file), DRAFTS_FOLDER, assetId, "incoming");
+}
+
 export class AnswerJournal {
   readonly dir: string;
   private readonly hash: string;
 
   constructor(manifest: Manifest, assetId: string, inputHash: string) {
-    this.dir = join(dirname(manifest.file), DRAFTS_FOLDER, assetId, "incoming");
+    this.dir = journalFolder(manifest, assetId);
     this.hash = inputHash.replace(/^sha256:/, "").slice(0, 12).padEnd(12, "0");
   }
 
@@ -53,8 +58,9 @@ export class AnswerJournal {
     return path;
   }
 
+  /** Best effort: an answer left behind is recognised as recorded by the next run and removed then. */
   async drop(path: string): Promise<void> {
-    await rm(path, { force: true });
+    await rm(path, { force: true }).catch(() => {});
   }
 
   /** Answers a killed run received for these inputs but never recorded; answers to old inputs are removed. */

@@ -10,7 +10,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await writeFile(temporary, data);
     await rename(temporary, path);
   } catch (error) {
-    await rm(temporary, { force: true });
+    // The write's own error is the one worth reporting, not a failed clean-up after it.
+    await rm(temporary, { force: true }).catch(() => {});
     throw error;
   }
 }

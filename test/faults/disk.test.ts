@@ -211,10 +211,8 @@ describe("an output folder that cannot be created (a file stands where img/ shou
     });
   });
 
-  // Bug (src/pipeline/asset.ts writeFinal → src/pipeline/render.ts writeOutput → src/report/atomic-write.ts): the
-  // mkdir error (EEXIST: file already exists, mkdir '<repo>/img') escapes as a fault, so the CLI prints "unexpected
-  // fault; please report it with this trace" with a stack trace and exits 1 instead of naming the path and what to do.
-  it.fails("stops with a message naming img and what to do, not a stack trace", () => {
+  // The pre-flight finds img refused: drafts are screened and kept, nothing is rendered, and the run exits 2 naming img.
+  it("stops with a message naming img and what to do, not a stack trace", () => {
     expect(r.first.code).not.toBe(0);
     expect(r.first.code).not.toBe(1);
     expect(r.first.stderr).toMatch(/img/);
@@ -243,19 +241,16 @@ describe("a work folder that cannot be created (a file stands where .seedlock/ s
     });
   });
 
-  // Bug (src/pipeline/journal.ts AnswerJournal.keep, mkdirSync of .seedlock/drafts/<id>/incoming): the first
-  // answers are paid for, then the journal cannot be written and the run dies as an "unexpected fault" with a
-  // stack trace (exit 1). Nothing checks that the work folder can be written before the first paid call.
-  it.fails("stops with a message naming .seedlock and what to do, not a stack trace", () => {
+  // The run lock and the pre-flight find .seedlock refused before the first paid call: exit 2 naming it, nothing spent.
+  it("stops with a message naming .seedlock and what to do, not a stack trace", () => {
     expect(r.first.code).not.toBe(0);
     expect(r.first.code).not.toBe(1);
     expect(r.first.stderr).toMatch(/\.seedlock/);
     expect(r.first.stderr).not.toMatch(STACK_LINE);
   });
 
-  // Same bug: the answers in flight when the journal write failed were paid and then dropped, so the rerun
-  // pays for those seeds again (seedsRepaid > 0 in the fault table).
-  it.fails("pays for no answer twice once the file is gone", () => {
+  // Nothing is paid before the refusal, so the rerun has nothing to pay for twice.
+  it("pays for no answer twice once the file is gone", () => {
     expect(r.rerun.code).toBe(0);
     expect(r.lost).toEqual([]);
     expect(r.repaid).toBe(0);
