@@ -100,3 +100,10 @@ export class WriteRefusedError extends SeedlockError {
     super(message, ExitCode.invalidInput, options);
   }
 }
+
+/** Another seedlock run holds the run lock of this manifest's folder (exit 2, like other refusals before any call). */
+export class RunLockedError extends SeedlockError {
+  constructor(message: string) {
+    super(message, ExitCode.invalidInput);
+  }
+}

@@ -23,6 +23,7 @@ import { BudgetLedger } from "./ledger.js";
 import { RateGate } from "./rate.js";
 import { LockfileRecorder } from "./record.js";
 import type { AssetReport, AssetStatus, RunReport } from "./result.js";
+import { takeRunLock, type RunLock } from "./run-lock.js";
 import { Scheduler, type StopReason } from "./scheduler.js";
 import type { Dependencies, Settings } from "./settings.js";
 import { verifyOutputs } from "./verify.js";
@@ -37,8 +38,9 @@ const PROGRESS_EVERY_MS = 100;
  * Runs one command from its settings: `plan` estimates, `preview` drafts and screens, `run`
  * drafts, screens and renders what the plan says is missing, `render` renders accepted drafts
  * only, `verify` checks the outputs against the lockfile. Returns what happened; the exit code
- * is in the report. Invalid input throws InputError (exit 2) before any call is made; so does a
- * folder the run could not write (WriteRefusedError).
+ * is in the report. Invalid input throws InputError (exit 2) before any call is made; so do
+ * another run working on the same manifest (RunLockedError) and a folder the run could not write
+ * (WriteRefusedError).
  */
 export async function execute(settings: Settings, deps: Dependencies): Promise<RunReport> {
   const { logger } = deps;
@@ -53,9 +55,23 @@ export async function execute(settings: Settings, deps: Dependencies): Promise<R
     return planReport(await planRun(manifest, lock), ceiling, manifest.displayFile);
   }
 
-  const lock = await readLockfile(lockPath);
-  const plan = await planRun(manifest, lock);
-  return generate(command, settings, deps, { manifest, lock, lockPath, plan, ceiling });
+  // Taken before the lockfile is read, so that no run works from a copy another run is rewriting.
+  // A lock the disk refuses matters only if there is work to do: an up-to-date checkout writes nothing.
+  let runLock: RunLock | undefined;
+  let lockRefused: WriteRefusedError | undefined;
+  try {
+    runLock = await takeRunLock(manifest.file, command, deps.now);
+  } catch (error) {
+    if (!(error instanceof WriteRefusedError)) throw error;
+    lockRefused = error;
+  }
+  try {
+    const lock = await readLockfile(lockPath);
+    const plan = await planRun(manifest, lock);
+    return await generate(command, settings, deps, { manifest, lock, lockPath, plan, ceiling, lockRefused });
+  } finally {
+    await runLock?.release();
+  }
 }
 
 interface Loaded {
@@ -64,13 +80,15 @@ interface Loaded {
   lockPath: string;
   plan: Plan;
   ceiling: Ceiling;
+  /** Why the run lock could not be taken, when the disk refused it. */
+  lockRefused: WriteRefusedError | undefined;
 }
 
 async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, loaded: Loaded): Promise<RunReport> {
   const { logger } = deps;
   const now = deps.now ?? Date.now;
   const started = now();
-  const { manifest, lock, lockPath, plan, ceiling } = loaded;
+  const { manifest, lock, lockPath, plan, ceiling, lockRefused } = loaded;
   const planned = new Map(plan.assets.map((a) => [a.id, a]));
   const inShard = (index: number) => !settings.shard || index % settings.shard.count === settings.shard.index;
 
@@ -85,6 +103,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
 
   // Before the first paid call: the folders where answers are kept must take files, or nothing is sent.
   if (workList.length) {
+    if (lockRefused) throw beforeCalls(lockRefused);
     const workFolders = [dirname(lockPath), reportDir, ...workList.map((spec) => journalFolder(manifest, spec.id))];
     const refused = await probeFolders(workFolders);
     const first = workFolders.find((dir) => refused.has(dir));

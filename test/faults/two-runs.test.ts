@@ -129,12 +129,8 @@ describe("two runs on one repository at once", () => {
     expect(rerun.code).toBe(0);
   });
 
-  // Bug (design gap; src/pipeline/execute.ts and src/pipeline/record.ts): nothing stops or coordinates a second run
-  // on the same manifest. Both read the same lockfile and claim the same seeds from seedStart, so each pays for every
-  // draft and final (the whole run twice over), and each LockfileRecorder rewrites assets.lock.yaml from its own
-  // copy, dropping accepted drafts only the other run had recorded. A lock file beside the lockfile (refuse, or wait,
-  // while another live pid holds it) would prevent both.
-  it.fails("pays for no draft or final twice, and loses nothing either run recorded", () => {
+  // The run lock (.seedlock/run.lock) lets one run work and refuses the other at once, before it pays for anything.
+  it("pays for no draft or final twice, and loses nothing either run recorded", () => {
     expect(paidByBoth.map((c) => `${c.final ? "final" : "draft"} seed ${c.seed}`)).toEqual([]);
     expect(repaidTogether).toEqual([]);
     expect(repaidAfter).toEqual([]);
