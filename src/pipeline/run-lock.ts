@@ -4,6 +4,7 @@ import { link, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/prom
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { RunLockedError } from "../errors.js";
+import { isProcessAlive } from "../lock/file.js";
 import { displayPathFor } from "../manifest/load.js";
 import { refusedWrite } from "./disk.js";
 
@@ -61,7 +62,7 @@ export async function takeRunLock(manifestFile: string, command: string, now: ()
     }
     const { holder } = found;
     if (holder && holder.host !== mine.host) throw new RunLockedError(otherHost(holder, path));
-    if (holder && alive(holder.pid)) throw new RunLockedError(busy(holder, path));
+    if (holder && isProcessAlive(holder.pid)) throw new RunLockedError(busy(holder, path));
     // Its run is gone (or never wrote it whole): move the lock aside, and keep it aside only if it is the one judged stale.
     await takeOver(path, found.text);
   }
@@ -140,16 +141,6 @@ async function takeOver(path: string, staleText: string): Promise<void> {
   const moved = await readFile(aside, "utf8").catch(() => "");
   if (moved !== staleText) await link(aside, path).catch(() => {});
   await rm(aside, { force: true });
-}
-
-/** Whether a process with this pid runs on this host (EPERM: it does, under another user). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 function since(started: string): string {
