@@ -293,10 +293,11 @@ export class AssetWork implements CallSource {
     if (this.o.mode === "render") return undefined;
     const remaining = this.remaining();
     if (remaining <= 0 || this.tried.size >= this.spec.maxAttempts) return undefined;
-    // Keep in flight only what the remaining count needs at the accept rate measured so far, and
-    // no more than the pool's concurrency counting answers still being screened: the surplus when
-    // the count is reached is then at most the concurrency.
-    if (this.draftsOpen >= Math.min(this.o.concurrency, Math.ceil(remaining / this.acceptRate()))) return undefined;
+    // Keep in flight only what the remaining count needs at the accept rate measured so far (the
+    // expected number, rounded: rounding up gave the last image two drafts that often both passed),
+    // and no more than the pool's concurrency counting answers still being screened.
+    const needed = Math.max(1, Math.round(remaining / this.acceptRate()));
+    if (this.draftsOpen >= Math.min(this.o.concurrency, needed)) return undefined;
     return this.draftCall;
   }
 
