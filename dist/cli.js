@@ -1,114 +1,16 @@
 #!/usr/bin/env node
 import { createRequire as __seedlockCreateRequire } from 'node:module';
 const require = __seedlockCreateRequire(import.meta.url);
-var __defProp = Object.defineProperty;
-var __getOwnPropNames = Object.getOwnPropertyNames;
-var __esm = (fn, res, err) => function __init() {
-  if (err) throw err[0];
-  try {
-    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
-  } catch (e) {
-    throw err = [e], e;
-  }
-};
-var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
-};
-
-// src/errors.ts
-function formatDiagnostic(d) {
-  const where2 = d.location ? `${d.location.file}:${d.location.line}:${d.location.col}: ` : "";
-  const subject = d.path ? `${d.path} ` : "";
-  const fix = d.fix ? ` (${d.fix})` : "";
-  return `${where2}${subject}${d.message}${fix}`;
-}
-var ExitCode, SeedlockError, InputError;
-var init_errors = __esm({
-  "src/errors.ts"() {
-    "use strict";
-    ExitCode = {
-      ok: 0,
-      fault: 1,
-      invalidInput: 2,
-      budgetExceeded: 3,
-      attemptCap: 4,
-      providerUnavailable: 5,
-      interrupted: 130
-    };
-    SeedlockError = class extends Error {
-      constructor(message, exitCode, options) {
-        super(message, options);
-        this.exitCode = exitCode;
-        this.name = new.target.name;
-      }
-      exitCode;
-    };
-    InputError = class extends SeedlockError {
-      constructor(diagnostics, summary) {
-        super(summary ?? diagnostics.map(formatDiagnostic).join("\n"), ExitCode.invalidInput);
-        this.diagnostics = diagnostics;
-      }
-      diagnostics;
-    };
-  }
-});
-
-// src/cli/plan.ts
-var plan_exports = {};
-__export(plan_exports, {
-  planCommand: () => planCommand
-});
-var planCommand;
-var init_plan = __esm({
-  "src/cli/plan.ts"() {
-    "use strict";
-    init_errors();
-    planCommand = {
-      summary: "estimate the spend of the manifest's changes before any call",
-      options: {},
-      async run() {
-        throw new SeedlockError("plan is not built yet", ExitCode.fault);
-      }
-    };
-  }
-});
+import {
+  ExitCode,
+  InputError,
+  SeedlockError,
+  StderrLogger
+} from "./chunks/chunk-HB6TJNEM.js";
+import "./chunks/chunk-4RHKQ3D4.js";
 
 // src/cli/main.ts
-init_errors();
 import { parseArgs } from "node:util";
-
-// src/logger.ts
-var StderrLogger = class {
-  constructor(verbose = false) {
-    this.verbose = verbose;
-  }
-  verbose;
-  debug(message) {
-    if (this.verbose) process.stderr.write(`debug: ${message}
-`);
-  }
-  info(message) {
-    process.stderr.write(`${message}
-`);
-  }
-  warn(message, location) {
-    process.stderr.write(`warning: ${where(location)}${message}
-`);
-  }
-  error(message, location) {
-    process.stderr.write(`error: ${where(location)}${message}
-`);
-  }
-  async group(name, fn) {
-    if (this.verbose) process.stderr.write(`\u2500\u2500 ${name}
-`);
-    return fn();
-  }
-};
-function where(location) {
-  return location ? `${location.file}:${location.line}:${location.col}: ` : "";
-}
 
 // src/cli/command.ts
 var GLOBAL_OPTIONS = {
@@ -189,6 +91,12 @@ ${err?.stack ?? String(err)}
 }
 
 // src/cli/index.ts
-registerCommand("plan", async () => (await Promise.resolve().then(() => (init_plan(), plan_exports))).planCommand);
+registerCommand("plan", async () => (await import("./chunks/plan-GTHFLQMN.js")).planCommand);
+registerCommand("preview", async () => (await import("./chunks/preview-BIXNEUJ3.js")).previewCommand);
+registerCommand("run", async () => (await import("./chunks/run-RJ4VBS7I.js")).runCommand);
+registerCommand("render", async () => (await import("./chunks/render-KK7NFAMW.js")).renderCommand);
+registerCommand("verify", async () => (await import("./chunks/verify-O75TWXHW.js")).verifyCommand);
+registerCommand("demo", async () => (await import("./chunks/demo-XHOQ633T.js")).demoCommand);
+registerCommand("emulate", async () => (await import("./chunks/emulate-A2I6TXHJ.js")).emulateCommand);
 var code = await main(process.argv.slice(2));
 process.exitCode = code;
