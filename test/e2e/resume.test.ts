@@ -6,18 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
 import { emptyLockfile, type Lockfile } from "../../src/lock/types.js";
 import { cli, readLock, RecordingProxy, spawnCli, tempRepo, type SeenRequest } from "./harness.js";
+import { seededRandom } from "../support/seeded-random.js";
 
-/** Deterministic draws, so a failing sequence of kills can be replayed from its seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KILLS = 22;
 const CONCURRENCY = 4;
@@ -61,7 +51,7 @@ let url: string;
 let dir: string;
 const cycles: Cycle[] = [];
 let finalCode: number | null = null;
-const random = mulberry32(20261122);
+const random = seededRandom(20261122);
 
 async function lockOrEmpty(): Promise<Lockfile> {
   return readLock(dir).catch(() => emptyLockfile());

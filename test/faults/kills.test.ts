@@ -6,6 +6,7 @@ import { writeLockfile } from "../../src/lock/file.js";
 import { cli, spawnCli, tempRepo } from "../e2e/harness.js";
 import { keptIn, lostImages, recordFault, repaidAfterKept, type Kept } from "./fault-table.js";
 import { serve, type Service, type ServiceCall } from "./service-proxy.js";
+import { seededRandom } from "../support/seeded-random.js";
 
 /*
  * SIGKILL at chosen moments. test/e2e/resume.test.ts already kills a run 22 times at random moments
@@ -14,17 +15,6 @@ import { serve, type Service, type ServiceCall } from "./service-proxy.js";
  * is being replaced.
  */
 
-/** Deterministic draws, so a failing sequence of kills can be replayed from its seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function manifest(count: number, extra = ""): string {
   return `version: 1
@@ -100,7 +90,7 @@ function row(scenario: string, cycles: Cycle[], last: { code: number | null; rep
 
 describe("SIGKILL just after a final's answer arrives, while it is written and recorded", () => {
   const KILLS = 6;
-  const random = mulberry32(20261122);
+  const random = seededRandom(20261122);
   let service: Service;
   let dir: string;
   const cycles: Cycle[] = [];

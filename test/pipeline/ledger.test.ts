@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BudgetLedger } from "../../src/pipeline/ledger.js";
+import { seededRandom } from "../support/seeded-random.js";
 
-/** Small deterministic generator so a failing interleaving can be replayed by its seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("a call that does not fit under the ceiling is not sent", () => {
   it("reserves while the price fits and refuses the first one that would cross", () => {
@@ -74,7 +64,7 @@ describe("the user is warned once when spend crosses warnUsd", () => {
 describe("spend never passes the ceiling at any concurrency", () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`holds for 400 interleaved calls at concurrency 32 (seed ${seed})`, async () => {
-      const random = mulberry32(seed);
+      const random = seededRandom(seed);
       const ceiling = 1 + random() * 3;
       const ledger = new BudgetLedger({ ceilingUsd: ceiling });
       let sent = 0;
