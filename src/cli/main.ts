@@ -59,6 +59,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   } catch (err) {
     if (err instanceof SeedlockError) {
       logger.error(err.message);
+      // A script that asked for --json reads stdout: give it one object there too, not silence.
+      if (argv.includes("--json")) {
+        const diagnostics = err instanceof InputError ? err.diagnostics : undefined;
+        process.stdout.write(`${JSON.stringify({ exitCode: err.exitCode, error: err.message, ...(diagnostics ? { diagnostics } : {}) })}\n`);
+      }
       return err.exitCode;
     }
     if (controller.signal.aborted) return ExitCode.interrupted;

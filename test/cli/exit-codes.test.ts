@@ -21,4 +21,13 @@ describe("the CLI tells a user what went wrong without a stack trace", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/^usage: seedlock/);
   });
+
+  it("with --json, a refused input still answers with one JSON object on stdout naming the problem", async () => {
+    const r = await seedlock(["plan", "--manifest", "no-such-manifest.yaml", "--json"]);
+    expect(r.code).toBe(2);
+    const answer = JSON.parse(r.stdout) as { exitCode: number; error: string; diagnostics?: unknown[] };
+    expect(answer.exitCode).toBe(2);
+    expect(answer.error).toMatch(/no-such-manifest\.yaml/);
+    expect(r.stderr).not.toMatch(STACK_LINE);
+  });
 });
