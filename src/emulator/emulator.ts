@@ -298,7 +298,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const answer =
       model.kind === "image"
         ? await answerImage(model, body, parts, checked as { aspectRatio: AspectRatio; imageSize: ImageSize }, script)
-        : await answerText(model, body, parts);
+        : await answerText(model, body, parts, script);
     if (closed || res.destroyed) return "client gone";
     if (method === "streamGenerateContent") {
       // The whole answer as one chunk: server-sent events when asked (the SDK does), else a JSON array.
@@ -417,14 +417,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return u < rates.blockRate / 2 ? "prompt" : "image";
   }
 
-  async function answerText(model: Model, body: RequestBody, parts: Part[]): Promise<{ body: unknown; summary: string }> {
+  async function answerText(model: Model, body: RequestBody, parts: Part[], script: ScriptedAnswer | undefined): Promise<{ body: unknown; summary: string }> {
     const image = parts.find((p) => p.inlineData?.data)?.inlineData;
     const textIn = parts.map((p) => p.text ?? "").join("\n");
     const verdict = image?.data
       ? await judgeImage(Buffer.from(image.data, "base64"))
       : { score: 0, reason: "No image was attached, so there is nothing to judge." };
     const json = body.generationConfig?.responseMimeType === "application/json";
-    const text = json ? JSON.stringify({ score: verdict.score, reason: verdict.reason }) : `Score: ${verdict.score}/10. ${verdict.reason}`;
+    // A scripted text stands in for the model's answer, e.g. one that ignores the response schema.
+    const text = script?.text ?? (json ? JSON.stringify({ score: verdict.score, reason: verdict.reason }) : `Score: ${verdict.score}/10. ${verdict.reason}`);
     const promptTokens = Math.ceil(textIn.length / 4) + (image ? 258 : 0);
     const outputTokens = Math.ceil(text.length / 4);
     return {

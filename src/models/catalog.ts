@@ -212,6 +212,17 @@ export function aspectValue(aspectRatio: AspectRatio): number {
 }
 
 /** USD one judge call is estimated to cost, before usage is known. */
+/** Cap on what one judge call may bill as output, thinking included (sent as maxOutputTokens). */
+export const JUDGE_MAX_OUTPUT_TOKENS = 1024;
+
+/**
+ * The most one judge call can cost: twice the input estimate (a 1K draft and the rubric) and the
+ * whole output cap. The ledger reserves this, so a judge that thinks at length cannot bill past it.
+ */
+export function judgeCallCeilingUsd(model: TextModel): number {
+  return (2 * JUDGE_TOKEN_ESTIMATE.input * model.usdPerMillionInputTokens + JUDGE_MAX_OUTPUT_TOKENS * model.usdPerMillionOutputTokens) / 1e6;
+}
+
 export function judgeCallEstimateUsd(model: TextModel): number {
   return (
     (JUDGE_TOKEN_ESTIMATE.input * model.usdPerMillionInputTokens + JUDGE_TOKEN_ESTIMATE.output * model.usdPerMillionOutputTokens) / 1e6

@@ -8,12 +8,13 @@ import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import {
   findModel,
   imagePriceUsd,
-  judgeCallEstimateUsd,
+  judgeCallCeilingUsd,
   pixelSize,
   type ImageModel,
   type ImageSize,
 } from "../models/catalog.js";
 import type { ImageProvider, ImageResult, InlineImage } from "../provider/provider.js";
+import { JudgeAnswerError } from "../provider/errors.js";
 import { writeFileAtomic } from "../report/atomic-write.js";
 import { refusedWrite, writing } from "./disk.js";
 import { draftPath, mimeTypeOf, tileOf } from "./draft.js";
@@ -162,7 +163,7 @@ export class AssetWork implements CallSource {
     this.judging = Boolean(spec.screen.judge && spec.models.judge);
     const judge = this.judging ? findModel(spec.models.judge!) : undefined;
     // A judge call is billed by its tokens, known only after: hold twice the estimate so the settle fits.
-    this.judgePrice = judge?.kind === "text" ? 2 * judgeCallEstimateUsd(judge) : 0;
+    this.judgePrice = judge?.kind === "text" ? judgeCallCeilingUsd(judge) : 0;
     this.draftCall = {
       priority: 1,
       priceUsd: this.draftPrice,
@@ -434,7 +435,9 @@ export class AssetWork implements CallSource {
           cost = judged.costUsd;
         } catch (error) {
           // Without a verdict the draft stays in the journal, to be screened and judged next run.
-          this.o.ledger.release(reservation);
+          // An answer that came but could not be read was still billed: book it, do not release it.
+          if (error instanceof JudgeAnswerError) this.pay(reservation, error.costUsd);
+          else this.o.ledger.release(reservation);
           this.forgetSeen(seenEntry);
           this.draftsOpen--;
           throw error;

@@ -73,7 +73,12 @@ export class CircuitOpenError extends ProviderUnavailableError {
 
 /** A judge answer that is not the JSON the schema asked for: a fault of the service (exit 1). */
 export class JudgeAnswerError extends SeedlockError {
-  constructor(model: string, detail: string) {
+  constructor(
+    model: string,
+    detail: string,
+    /** What the unreadable answer was billed, so the ledger books it. */
+    readonly costUsd: number,
+  ) {
     super(`the judge model ${model} did not answer with {score, reason}: ${detail}`, ExitCode.fault);
   }
 }

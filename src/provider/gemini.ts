@@ -11,6 +11,7 @@ import {
   type ImageSize,
   type PricingOverrides,
   type TextModel,
+  JUDGE_MAX_OUTPUT_TOKENS,
 } from "../models/catalog.js";
 import { CircuitBreaker } from "./circuit.js";
 import { ApiKeyRejectedError, JudgeAnswerError, ModelNotFoundError, RequestRefusedError, redact } from "./errors.js";
@@ -294,6 +295,8 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
         ],
         config: {
           responseMimeType: "application/json",
+          // Bounds what the call can bill as output, thinking included, to what the ledger reserved.
+          maxOutputTokens: JUDGE_MAX_OUTPUT_TOKENS,
           responseSchema: {
             type: Type.OBJECT,
             properties: {
@@ -326,11 +329,11 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new JudgeAnswerError(model.id, `not JSON: "${truncate(redact(text, apiKey))}"`);
+      throw new JudgeAnswerError(model.id, `not JSON: "${truncate(redact(text, apiKey))}"`, costUsd);
     }
     const { score, reason } = (parsed ?? {}) as { score?: unknown; reason?: unknown };
     if (typeof score !== "number" || !Number.isFinite(score)) {
-      throw new JudgeAnswerError(model.id, `score is not a number: ${truncate(redact(JSON.stringify(parsed), apiKey))}`);
+      throw new JudgeAnswerError(model.id, `score is not a number: ${truncate(redact(JSON.stringify(parsed), apiKey))}`, costUsd);
     }
     return {
       score: Math.min(10, Math.max(0, score)),

@@ -1,7 +1,8 @@
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NO_FLAWS, startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
-import { findModel, imagePriceUsd, type ImageModel } from "../../src/models/catalog.js";
+import { findModel, imagePriceUsd, JUDGE_MAX_OUTPUT_TOKENS, type ImageModel } from "../../src/models/catalog.js";
+import { JudgeAnswerError } from "../../src/provider/errors.js";
 import { createGeminiProvider } from "../../src/provider/gemini.js";
 import { recordingGate } from "./fakes.js";
 
@@ -129,6 +130,8 @@ describe("the judge scores an image against a rubric", () => {
     const body = lastBody();
     expect(body.generationConfig.responseMimeType).toBe("application/json");
     expect(body.generationConfig.responseSchema).toMatchObject({ type: "OBJECT", required: ["score", "reason"] });
+    // Output (thinking included) is capped, so the call cannot bill past what the ledger reserved.
+    expect(body.generationConfig.maxOutputTokens).toBe(JUDGE_MAX_OUTPUT_TOKENS);
     expect(body.contents[0]?.parts[0]?.text).toContain("Sharp, no text, no watermark");
     expect(body.contents[0]?.parts[1]?.inlineData?.mimeType).toBe("image/jpeg");
     expect(verdict.score).toBeGreaterThanOrEqual(0);
@@ -161,3 +164,19 @@ function meanAbsoluteDifference(a: Buffer, b: Buffer): number {
   for (let i = 0; i < a.length; i++) sum += Math.abs((a[i] as number) - (b[i] as number));
   return sum / a.length;
 }
+
+describe("a judge answer that ignores the schema", () => {
+  it("fails with what it said and what it was billed, so the ledger can book the call", async () => {
+    const p = provider();
+    const draft = await p.generate({ model: LITE, prompt: PROMPT, seed: 3, aspectRatio: "1:1", imageSize: "1K" });
+    if (draft.kind !== "image") throw new Error("draft expected");
+    emulator.enqueue({ text: "Looks sharp to me, maybe an 8." });
+    const error = await p.judge({ model: JUDGE, image: draft.image, rubric: "Sharp" }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(JudgeAnswerError);
+    expect((error as JudgeAnswerError).message).toMatch(/did not answer with \{score, reason\}: not JSON: "Looks sharp/);
+    expect((error as JudgeAnswerError).costUsd).toBeGreaterThan(0);
+  });
+});
