@@ -77,6 +77,11 @@ async function main(argv, env = process.env) {
   } catch (err) {
     if (err instanceof SeedlockError) {
       logger.error(err.message);
+      if (argv.includes("--json")) {
+        const diagnostics = err instanceof InputError ? err.diagnostics : void 0;
+        process.stdout.write(`${JSON.stringify({ exitCode: err.exitCode, error: err.message, ...diagnostics ? { diagnostics } : {} })}
+`);
+      }
       return err.exitCode;
     }
     if (controller.signal.aborted) return ExitCode.interrupted;
@@ -91,12 +96,12 @@ ${err?.stack ?? String(err)}
 }
 
 // src/cli/index.ts
-registerCommand("plan", async () => (await import("./chunks/plan-GTHFLQMN.js")).planCommand);
-registerCommand("preview", async () => (await import("./chunks/preview-BIXNEUJ3.js")).previewCommand);
-registerCommand("run", async () => (await import("./chunks/run-RJ4VBS7I.js")).runCommand);
-registerCommand("render", async () => (await import("./chunks/render-KK7NFAMW.js")).renderCommand);
-registerCommand("verify", async () => (await import("./chunks/verify-O75TWXHW.js")).verifyCommand);
-registerCommand("demo", async () => (await import("./chunks/demo-XHOQ633T.js")).demoCommand);
-registerCommand("emulate", async () => (await import("./chunks/emulate-A2I6TXHJ.js")).emulateCommand);
+registerCommand("plan", async () => (await import("./chunks/plan-KVKZEKMD.js")).planCommand);
+registerCommand("preview", async () => (await import("./chunks/preview-OLZ4BLYG.js")).previewCommand);
+registerCommand("run", async () => (await import("./chunks/run-O5BWRZOV.js")).runCommand);
+registerCommand("render", async () => (await import("./chunks/render-K5BV3RQA.js")).renderCommand);
+registerCommand("verify", async () => (await import("./chunks/verify-2ARO2RRH.js")).verifyCommand);
+registerCommand("demo", async () => (await import("./chunks/demo-IISCME2Z.js")).demoCommand);
+registerCommand("emulate", async () => (await import("./chunks/emulate-4GHYJ6CJ.js")).emulateCommand);
 var code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -25,18 +25,18 @@ import {
   summary,
   topLevel,
   warning
-} from "./chunks/chunk-AWVO7KAB.js";
+} from "./chunks/chunk-V5KJIVY5.js";
 import "./chunks/chunk-GEXTQ4V7.js";
 import {
   execute,
   plainLine
-} from "./chunks/chunk-BU5KC35N.js";
+} from "./chunks/chunk-FLNIKJIU.js";
 import "./chunks/chunk-QEITITXB.js";
-import "./chunks/chunk-6K6PET3N.js";
+import "./chunks/chunk-UKFZWTCL.js";
 import {
   lockPathFor
-} from "./chunks/chunk-UTUMU7S5.js";
-import "./chunks/chunk-Q6YDCQ4Q.js";
+} from "./chunks/chunk-MRGRG3TP.js";
+import "./chunks/chunk-B26JENO5.js";
 import {
   ExitCode,
   InputError,

@@ -7,11 +7,11 @@ import {
   info,
   land,
   warning
-} from "./chunks/chunk-AWVO7KAB.js";
+} from "./chunks/chunk-V5KJIVY5.js";
 import "./chunks/chunk-GEXTQ4V7.js";
 import "./chunks/chunk-QEITITXB.js";
-import "./chunks/chunk-UTUMU7S5.js";
-import "./chunks/chunk-Q6YDCQ4Q.js";
+import "./chunks/chunk-MRGRG3TP.js";
+import "./chunks/chunk-B26JENO5.js";
 import "./chunks/chunk-HB6TJNEM.js";
 import "./chunks/chunk-4RHKQ3D4.js";
 
