@@ -1,5 +1,5 @@
 import { normalize, resolve } from "node:path";
-import { BudgetError } from "../errors.js";
+import { ExitCode } from "../errors.js";
 import { lockPathFor, readLockfile } from "../lock/file.js";
 import { ceilingUsd, parseMaxBudgetUsd } from "../manifest/ceiling.js";
 import { loadManifest } from "../manifest/load.js";
@@ -28,7 +28,11 @@ export const planCommand: Command = {
     if (ctx.values.json) ctx.stdout.write(`${JSON.stringify(planReport(plan, ceiling, manifest.displayFile))}\n`);
     else ctx.stdout.write(`${renderPlan(plan, ceiling, manifest.displayFile)}\n`);
 
-    if (plan.estimatedUsd > ceiling.usd) throw new BudgetError(overBudgetMessage(plan, ceiling));
+    // The estimate is this command's answer, already on stdout: say no on stderr and exit 3.
+    if (plan.estimatedUsd > ceiling.usd) {
+      ctx.logger.error(overBudgetMessage(plan, ceiling));
+      return ExitCode.budgetExceeded;
+    }
     if (ceiling.warnUsd !== undefined && plan.estimatedUsd > ceiling.warnUsd) {
       ctx.logger.warn(`the estimate ${formatUsd(plan.estimatedUsd)} is above budget.warnUsd (${formatUsd(ceiling.warnUsd)})`);
     }
