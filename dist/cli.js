@@ -6,7 +6,7 @@ import {
   InputError,
   SeedlockError,
   StderrLogger
-} from "./chunks/chunk-HB6TJNEM.js";
+} from "./chunks/chunk-RUZPBMFR.js";
 import "./chunks/chunk-4RHKQ3D4.js";
 
 // src/cli/main.ts
@@ -96,12 +96,12 @@ ${err?.stack ?? String(err)}
 }
 
 // src/cli/index.ts
-registerCommand("plan", async () => (await import("./chunks/plan-KVKZEKMD.js")).planCommand);
-registerCommand("preview", async () => (await import("./chunks/preview-OLZ4BLYG.js")).previewCommand);
-registerCommand("run", async () => (await import("./chunks/run-O5BWRZOV.js")).runCommand);
-registerCommand("render", async () => (await import("./chunks/render-K5BV3RQA.js")).renderCommand);
-registerCommand("verify", async () => (await import("./chunks/verify-2ARO2RRH.js")).verifyCommand);
-registerCommand("demo", async () => (await import("./chunks/demo-IISCME2Z.js")).demoCommand);
-registerCommand("emulate", async () => (await import("./chunks/emulate-4GHYJ6CJ.js")).emulateCommand);
+registerCommand("plan", async () => (await import("./chunks/plan-F3ZWPJI6.js")).planCommand);
+registerCommand("preview", async () => (await import("./chunks/preview-E44B7A7E.js")).previewCommand);
+registerCommand("run", async () => (await import("./chunks/run-GGHTBEUA.js")).runCommand);
+registerCommand("render", async () => (await import("./chunks/render-FTIVQYE7.js")).renderCommand);
+registerCommand("verify", async () => (await import("./chunks/verify-HNZYF7OX.js")).verifyCommand);
+registerCommand("demo", async () => (await import("./chunks/demo-CTN5V5XO.js")).demoCommand);
+registerCommand("emulate", async () => (await import("./chunks/emulate-P5CIYWAL.js")).emulateCommand);
 var code = await main(process.argv.slice(2));
 process.exitCode = code;

@@ -25,17 +25,17 @@ import {
   summary,
   topLevel,
   warning
-} from "./chunks/chunk-V5KJIVY5.js";
+} from "./chunks/chunk-UNR4N5D3.js";
 import "./chunks/chunk-GEXTQ4V7.js";
 import {
   execute,
   plainLine
-} from "./chunks/chunk-FLNIKJIU.js";
+} from "./chunks/chunk-HP3NMHWH.js";
 import "./chunks/chunk-QEITITXB.js";
-import "./chunks/chunk-UKFZWTCL.js";
+import "./chunks/chunk-EMGX7NSF.js";
 import {
   lockPathFor
-} from "./chunks/chunk-MRGRG3TP.js";
+} from "./chunks/chunk-RN5VCRI4.js";
 import "./chunks/chunk-B26JENO5.js";
 import {
   ExitCode,
@@ -43,7 +43,7 @@ import {
   NullLogger,
   SeedlockError,
   formatDiagnostic
-} from "./chunks/chunk-HB6TJNEM.js";
+} from "./chunks/chunk-RUZPBMFR.js";
 import "./chunks/chunk-4RHKQ3D4.js";
 
 // src/action/run.ts

@@ -7,12 +7,12 @@ import {
   info,
   land,
   warning
-} from "./chunks/chunk-V5KJIVY5.js";
+} from "./chunks/chunk-UNR4N5D3.js";
 import "./chunks/chunk-GEXTQ4V7.js";
 import "./chunks/chunk-QEITITXB.js";
-import "./chunks/chunk-MRGRG3TP.js";
+import "./chunks/chunk-RN5VCRI4.js";
 import "./chunks/chunk-B26JENO5.js";
-import "./chunks/chunk-HB6TJNEM.js";
+import "./chunks/chunk-RUZPBMFR.js";
 import "./chunks/chunk-4RHKQ3D4.js";
 
 // src/action/post-run.ts
