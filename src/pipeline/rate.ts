@@ -1,5 +1,6 @@
 import type { Logger } from "../logger.js";
 import type { RequestGate } from "../provider/provider.js";
+import { realSleep, type Sleep } from "../provider/retry.js";
 
 /**
  * Requests per minute, as the provider sees them (every HTTP attempt, retries included).
@@ -15,7 +16,6 @@ const MINUTE = 60_000;
 /** Successes within a minute needed before their count is taken as a guess of the service's limit. */
 const MIN_EVIDENCE = 10;
 
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 export interface RateOptions {
   /** Declared requests per minute; also the ceiling the rate recovers to. Adaptive when absent. */
@@ -58,7 +58,7 @@ export class RateGate implements RequestGate {
     this.declared = options.rpm;
     this.limit = options.rpm;
     this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? sleepFor;
+    this.sleep = options.sleep ?? realSleep;
     this.decrease = options.decrease ?? 0.7;
     this.recoverAfter = options.recoverAfter ?? 20;
     this.floor = options.floorRpm ?? 1;
@@ -135,20 +135,4 @@ export class RateGate implements RequestGate {
     while (drop < this.successes.length && this.successes[drop]! <= now - MINUTE) drop++;
     if (drop) this.successes.splice(0, drop);
   }
-}
-
-/** setTimeout as a promise that an AbortSignal cuts short. */
-export function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

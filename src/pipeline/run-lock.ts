@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { RunLockedError } from "../errors.js";
 import { isProcessAlive } from "../lock/file.js";
 import { displayPathFor } from "../manifest/load.js";
+import { realSleep } from "../provider/retry.js";
 import { refusedWrite } from "./disk.js";
 
 /**
@@ -57,7 +58,7 @@ export async function takeRunLock(manifestFile: string, command: string, now: ()
     const found = await readHolder(path);
     if (found === "gone") continue;
     if (found === "being written") {
-      await sleep(50);
+      await realSleep(50);
       continue;
     }
     const { holder } = found;
@@ -161,6 +162,3 @@ function otherHost(h: Holder, path: string): string {
   );
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

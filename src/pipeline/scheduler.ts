@@ -84,10 +84,6 @@ export class Scheduler {
     });
   }
 
-  /** Sources call this when work done outside a call (screening, saving) may have made a new call possible. */
-  wake(): void {
-    this.pump();
-  }
 
   /** No more calls are issued; those in flight finish. The first reason given is kept. */
   stop(reason: StopReason, error?: unknown): void {
