@@ -97,11 +97,11 @@ ${err?.stack ?? String(err)}
 
 // src/cli/index.ts
 registerCommand("plan", async () => (await import("./chunks/plan-F3ZWPJI6.js")).planCommand);
-registerCommand("preview", async () => (await import("./chunks/preview-E44B7A7E.js")).previewCommand);
-registerCommand("run", async () => (await import("./chunks/run-GGHTBEUA.js")).runCommand);
-registerCommand("render", async () => (await import("./chunks/render-FTIVQYE7.js")).renderCommand);
-registerCommand("verify", async () => (await import("./chunks/verify-HNZYF7OX.js")).verifyCommand);
-registerCommand("demo", async () => (await import("./chunks/demo-CTN5V5XO.js")).demoCommand);
+registerCommand("preview", async () => (await import("./chunks/preview-ZLHQBUHZ.js")).previewCommand);
+registerCommand("run", async () => (await import("./chunks/run-KXZTOKJM.js")).runCommand);
+registerCommand("render", async () => (await import("./chunks/render-UHBWJSEV.js")).renderCommand);
+registerCommand("verify", async () => (await import("./chunks/verify-QLDK2WKI.js")).verifyCommand);
+registerCommand("demo", async () => (await import("./chunks/demo-MYYCAAFC.js")).demoCommand);
 registerCommand("emulate", async () => (await import("./chunks/emulate-P5CIYWAL.js")).emulateCommand);
 var code = await main(process.argv.slice(2));
 process.exitCode = code;

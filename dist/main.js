@@ -30,7 +30,7 @@ import "./chunks/chunk-GEXTQ4V7.js";
 import {
   execute,
   plainLine
-} from "./chunks/chunk-HP3NMHWH.js";
+} from "./chunks/chunk-DIG3EUTH.js";
 import "./chunks/chunk-QEITITXB.js";
 import "./chunks/chunk-EMGX7NSF.js";
 import {
