@@ -12,6 +12,8 @@ export const Input = {
   comment: "comment",
   shard: "shard",
   allowPullRequestTarget: "allow-pull-request-target",
+  allowLowerPrices: "allow-lower-prices",
+  overwriteUntracked: "overwrite-untracked",
 } as const;
 
 export const Output = {

@@ -122,6 +122,14 @@ export function buildActionSettings(
   const commitChoice = booleanInput(text(Input.commit), Input.commit, problem);
   const commentChoice = booleanInput(text(Input.comment), Input.comment, problem);
   const allowTarget = booleanInput(text(Input.allowPullRequestTarget), Input.allowPullRequestTarget, problem) ?? false;
+  const allowLowerPrices = booleanInput(text(Input.allowLowerPrices), Input.allowLowerPrices, problem) ?? false;
+  const overwriteUntracked: string[] = [];
+  for (const entry of input(Input.overwriteUntracked).split(/[\n,]/).map((p) => p.trim()).filter(Boolean)) {
+    const file = resolve(workspace, entry);
+    const rel = relative(workspace, file);
+    if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) problem(Input.overwriteUntracked, `names "${entry}", which is outside the repository (${workspace})`, "give paths relative to the repository root");
+    else overwriteUntracked.push(file);
+  }
 
   let shard: Settings["shard"];
   const shardText = text(Input.shard);
@@ -169,6 +177,8 @@ export function buildActionSettings(
       baseUrl,
       apiKey,
       shard,
+      ...(allowLowerPrices ? { allowLowerPrices } : {}),
+      ...(overwriteUntracked.length ? { overwriteUntracked } : {}),
       // The runner's temp folder keeps the checkout clean; the `report` output points at it.
       reportDir: runnerTemp ? join(runnerTemp, "seedlock", "report") : undefined,
     },

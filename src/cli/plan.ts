@@ -3,6 +3,7 @@ import { ExitCode } from "../errors.js";
 import { lockPathFor, readLockfile } from "../lock/file.js";
 import { ceilingUsd, parseMaxBudgetUsd } from "../manifest/ceiling.js";
 import { loadManifest } from "../manifest/load.js";
+import { withTrustedPrices } from "../manifest/pricing.js";
 import { planRun } from "../plan/plan.js";
 import { overBudgetMessage, planReport, renderPlan, type Ceiling } from "../plan/report.js";
 import { formatUsd } from "../report/table.js";
@@ -10,12 +11,13 @@ import type { Command } from "./command.js";
 
 export const planCommand: Command = {
   summary: "estimate the spend of the manifest's changes before any call (no network)",
-  options: {},
+  options: { "allow-lower-prices": { type: "boolean" } },
   async run(ctx) {
     const flagMaxUsd = parseMaxBudgetUsd(ctx.values["max-budget-usd"] as string | undefined);
     // Messages name the files the way the user typed them.
     const typed = normalize((ctx.values.manifest as string | undefined) ?? "assets.yaml");
-    const manifest = await loadManifest(resolve(ctx.cwd, typed), { logger: ctx.logger, displayPath: typed });
+    const loaded = await loadManifest(resolve(ctx.cwd, typed), { logger: ctx.logger, displayPath: typed });
+    const manifest = withTrustedPrices(loaded, ctx.values["allow-lower-prices"] === true, ctx.logger);
     const lock = await readLockfile(lockPathFor(manifest.file), { displayPath: lockPathFor(typed) });
     const plan = await planRun(manifest, lock);
 

@@ -10,6 +10,8 @@ export const GENERATE_OPTIONS = {
   rpm: { type: "string" },
   "report-dir": { type: "string" },
   shard: { type: "string" },
+  "allow-lower-prices": { type: "boolean" },
+  "overwrite-untracked": { type: "string", multiple: true },
 } as const;
 
 /**
@@ -35,6 +37,10 @@ export function settingsFromCli(command: CommandName, ctx: CliContext): Settings
   if (rpm !== undefined) settings.rpm = rpm;
   const reportDir = text("report-dir");
   if (reportDir !== undefined) settings.reportDir = resolve(ctx.cwd, reportDir);
+  if (v["allow-lower-prices"] === true) settings.allowLowerPrices = true;
+  // Paths as the user typed them, from where they stand; the core compares them with what it would write.
+  const overwrite = ctx.values["overwrite-untracked"] as unknown;
+  if (Array.isArray(overwrite) && overwrite.length) settings.overwriteUntracked = overwrite.map((p: string) => resolve(ctx.cwd, p));
   const shard = text("shard");
   if (shard !== undefined) settings.shard = parseShard(shard);
   return settings;

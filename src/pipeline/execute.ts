@@ -6,6 +6,7 @@ import { lockStats } from "../lock/stats.js";
 import type { Lockfile } from "../lock/types.js";
 import { ceilingUsd } from "../manifest/ceiling.js";
 import { loadManifest } from "../manifest/load.js";
+import { withTrustedPrices } from "../manifest/pricing.js";
 import { renderTemplate } from "../manifest/out.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { planRun, type Plan } from "../plan/plan.js";
@@ -44,7 +45,7 @@ const PROGRESS_EVERY_MS = 100;
  */
 export async function execute(settings: Settings, deps: Dependencies): Promise<RunReport> {
   const { logger } = deps;
-  const manifest = await loadManifest(settings.manifestPath, { logger });
+  const manifest = withTrustedPrices(await loadManifest(settings.manifestPath, { logger }), settings.allowLowerPrices, logger);
   const lockPath = lockPathFor(manifest.file);
   const ceiling = ceilingOf(manifest, settings.maxBudgetUsd);
   const command = settings.command;

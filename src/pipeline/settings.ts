@@ -14,6 +14,10 @@ export interface Settings {
   manifestPath: string;
   /** Ceiling from the caller (flag or workflow input); the manifest can lower it, never raise it. */
   maxBudgetUsd?: number;
+  /** The caller trusts the manifest's `pricing:` below the built-in prices (never set by the manifest). */
+  allowLowerPrices?: boolean;
+  /** Repository paths of files seedlock did not write that the caller lets this run overwrite. */
+  overwriteUntracked?: string[];
   /** Gemini endpoint override (emulator, proxy). */
   baseUrl?: string;
   apiKey?: string;

@@ -65,6 +65,8 @@ const DEFAULTS: Record<string, string> = {
   comment: "",
   shard: "",
   "allow-pull-request-target": "false",
+  "allow-lower-prices": "false",
+  "overwrite-untracked": "",
 };
 
 /** `onStart` gets the process, e.g. to cancel it the way the runner does when a job is cancelled. */
