@@ -21,6 +21,8 @@ export interface CommentFacts {
   /** Head commit the preview was made for. */
   headSha: string;
   fallback?: string;
+  /** The pull request raised budget.maxUsd above what it may spend here (base-ceiling.ts). */
+  ceilingNote?: string;
   /** Contact sheet URL per asset id. */
   images: Map<string, string>;
   /** Why images are missing, when the previews branch could not be pushed. */
@@ -36,6 +38,7 @@ export interface CommentFacts {
 export function commentBody(report: RunReport, facts: CommentFacts): string {
   const out = [commentMarker(facts.manifest), `### seedlock ${report.command} · \`${facts.manifest}\``, ""];
   if (facts.fallback) out.push(`> [!NOTE]\n> ${facts.fallback}`, "");
+  if (facts.ceilingNote) out.push(`> [!WARNING]\n> ${facts.ceilingNote}`, "");
   // The cost of merging is a plan made after this preview: accepted drafts are not paid for again.
   const after = new Map((facts.merge?.assets ?? []).map((a) => [a.id, a.estimatedUsd]));
   const mergeUsd = facts.merge?.estimatedUsd ?? report.estimatedUsd;

@@ -6,6 +6,8 @@ import { lockPathFor } from "../lock/file.js";
 import { execute } from "../pipeline/execute.js";
 import type { RunReport } from "../pipeline/result.js";
 import { plainLine } from "../report/progress.js";
+import { loadManifest } from "../manifest/load.js";
+import { pullRequestCeiling, readBaseBudget, type PullRequestCeiling } from "./base-ceiling.js";
 import { commentBody, commentMarker, upsertComment } from "./comment.js";
 import { State } from "./constants.js";
 import { errorSentence, failureSentence } from "./failure.js";
@@ -31,9 +33,11 @@ export async function runMain(): Promise<void> {
   }
   const logger = new ActionsLogger(settings.workspace);
   const manifest = relative(settings.workspace, settings.core.manifestPath).split(sep).join("/");
-  if (settings.fallback) core.notice(settings.fallback);
-
   const git = new GitCli(settings.workspace);
+  const trusted = await trustedCeiling(git, settings);
+  settings = trusted.settings;
+  if (settings.fallback) core.notice(settings.fallback);
+  else if (trusted.note) core.notice(trusted.note);
   const plan = await landingPlan(git, settings);
   // Saved before any call, so a cancelled job's post step can still commit what was accepted.
   if (plan) core.saveState(State.landing, JSON.stringify(plan));
@@ -58,7 +62,7 @@ export async function runMain(): Promise<void> {
         core.info(plainLine(snapshot));
       },
     }));
-    failure = failureSentence(report, settings.core.maxBudgetUsd);
+    failure = failureSentence(report, settings.core.maxBudgetUsd, trusted.ceilingName);
   } catch (err) {
     thrown = err;
     if (err instanceof InputError) {
@@ -88,12 +92,30 @@ export async function runMain(): Promise<void> {
   const merge = report?.command === "preview" ? await mergePlan(settings) : undefined;
   facts.mergeEstimateUsd = merge?.estimatedUsd;
   if (report && settings.comment) {
-    facts.comment = await logger.group("Pull-request comment", () => comment(git, settings, report!, manifest, merge, facts.commit));
+    facts.comment = await logger.group("Pull-request comment", () => comment(git, settings, report!, manifest, merge, facts.commit, trusted.note));
   }
   facts.failure = failure;
   await writeSummary(summaryMarkdown(report, facts));
   core.saveState(State.finished, "true");
   if (failure) core.setFailed(failure);
+}
+
+/**
+ * On a pull request the manifest is untrusted: the ceiling comes from the workflow and the base
+ * branch (base-ceiling.ts). Elsewhere the settings stand as they are.
+ */
+async function trustedCeiling(git: Git, settings: ActionSettings): Promise<PullRequestCeiling> {
+  const pr = settings.event.pullRequest;
+  if (!pr) return { settings };
+  const base = await readBaseBudget(git, settings.core.manifestPath, pr.baseSha, pr.baseRef);
+  if (base.kind === "unreadable" && settings.core.maxBudgetUsd !== undefined) {
+    core.warning(`the base branch's ${base.where} could not be read (${base.why}); the workflow's max-budget-usd alone caps this pull request`);
+  }
+  const head = await loadManifest(settings.core.manifestPath, { logger: new NullLogger() }).then(
+    (m) => m.budget.maxUsd,
+    () => undefined,
+  );
+  return pullRequestCeiling(settings, base, head);
 }
 
 /** Where and from what this run's work would be committed, or undefined when it will not be. */
@@ -144,7 +166,7 @@ async function commitBack(git: Git, plan: LandingPlan, report: RunReport | undef
   }
 }
 
-async function comment(git: Git, settings: ActionSettings, report: RunReport, manifest: string, merge: RunReport | undefined, commitLine?: string): Promise<string> {
+async function comment(git: Git, settings: ActionSettings, report: RunReport, manifest: string, merge: RunReport | undefined, commitLine?: string, ceilingNote?: string): Promise<string> {
   const pr = settings.event.pullRequest!;
   if (pr.fork && settings.event.name !== "pull_request_target") {
     core.info("no comment: a pull request from a fork gets a read-only token; the job summary has the plan");
@@ -170,6 +192,7 @@ async function comment(git: Git, settings: ActionSettings, report: RunReport, ma
     merge,
     headSha: pr.headSha || settings.event.sha,
     fallback: settings.fallback,
+    ...(ceilingNote && ceilingNote !== settings.fallback ? { ceilingNote } : {}),
     images,
     imagesNote,
     lockfile: commitLine && report.command === "preview" ? `Accepted seeds, lockfile: ${commitLine}` : undefined,

@@ -14,6 +14,9 @@ export interface PullRequestFacts {
   /** `owner/name` of the repository the branch lives in; differs from baseRepo for a fork. */
   headRepo: string;
   baseRepo: string;
+  /** The base branch and the commit the pull request is compared with: the trusted side. */
+  baseRef: string;
+  baseSha: string;
   fork: boolean;
 }
 
@@ -215,7 +218,7 @@ function eventFacts(env: NodeJS.ProcessEnv, payload: Record<string, unknown>): E
   const name = env.GITHUB_EVENT_NAME ?? "";
   const facts: EventFacts = { name, sha: env.GITHUB_SHA ?? "", ref: env.GITHUB_REF ?? "" };
   const pr = payload.pull_request as
-    | { number?: number; head?: { ref?: string; sha?: string; repo?: { full_name?: string } | null }; base?: { repo?: { full_name?: string } } }
+    | { number?: number; head?: { ref?: string; sha?: string; repo?: { full_name?: string } | null }; base?: { ref?: string; sha?: string; repo?: { full_name?: string } } }
     | undefined;
   if (PULL_REQUEST_EVENTS.has(name) && pr && typeof pr.number === "number") {
     const baseRepo = pr.base?.repo?.full_name ?? env.GITHUB_REPOSITORY ?? "";
@@ -227,6 +230,8 @@ function eventFacts(env: NodeJS.ProcessEnv, payload: Record<string, unknown>): E
       headSha: pr.head?.sha ?? "",
       headRepo,
       baseRepo,
+      baseRef: pr.base?.ref ?? "",
+      baseSha: pr.base?.sha ?? "",
       fork: headRepo.toLowerCase() !== baseRepo.toLowerCase(),
     };
   }
