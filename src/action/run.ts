@@ -205,6 +205,10 @@ async function comment(git: Git, settings: ActionSettings, report: RunReport, ma
     const octokit = github.getOctokit(settings.token, { baseUrl: settings.apiUrl });
     const done = await upsertComment(octokit, { owner, repo, issue: pr.number }, commentMarker(manifest), body);
     core.info(`${done.action} comment ${done.url}`);
+    if (done.ignored.length) {
+      const who = [...new Set(done.ignored.map((a) => a.login))].join(", ");
+      core.warning(`left alone ${done.ignored.length} comment(s) by ${who} that carry seedlock's marker: the bot edits only comments its own identity wrote`);
+    }
     return `[${done.action}](${done.url}).`;
   } catch (err) {
     const status = (err as { status?: number }).status;
