@@ -18,6 +18,7 @@ import { writeContactSheet } from "../report/contact-sheet.js";
 import { thumbnail, writeReportHtml, type GalleryAsset } from "../report/gallery.js";
 import { formatUsd } from "../report/table.js";
 import { AssetWork, type RunTally, type WorkMode } from "./asset.js";
+import { checkOutputClaims } from "./claims.js";
 import { probeFolders, writing } from "./disk.js";
 import { journalFolder } from "./journal.js";
 import { BudgetLedger } from "./ledger.js";
@@ -102,6 +103,11 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   });
   const reportDir = settings.reportDir ?? join(dirname(manifest.file), REPORT_FOLDER);
 
+  // Before the first paid call, and before anything is written: every output is seedlock's to write.
+  if (mode !== "preview") {
+    const inputHashOf = (id: string) => planned.get(id)!.inputHash;
+    await checkOutputClaims({ manifest, lock, lockPath, workList, inputHashOf, overwrite: settings.overwriteUntracked ?? [], logger });
+  }
   // Before the first paid call: the folders where answers are kept must take files, or nothing is sent.
   if (workList.length) {
     if (lockRefused) throw beforeCalls(lockRefused);
