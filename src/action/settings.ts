@@ -79,11 +79,17 @@ export function readEvent(env: NodeJS.ProcessEnv): Record<string, unknown> {
     // Without the payload a pull_request run cannot tell a fork from a branch: refuse rather than guess.
     throw new InputError([{ message: `GITHUB_EVENT_PATH names ${path}, which does not exist`, fix: "run seedlock as a workflow step, or unset GITHUB_EVENT_PATH for a local run" }]);
   }
+  let payload: unknown;
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    payload = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
     throw new InputError([{ message: `the event payload ${path} is not JSON: ${(err as Error).message}` }]);
   }
+  // Every event GitHub sends is one JSON object; anything else cannot say which pull request this is.
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+    throw new InputError([{ message: `the event payload ${path} is ${Array.isArray(payload) ? "an array" : JSON.stringify(payload)}, not a JSON object`, fix: "let the runner write GITHUB_EVENT_PATH, or unset it for a local run" }]);
+  }
+  return payload as Record<string, unknown>;
 }
 
 /** Pure: inputs + environment + event payload → settings, or an InputError listing every problem. */
