@@ -150,3 +150,18 @@ describe("in the Action, an untracked file at an output path", () => {
     expect(repo.originGit("show", `${pushed}:art/dunes-1.webp`)).not.toContain("hand-made");
   });
 });
+
+describe("--overwrite-untracked with a folder", () => {
+  it("lets run replace the files in that folder, and only those", async () => {
+    write({ "assets.yaml": manifest(asset("dunes", "art/dunes-{n}.webp") + asset("tide", "img/tide-{n}.webp")), "art/dunes-1.webp": HAND_MADE, "img/tide-1.webp": HAND_MADE });
+
+    const r = await run(["--overwrite-untracked", "art"]);
+
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/would overwrite img\/tide-1\.webp/);
+    expect(r.stderr).not.toMatch(/would overwrite art\/dunes-1\.webp/);
+    const both = await run(["--overwrite-untracked", "art", "--overwrite-untracked", "img/"]);
+    expect(both.code, both.stderr).toBe(0);
+    expect(readFileSync(join(dir, "img/tide-1.webp")).equals(HAND_MADE)).toBe(false);
+  });
+});

@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { KEY, MANIFEST, api, checkoutMerge, emulator, modelCalls, pullRequestStep, repo, step, useScenario } from "../action/scenario.js";
+import { KEY, MANIFEST, api, checkoutMerge, emulator, modelCalls, pullRequestStep, pushStep, repo, step, useScenario } from "../action/scenario.js";
 
 useScenario();
 
@@ -99,5 +99,23 @@ describe("a pull request that adds the manifest, in a workflow without max-budge
     expect(modelCalls()).toBe(0);
     expect(r.annotations.join("\n")).toMatch(/::notice::.*nothing trusted caps it.*main:assets\.yaml does not exist on the base branch.*plans only/);
     expect(api.commentsOn(7).at(-1)?.body ?? "").toMatch(/Set max-budget-usd in the workflow/);
+  });
+});
+
+describe("allow-lower-prices, the workflow's word on the manifest's prices", () => {
+  it("is what makes a lower pricing: count in the estimate; without it the built-in price stands, with a warning", async () => {
+    const ws = repo.clone("checkout");
+    ws.commit({ "assets.yaml": MANIFEST.replace("budget:", 'pricing:\n  gemini-3.1-flash-image: { "512": 0.001 }\nbudget:') }, "Negotiated price");
+    ws.git("push", "--quiet", "origin", "HEAD:refs/heads/main");
+
+    const listed = await step("main", pushStep(ws, { command: "plan" }));
+    const lowered = await step("main", pushStep(ws, { command: "plan", "allow-lower-prices": "true" }));
+
+    expect(listed.code, listed.stdout).toBe(0);
+    expect(lowered.code, lowered.stdout).toBe(0);
+    expect(listed.annotations.join("\n")).toMatch(/::warning.*gemini-3\.1-flash-image 512 \$0\.001 \(built-in \$0\.045\).*allow-lower-prices/);
+    expect(lowered.annotations.join("\n")).not.toMatch(/below the built-in price/);
+    expect(Number(lowered.outputs["estimated-usd"])).toBeLessThan(Number(listed.outputs["estimated-usd"]));
+    expect(modelCalls()).toBe(0);
   });
 });
