@@ -12,7 +12,10 @@ export interface Settings {
   command: CommandName;
   /** Absolute path of assets.yaml. */
   manifestPath: string;
-  /** Ceiling from the caller (flag or workflow input); the manifest can lower it, never raise it. */
+  /**
+   * Ceiling from the trusted caller (flag, workflow input, or on a pull request the lower of that
+   * and the base branch's budget.maxUsd); the manifest can lower it, never raise it.
+   */
   maxBudgetUsd?: number;
   /** The caller trusts the manifest's `pricing:` below the built-in prices (never set by the manifest). */
   allowLowerPrices?: boolean;
