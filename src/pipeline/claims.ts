@@ -56,7 +56,7 @@ export async function checkOutputClaims(request: {
       problems.push({
         ...where,
         message: `would overwrite ${shown}, a file that seedlock's lockfile does not record as its own (a hand-made image would be lost)`,
-        fix: `move it away, or let seedlock replace it with --overwrite-untracked ${shown} (the Action's overwrite-untracked input); nothing was sent and nothing spent`,
+        fix: `move it away, or let seedlock replace it with --overwrite-untracked ${shown} (the Action's overwrite-untracked input)`,
       });
     }
   }

@@ -104,9 +104,22 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   const reportDir = settings.reportDir ?? join(dirname(manifest.file), REPORT_FOLDER);
 
   // Before the first paid call, and before anything is written: every output is seedlock's to write.
-  if (mode !== "preview") {
-    const inputHashOf = (id: string) => planned.get(id)!.inputHash;
-    await checkOutputClaims({ manifest, lock, lockPath, workList, inputHashOf, overwrite: settings.overwriteUntracked ?? [], logger });
+  const claims = checkOutputClaims({
+    manifest,
+    lock,
+    lockPath,
+    workList,
+    inputHashOf: (id) => planned.get(id)!.inputHash,
+    overwrite: settings.overwriteUntracked ?? [],
+    logger,
+  });
+  if (mode !== "preview") await claims;
+  else {
+    // A preview writes no output, but the run after it would stop here: say so while it is cheap to fix.
+    await claims.catch((error: unknown) => {
+      if (!(error instanceof InputError)) throw error;
+      for (const d of error.diagnostics) logger.warn(`the run after this preview would stop: ${d.path ? `${d.path} ` : ""}${d.message}${d.fix ? ` (${d.fix})` : ""}`, d.location);
+    });
   }
   // Before the first paid call: the folders where answers are kept must take files, or nothing is sent.
   if (workList.length) {

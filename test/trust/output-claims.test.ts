@@ -165,3 +165,15 @@ describe("--overwrite-untracked with a folder", () => {
     expect(readFileSync(join(dir, "img/tide-1.webp")).equals(HAND_MADE)).toBe(false);
   });
 });
+
+describe("a preview, which writes no output", () => {
+  it("drafts as usual but warns that the run after it would stop at the untracked file", async () => {
+    write({ "assets.yaml": manifest(asset("dunes", "art/dunes-{n}.webp")), "art/dunes-1.webp": HAND_MADE });
+
+    const r = await seedlock(["preview", "--base-url", emulator.url], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, GEMINI_API_KEY: "claims-key" } });
+
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/the run after this preview would stop: assets\[0\]\.out would overwrite art\/dunes-1\.webp.*--overwrite-untracked art\/dunes-1\.webp/);
+    expect(readFileSync(join(dir, "art/dunes-1.webp")).equals(HAND_MADE)).toBe(true);
+  });
+});
