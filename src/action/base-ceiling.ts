@@ -1,6 +1,6 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative, sep } from "node:path";
+import { basename, dirname, join, relative, sep } from "node:path";
 import { SeedlockError } from "../errors.js";
 import { NullLogger } from "../logger.js";
 import { loadManifest } from "../manifest/load.js";
@@ -32,7 +32,9 @@ const SPENDS = new Set(["run", "preview", "render"]);
 export async function readBaseBudget(git: Git, manifestPath: string, baseSha: string, baseRef: string): Promise<BaseBudget> {
   let path: string;
   try {
-    path = relative(await topLevel(git), manifestPath).split(sep).join("/");
+    // git answers with the real path of the work tree; the workspace may be reached through a symlink.
+    const real = await realpath(dirname(manifestPath)).then((dir) => join(dir, basename(manifestPath)), () => manifestPath);
+    path = relative(await topLevel(git), real).split(sep).join("/");
   } catch {
     return { kind: "unreadable", where: baseRef || baseSha, why: "the workspace is not a git repository" };
   }

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { lstat, readdir, readFile } from "node:fs/promises";
+import { lstat, readdir, readFile, realpath } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { InputError, type Diagnostic } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -139,7 +139,9 @@ function gitFiles(root: string): Promise<string[] | undefined> {
     );
   return (async () => {
     const top = (await git(["rev-parse", "--show-toplevel"]))?.trim();
-    if (!top || resolve(top) !== resolve(root)) return undefined;
+    // git answers with the real path; the root may be reached through a symlink (macOS /var).
+    const real = await realpath(root).catch(() => root);
+    if (!top || resolve(top) !== resolve(real)) return undefined;
     const out = await git(["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
     return out?.split("\0").filter(Boolean);
   })();
