@@ -111,11 +111,11 @@ describe("pull_request_target", () => {
 describe("invalid inputs", () => {
   it("are all named at once, each with what to write instead", () => {
     const message = problems({ command: "deploy", "max-budget-usd": "ten", "base-url": "localhost:8089", commit: "yes", shard: "3/2" });
-    expect(message).toContain('input "command" is "deploy" (use one of: run, preview, plan, render, verify)');
+    expect(message).toContain('input "command" is "deploy" (use one of: run, preview, plan, render, verify, summary)');
     expect(message).toContain('input "max-budget-usd" is "ten" (give a number of US dollars ≥ 0');
     expect(message).toContain('input "base-url" is "localhost:8089" (give an http(s) URL');
     expect(message).toContain('input "commit" is "yes" (use true or false)');
-    expect(message).toContain('input "shard" is "3/2" (write it as i/n with 1 ≤ i ≤ n');
+    expect(message).toContain('input "shard" is "3/2": i is above n (write it as i/n with 1 ≤ i ≤ n');
   });
 
   it("refuse a manifest outside the repository", () => {
