@@ -19,6 +19,13 @@ export interface LandingPlan {
   command: string;
   /** Subject template from the commit-message input. */
   subject?: string;
+  /** Jobs that may push to the branch at the same moment (the shards of a matrix). */
+  racers?: number;
+}
+
+/** Pushes tried before giving up: each round of a race lands at least one racer, so n racers need n tries, plus a margin. */
+export function pushAttempts(racers = 1): number {
+  return Math.max(5, racers + 4);
 }
 
 function posixPath(path: string): string {
@@ -120,7 +127,7 @@ export async function land(
   const landed = await landCommit(
     git,
     { branch: plan.branch, startedFrom: plan.startedFrom, message, files, lockfile: { path: posixPath(plan.lockfile), merge: mergeLockfileText } },
-    { onRetry },
+    { onRetry, maxAttempts: pushAttempts(plan.racers) },
   );
   if (landed.commit && plan.kind === "push" && plan.startedFrom) {
     const head = (await git.exec(["rev-parse", "HEAD"], { allowFailure: true })).stdout.trim();

@@ -120,6 +120,7 @@ async function landingPlan(git: Git, settings: ActionSettings): Promise<LandingP
     startedFrom: await headCommit(git),
     command: settings.core.command,
     subject: settings.commitMessage,
+    ...(settings.core.shard ? { racers: settings.core.shard.count } : {}),
   };
 }
 

@@ -99,6 +99,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   const shardRun = settings.shard ? shardOf(loaded, settings.shard) : undefined;
   const ceiling: Ceiling = shardRun ? { ...loaded.ceiling, usd: shardRun.sliceUsd, shard: shardRun.shard, matrixUsd: loaded.ceiling.usd } : loaded.ceiling;
   const mine = shardRun ? new Set(shardRun.assets) : undefined;
+  const declaredRpm = settings.rpm ?? manifest.rpm;
 
   // Unchanged assets make no call; render leaves alone what was never drafted under these inputs.
   const assets = manifest.assets.filter((a) => !mine || mine.has(a.id));
@@ -129,7 +130,8 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   if (shardRun) {
     logger.info(
       `shard ${shardRun.shard}: ${shardRun.assets.length} asset${shardRun.assets.length === 1 ? "" : "s"} estimated at ${formatUsd(estimatedUsd)}, ` +
-        `a slice of ${formatUsd(shardRun.sliceUsd)} of the ${formatUsd(shardRun.matrixCeilingUsd)} ceiling (packing ${shardRun.fingerprint})`,
+        `a slice of ${formatUsd(shardRun.sliceUsd)} of the ${formatUsd(shardRun.matrixCeilingUsd)} ceiling (packing ${shardRun.fingerprint})` +
+        (declaredRpm ? `, at ${round(shardRpm(declaredRpm, settings.shard)!)} requests per minute (the project's ${declaredRpm} ÷ ${settings.shard!.count} shards)` : ""),
     );
   }
   if (estimatedUsd > ceiling.usd) {
