@@ -110,7 +110,8 @@ export function commitMessage(plan: LandingPlan, report: RunReport | undefined, 
   const body = (report?.assets ?? [])
     .filter((a) => changed.includes(a.id))
     .map((a) => `- ${a.id}: ${a.rendered} rendered, ${a.accepted} accepted of ${a.drafts} drafts, $${a.spentUsd.toFixed(4)}`);
-  const spend = report ? [`Spent $${report.spentUsd.toFixed(4)} of a $${report.ceilingUsd.toFixed(2)} ceiling.`] : [];
+  const of = report?.shard ? `shard ${report.shard.shard}'s $${report.ceilingUsd.toFixed(2)} slice of a $${report.shard.matrixCeilingUsd.toFixed(2)} ceiling` : `a $${report?.ceilingUsd.toFixed(2)} ceiling`;
+  const spend = report ? [`Spent $${report.spentUsd.toFixed(4)} of ${of}.`] : [];
   return [subject, "", ...body, ...(body.length ? [""] : []), ...spend].join("\n").trimEnd() + "\n";
 }
 

@@ -136,6 +136,7 @@ export function buildActionSettings(
   if (shardsText) {
     const read = parseShardCount(shardsText);
     if (isKnobProblem(read)) problem(Input.shards, read.problem, read.fix);
+    else if (requestedCommand && requestedCommand !== "plan") problem(Input.shards, `is set, but only command: plan packs a matrix (this is ${requestedCommand})`, "give each job of the matrix shard: i/n instead");
     else shards = read;
   }
 

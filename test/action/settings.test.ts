@@ -53,6 +53,13 @@ describe("inputs on a push to the default branch", () => {
     expect(settings({ "api-key": "k", shard: "2/3" }).core.shard).toEqual({ index: 1, count: 3 });
   });
 
+  it("take shards for a plan's matrix, and refuse them on any other command", () => {
+    expect(settings({ command: "plan", shards: "auto" }).core.shards).toBe("auto");
+    expect(settings({ command: "plan", shards: "16" }).core.shards).toBe(16);
+    expect(problems({ command: "plan", shards: "300" })).toContain('input "shards" is "300", outside 1..256');
+    expect(problems({ "api-key": "k", shards: "4" })).toContain('input "shards" is set, but only command: plan packs a matrix (this is run) (give each job of the matrix shard: i/n instead)');
+  });
+
   it("leave commits off for plan, and let commit: false turn them off for run", () => {
     expect(settings({ command: "plan" }).commit).toBe(false);
     expect(settings({ "api-key": "k", commit: "false" }).commit).toBe(false);
