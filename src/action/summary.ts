@@ -83,6 +83,9 @@ export function matrixSummaryMarkdown(summary: MatrixSummary, facts: { runUrl?: 
       "",
     );
   }
+  if (summary.duplicates.length) {
+    out.push(`> [!NOTE]\n> Shard ${summary.duplicates.join(", ")} left more than one report (a re-run job?): only the last one, by file name, is counted below.`, "");
+  }
   out.push(
     `Spent **${usd(summary.spentUsd)}** of the **${usd(summary.ceilingUsd)}** ceiling across ${summary.shards.length} shard${summary.shards.length === 1 ? "" : "s"}; ` +
       `their slices add up to ${usd(summary.allocatedUsd)}, and **${usd(summary.unspentUsd)}** of them was left unspent (a shard never spends another's slice).`,

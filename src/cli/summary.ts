@@ -17,6 +17,7 @@ export const summaryCommand: Command = {
         `the shards computed ${summary.fingerprints.length} different packings (${summary.fingerprints.join(", ")}): they did not all start from the same commit and ceiling, so their slices may overlap`,
       );
     }
+    if (summary.duplicates.length) ctx.logger.warn(`shard ${summary.duplicates.join(", ")} left more than one report: only the last one, by file name, is counted`);
     if (summary.report.message) ctx.logger.error(summary.report.message);
     return summary.report.exitCode;
   },

@@ -28,6 +28,8 @@ export interface MatrixSummary {
   shards: ShardLine[];
   /** Shards of 1..n that left no report (their job failed before writing one, or was not run). */
   missing: string[];
+  /** Shards with more than one report (a re-run job): only the last file, by name, is counted. */
+  duplicates: string[];
   /** Distinct packings the shards reported: more than one means they started from different commits or ceilings. */
   fingerprints: string[];
   /** The shards' reports as one, asset by asset: totals, rates and the worst exit code. */
@@ -75,10 +77,14 @@ async function jsonFiles(path: string): Promise<string[]> {
   return entries.filter((e) => e.isFile() && e.name.endsWith(".json")).map((e) => join(e.parentPath, e.name));
 }
 
-/** Adds the shards' reports up. Two reports of one shard (a re-run job) keep the later file's. */
+/** Adds the shards' reports up. Two reports of one shard (a re-run job) keep the last file's, by name. */
 export function combineShardReports(reports: { file: string; report: RunReport }[]): MatrixSummary {
   const byShard = new Map<string, RunReport>();
-  for (const { report } of reports) byShard.set(report.shard!.shard, report);
+  const duplicates = new Set<string>();
+  for (const { report } of [...reports].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
+    if (byShard.has(report.shard!.shard)) duplicates.add(report.shard!.shard);
+    byShard.set(report.shard!.shard, report);
+  }
   const ordered = [...byShard.values()].sort((a, b) => shardIndex(a) - shardIndex(b));
   const count = Math.max(...ordered.map((r) => Number(r.shard!.shard.split("/")[1])));
   const seen = new Set(ordered.map((r) => r.shard!.shard));
@@ -130,6 +136,7 @@ export function combineShardReports(reports: { file: string; report: RunReport }
       ...(r.message ? { message: r.message } : {}),
     })),
     missing,
+    duplicates: [...duplicates],
     fingerprints,
     report,
   };
