@@ -141,10 +141,18 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     );
   }
 
+  const warnUsd =
+    manifest.budget.warnUsd === undefined || !shardRun
+      ? manifest.budget.warnUsd
+      : shardRun.matrixCeilingUsd > 0
+        ? round((manifest.budget.warnUsd * shardRun.sliceUsd) / shardRun.matrixCeilingUsd)
+        : 0;
   const ledger = new BudgetLedger({
     ceilingUsd: ceiling.usd,
-    ...(manifest.budget.warnUsd !== undefined ? { warnUsd: manifest.budget.warnUsd } : {}),
-    onWarn: (spent, warn) => logger.warn(`spent ${formatUsd(spent)}, past budget.warnUsd (${formatUsd(warn)}); the ceiling is ${formatUsd(ceiling.usd)}`),
+    // A shard warns at its slice's share of budget.warnUsd, as the whole matrix would at warnUsd.
+    ...(warnUsd !== undefined ? { warnUsd } : {}),
+    onWarn: (spent, warn) =>
+      logger.warn(`spent ${formatUsd(spent)}, past ${shardRun ? "this shard's share of " : ""}budget.warnUsd (${formatUsd(warn)}); ${shardRun ? "its slice" : "the ceiling"} is ${formatUsd(ceiling.usd)}`),
   });
   const recorder = new LockfileRecorder(lockPath, lock, async (path, current) => {
     current.stats = lockStats(current.assets);

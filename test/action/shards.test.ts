@@ -108,6 +108,7 @@ describe("a manifest of 64 assets over 8 shards run at once against one service"
     expect(plan.code, log(plan)).toBe(0);
     expect(JSON.parse(plan.outputs.matrix!)).toEqual({ shard: ["1/8", "2/8", "3/8", "4/8", "5/8", "6/8", "7/8", "8/8"] });
     for (const s of steps) expect(s.code, log(s)).toBe(0);
+    for (const s of steps) expect(s.summary).toMatch(/of its \*\*\$[\d.]+\*\* slice of the \*\*\$12\.00\*\* ceiling; \*\*\$[\d.]+\*\* of the slice is left unspent/);
 
     // Each shard ran the assets the plan gave it, and no asset ran in two shards.
     const planned = JSON.parse(readFileSync(plan.outputs["report-json"]!, "utf8")) as { matrix: { shards: { shard: string; assets: string[]; ceilingUsd: number }[]; fingerprint: string } };

@@ -14,7 +14,7 @@ const MANIFEST = `version: 1
 models:
   draft: gemini-3.1-flash-lite-image
   final: gemini-3.1-flash-image
-budget: { maxUsd: 3 }
+budget: { maxUsd: 3, warnUsd: 0.5 }
 defaults:
   aspectRatio: "1:1"
   oversample: 1
@@ -100,6 +100,7 @@ describe("plan --shards", () => {
 describe("run --shard i/n, then summary", () => {
   const reports: string[] = [];
   const shardReports: RunReport[] = [];
+  const stderrs: string[] = [];
 
   beforeAll(async () => {
     // Three jobs, each on its own copy of the same checkout, with the same ceiling.
@@ -112,6 +113,7 @@ describe("run --shard i/n, then summary", () => {
       await writeFile(file, ran.stdout);
       reports.push(file);
       shardReports.push(JSON.parse(ran.stdout) as RunReport);
+      stderrs.push(ran.stderr);
     }
   });
 
@@ -126,6 +128,15 @@ describe("run --shard i/n, then summary", () => {
     }
     expect(shardReports.reduce((n, r) => n + r.shard!.sliceUsd, 0)).toBeLessThanOrEqual(2);
     expect(new Set(shardReports.map((r) => r.shard!.fingerprint)).size).toBe(1);
+  });
+
+  it("each shard warns at its slice's share of budget.warnUsd, as the whole run would at warnUsd", () => {
+    shardReports.forEach((r, i) => {
+      const share = (0.5 * r.shard!.sliceUsd) / 2;
+      if (r.spentUsd > share) expect(stderrs[i]).toMatch(/past this shard's share of budget\.warnUsd \(\$[\d.]+\); its slice is/);
+      else expect(stderrs[i]).not.toMatch(/budget\.warnUsd/);
+    });
+    expect(stderrs.some((e) => /share of budget\.warnUsd/.test(e))).toBe(true);
   });
 
   it("summary adds them into one result within the one ceiling", async () => {
