@@ -79,12 +79,14 @@ export function pullRequestCeiling(settings: ActionSettings, base: BaseBudget, h
   }
   const ceiling = Math.min(workflow ?? Infinity, baseUsd ?? Infinity);
   const ceilingName = baseUsd !== undefined && baseUsd < (workflow ?? Infinity) ? `the base branch's budget.maxUsd (${usd(ceiling)})` : undefined;
+  // Said only when the pull request itself asks for more than the base branch allowed (or, with no
+  // base manifest, more than the workflow does): a manifest always above max-budget-usd is not news.
   let note: string | undefined;
-  if (headMaxUsd !== undefined && headMaxUsd > ceiling + 1e-9) {
-    const from = baseUsd !== undefined ? ` from ${usd(baseUsd)} (${base.where})` : "";
-    note =
-      `This pull request raises budget.maxUsd${from} to ${usd(headMaxUsd)}. On a pull request seedlock spends at most ${usd(ceiling)}, ` +
-      `the lower of the workflow's max-budget-usd and the base branch's budget.maxUsd; the new budget applies once it is merged.`;
+  const cap = `On a pull request seedlock spends at most ${usd(ceiling)}, the lower of the workflow's max-budget-usd and the base branch's budget.maxUsd; the new budget applies once it is merged.`;
+  if (headMaxUsd !== undefined && baseUsd !== undefined && headMaxUsd > baseUsd + 1e-9) {
+    note = `This pull request raises budget.maxUsd from ${usd(baseUsd)} (${base.where}) to ${usd(headMaxUsd)}. ${cap}`;
+  } else if (headMaxUsd !== undefined && baseUsd === undefined && headMaxUsd > ceiling + 1e-9) {
+    note = `This pull request's manifest sets budget.maxUsd to ${usd(headMaxUsd)}, and the base branch has none. ${cap}`;
   }
   return { settings: { ...settings, core: { ...settings.core, maxBudgetUsd: ceiling } }, ...(ceilingName ? { ceilingName } : {}), ...(note ? { note } : {}) };
 }

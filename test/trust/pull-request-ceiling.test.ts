@@ -87,6 +87,21 @@ describe("a pull request that raises budget.maxUsd, in a workflow without max-bu
   });
 });
 
+describe("a pull request that leaves budget.maxUsd as the base branch has it", () => {
+  it("is not told it raised anything, though the manifest's budget is above max-budget-usd", async () => {
+    const { headSha } = repo.pullRequest("new-tide", { "assets.yaml": MANIFEST.replace("Calm sea at blue hour", "Stormy sea at blue hour") }, "author");
+    const { ws } = checkoutMerge("pr", "new-tide");
+
+    const r = await step("main", pullRequestStep(ws, headSha, "octo/site", { command: "plan", "max-budget-usd": "1" }));
+
+    expect(r.code, r.stdout).toBe(0);
+    const body = api.commentsOn(7).at(-1)?.body ?? "";
+    expect(body).toMatch(/within a \*\*\$1\.00\*\* ceiling/);
+    expect(body).not.toMatch(/budget\.maxUsd/);
+    expect(r.annotations.join("\n")).not.toMatch(/raises budget\.maxUsd/);
+  });
+});
+
 describe("a pull request that adds the manifest, in a workflow without max-budget-usd", () => {
   it("plans only, with no model call, and says that nothing trusted caps its budget", async () => {
     onMain({}, ["assets.yaml"]);
