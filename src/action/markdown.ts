@@ -19,6 +19,7 @@ const STATUS: Partial<Record<string, string>> = {
   interrupted: "⏹ interrupted",
   incomplete: "◻️ incomplete",
   planned: "📝 planned",
+  batch: "⏳ in a batch job",
 };
 
 export function statusText(status: AssetStatus): string {

@@ -1,0 +1,159 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator, type EmulatorOptions } from "../../src/emulator/emulator.js";
+import type { RunReport } from "../../src/pipeline/result.js";
+import { STACK_LINE } from "../support/cli.js";
+import { cli, readLock, RecordingProxy, tempRepo } from "./harness.js";
+
+const MANIFEST = (batch: string) => `version: 1
+models:
+  draft: gemini-3.1-flash-lite-image
+  final: gemini-nano-banana-2.1
+budget:
+  maxUsd: 5
+defaults:
+  batch: ${batch}
+  aspectRatio: "1:1"
+  screen: { minWidth: 256, minHeight: 256 }
+assets:
+  - id: dunes
+    prompt: Minimal desert dunes at dusk, pastel palette, no text
+    count: 2
+    out: img/dunes-{n}.webp
+    output: { format: webp, quality: 80, width: 256, height: 256 }
+  - id: lantern
+    prompt: Paper lantern floating over a dark lake, warm glow, no text
+    out: img/lantern.png
+    output: { format: png, width: 256, height: 256 }
+`;
+
+let emulator: RunningEmulator | undefined;
+let proxy: RecordingProxy | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  await emulator?.close();
+  proxy = emulator = undefined;
+});
+
+async function start(options: EmulatorOptions): Promise<string> {
+  emulator = await startEmulator({ randomSeed: 5, ...options });
+  proxy = new RecordingProxy(emulator.url);
+  return proxy.start();
+}
+
+async function run(dir: string, url: string, args: string[] = []): Promise<RunReport> {
+  const ran = await cli(dir, url, ["run", "--json", ...args]);
+  expect(ran.stderr).not.toMatch(STACK_LINE);
+  expect(ran.code, ran.stderr).toBe(0);
+  return JSON.parse(ran.stdout) as RunReport;
+}
+
+const sha256 = async (path: string) => `${createHash("sha256").update(await readFile(path)).digest("hex")}`;
+
+describe("batch: all — drafts and renders through the Batch API over several runs", () => {
+  it("submits, exits 0 saying when to collect, then collects, screens, submits the renders and finishes with every output and a true lockfile", async () => {
+    const url = await start({ darkRate: 0.25, flatRate: 0, duplicateRate: 0, blockRate: 0, corruptRate: 0, errorRate: 0 });
+    const dir = await tempRepo(MANIFEST("all"));
+
+    const first = await run(dir, url);
+    expect(first.batch?.submitted.length).toBe(1);
+    expect(first.batch?.submitted[0]!.stage).toBe("draft");
+    expect(first.message).toMatch(/batch job.*seedlock run.*--wait/s);
+    expect(first.assets.map((a) => a.status)).toEqual(["batch", "batch"]);
+    expect(first.rendered).toBe(0);
+    let lock = await readLock(dir);
+    expect(Object.values(lock.batches ?? {})).toHaveLength(1);
+    expect(Object.values(lock.batches!)[0]!.name).toMatch(/^batches\//);
+    // Nothing was answered at once: every call so far is in the job.
+    expect(proxy!.requests).toHaveLength(0);
+
+    let report = first;
+    for (let i = 0; i < 8 && report.batch?.pending.length; i++) report = await run(dir, url);
+    expect(report.batch?.pending).toEqual([]);
+    expect(report.assets.map((a) => a.status)).toEqual(["done", "done"]);
+    expect(proxy!.requests).toHaveLength(0);
+
+    lock = await readLock(dir);
+    expect(lock.batches).toBeUndefined();
+    for (const [id, count] of [["dunes", 2], ["lantern", 1]] as const) {
+      const entry = lock.assets[id]!;
+      expect(entry.outputs).toHaveLength(count);
+      for (const output of entry.outputs) {
+        expect(await sha256(join(dir, output.path))).toBe(output.sha256);
+        expect(entry.seeds.find((s) => s.seed === output.seed)?.status).toBe("rendered");
+      }
+    }
+    // Every request went in a job once, and the lockfile's spending is the emulator's batch bill.
+    const seen = emulator!.batches.requests.map((r) => `${r.model}|${r.prompt}|${r.seed}`);
+    expect(new Set(seen).size).toBe(seen.length);
+    const spent = lock.assets.dunes!.spentUsd + lock.assets.lantern!.spentUsd;
+    expect(spent).toBeCloseTo(emulator!.batches.billedUsd, 5);
+    // Renders were sent with their drafts as the reference, at half the final's price.
+    const renders = emulator!.batches.requests.filter((r) => r.model === "gemini-nano-banana-2.1");
+    expect(renders).toHaveLength(3);
+    expect(renders.every((r) => r.withReference)).toBe(true);
+  });
+
+  it("--wait polls in the same process until the last job is collected", async () => {
+    const url = await start({ darkRate: 0, flatRate: 0, duplicateRate: 0, blockRate: 0, corruptRate: 0, errorRate: 0, batchDelayMs: 1500 });
+    const dir = await tempRepo(MANIFEST("all"));
+    const report = await run(dir, url, ["--wait", "5"]);
+    expect(report.batch?.pending).toEqual([]);
+    expect(report.rendered).toBe(3);
+    expect(emulator!.batches.jobs).toBeGreaterThanOrEqual(2);
+    expect((await readLock(dir)).assets.dunes!.outputs).toHaveLength(2);
+  });
+
+  it("batch: drafts renders interactively after collecting, and --batch off overrides the manifest", async () => {
+    const url = await start({ darkRate: 0, flatRate: 0, duplicateRate: 0, blockRate: 0, corruptRate: 0, errorRate: 0 });
+    const dir = await tempRepo(MANIFEST("drafts"));
+    await run(dir, url);
+    expect(proxy!.requests).toHaveLength(0);
+    const second = await run(dir, url);
+    expect(second.assets.map((a) => a.status)).toEqual(["done", "done"]);
+    expect(proxy!.requests.map((r) => r.model)).toEqual(Array(3).fill("gemini-nano-banana-2.1"));
+
+    const other = await tempRepo(MANIFEST("all"));
+    const interactive = await run(other, url, ["--batch", "off"]);
+    expect(interactive.batch).toBeUndefined();
+    expect(interactive.rendered).toBe(3);
+  });
+});
+
+describe("batch jobs that fail give their work back", () => {
+  it("a failed job, an expired job and a failed request inside a job release their reservations and their requests are submitted again", async () => {
+    const url = await start({
+      darkRate: 0, flatRate: 0, duplicateRate: 0, blockRate: 0, corruptRate: 0, errorRate: 0,
+      batchScript: [{ outcome: "FAILED" }, { outcome: "EXPIRED" }, { failRequests: [0] }],
+    });
+    // One draft per image wanted, so the request that failed inside its job must be asked again.
+    const dir = await tempRepo(MANIFEST("drafts").replace("defaults:\n", "defaults:\n  oversample: 1\n"));
+    const first = await run(dir, url);
+    const drafts = first.batch!.submitted[0]!.requests;
+    const second = await run(dir, url);
+    expect(second.batch?.returned).toEqual([expect.objectContaining({ state: "failed", requests: drafts })]);
+    expect(second.batch?.submitted[0]!.requests).toBe(drafts);
+    expect(second.spentUsd).toBe(0);
+    const third = await run(dir, url);
+    expect(third.batch?.returned).toEqual([expect.objectContaining({ state: "expired", requests: drafts })]);
+    const fourth = await run(dir, url);
+    expect(fourth.batch?.collected).toEqual({ jobs: 1, answers: drafts - 1, failedRequests: 1 });
+    let report = fourth;
+    for (let i = 0; i < 4 && report.batch?.pending.length; i++) report = await run(dir, url);
+    expect(report.batch?.pending).toEqual([]);
+    expect((await readLock(dir)).assets.dunes!.outputs).toHaveLength(2);
+    expect((await readLock(dir)).assets.lantern!.outputs).toHaveLength(1);
+    // Failed and expired jobs were not billed; the one failed request was asked again in a later job.
+    const bySeed = new Map<string, string[]>();
+    for (const r of emulator!.batches.requests) bySeed.set(`${r.prompt}|${r.seed}`, [...(bySeed.get(`${r.prompt}|${r.seed}`) ?? []), r.outcome ?? "?"]);
+    expect([...bySeed.values()].filter((o) => o.filter((x) => x === "answered").length > 1)).toEqual([]);
+    expect([...bySeed.values()].filter((o) => o.includes("error"))).toEqual([["job-failed", "job-failed", "error", "answered"]]);
+    // Spent: the batch bill for the drafts and the renders' image tokens at the interactive price ($30/M on 2.1).
+    const lock = await readLock(dir);
+    const interactive = proxy!.requests.reduce((sum, r) => sum + (r.imageTokens * 30) / 1e6, 0);
+    expect(interactive).toBeGreaterThan(0);
+    expect(lock.assets.dunes!.spentUsd + lock.assets.lantern!.spentUsd).toBeCloseTo(emulator!.batches.billedUsd + interactive, 5);
+  });
+});
