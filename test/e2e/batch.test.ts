@@ -157,3 +157,39 @@ describe("batch jobs that fail give their work back", () => {
     expect(lock.assets.dunes!.spentUsd + lock.assets.lantern!.spentUsd).toBeCloseTo(emulator!.batches.billedUsd + interactive, 5);
   });
 });
+
+describe("the ceiling with batch jobs out", () => {
+  it("counts what pending jobs reserved against the next run's ceiling", async () => {
+    const url = await start({ darkRate: 0, flatRate: 0, duplicateRate: 0, blockRate: 0, corruptRate: 0, errorRate: 0, batchDelayMs: 600_000 });
+    const manifest = `version: 1
+models: { draft: gemini-3.1-flash-lite-image, final: gemini-nano-banana-2.1 }
+budget: { maxUsd: 0.1 }
+assets:
+  - id: waves
+    prompt: Long waves at sunrise, no text
+    batch: all
+    oversample: 1
+    count: 2
+    out: img/waves-{n}.webp
+`;
+    const dir = await tempRepo(manifest);
+    const first = await run(dir, url);
+    // Two Lite drafts at the batch price: 2 × $0.0168.
+    expect(first.batch?.pending[0]!.reservedUsd).toBeCloseTo(0.0336, 6);
+    // A new interactive asset: three final-only images at $0.0336 would fit $0.10 twice, but only once beside the job's $0.0336.
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(join(dir, "assets.yaml"), `${manifest}  - id: sun
+    prompt: A low orange sun over a flat sea, no text
+    tier: final-only
+    oversample: 1
+    count: 3
+    out: img/sun-{n}.webp
+`);
+    const ran = await cli(dir, url, ["run", "--json"]);
+    expect(ran.code).toBe(3);
+    const second = JSON.parse(ran.stdout) as RunReport;
+    expect(second.rendered).toBe(1);
+    expect(second.spentUsd + (second.batch?.pending[0]?.reservedUsd ?? 0)).toBeLessThanOrEqual(0.1);
+    expect(second.assets.find((a) => a.id === "waves")?.status).toBe("batch");
+  });
+});
