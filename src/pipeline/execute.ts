@@ -19,7 +19,7 @@ import { writeContactSheet } from "../report/contact-sheet.js";
 import { thumbnail, writeReportHtml, type GalleryAsset } from "../report/gallery.js";
 import { formatUsd } from "../report/table.js";
 import { AssetWork, type RunTally, type WorkMode } from "./asset.js";
-import { batches } from "./batch/mode.js";
+import { batches, withBatchMode } from "./batch/mode.js";
 import { BatchRound, batchClientFor, waitForBatches } from "./batch/round.js";
 import { probeFolders, writing } from "./disk.js";
 import { journalFolder } from "./journal.js";
@@ -48,7 +48,8 @@ const PROGRESS_EVERY_MS = 100;
  */
 export async function execute(settings: Settings, deps: Dependencies): Promise<RunReport> {
   const { logger } = deps;
-  const manifest = await loadManifest(settings.manifestPath, { logger });
+  // --batch wins over every asset's batch:, for the plan's prices as for the run.
+  const manifest = withBatchMode(await loadManifest(settings.manifestPath, { logger }), settings.batch);
   const lockPath = lockPathFor(manifest.file);
   const ceiling = ceilingOf(manifest, settings.maxBudgetUsd);
   const command = settings.command;

@@ -193,3 +193,21 @@ assets:
     expect(second.assets.find((a) => a.id === "waves")?.status).toBe("batch");
   });
 });
+
+describe("plan with batch prices", () => {
+  it("estimates batched calls at half the interactive price, from batch: or --batch", async () => {
+    const dir = await tempRepo(MANIFEST("off"));
+    const estimate = async (args: string[]) => {
+      const ran = await cli(dir, "http://127.0.0.1:9", ["plan", "--json", ...args]);
+      expect(ran.code, ran.stderr).toBe(0);
+      return (JSON.parse(ran.stdout) as { estimatedUsd: number }).estimatedUsd;
+    };
+    const interactive = await estimate([]);
+    expect(interactive).toBeGreaterThan(0);
+    expect(await estimate(["--batch", "all"])).toBeCloseTo(interactive / 2, 6);
+    const ran = await cli(dir, "http://127.0.0.1:9", ["plan", "--batch", "sometimes"]);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toMatch(/--batch must be one of off, drafts, finals, all/);
+    expect(ran.stderr).not.toMatch(STACK_LINE);
+  });
+});

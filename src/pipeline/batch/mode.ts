@@ -1,6 +1,6 @@
 import { InputError } from "../../errors.js";
 import type { BatchStage } from "../../lock/types.js";
-import type { AssetSpec, BatchMode } from "../../manifest/spec.js";
+import type { AssetSpec, BatchMode, Manifest } from "../../manifest/spec.js";
 
 export const BATCH_MODES: readonly BatchMode[] = ["off", "drafts", "finals", "all"];
 
@@ -26,4 +26,9 @@ export function parseWaitMinutes(raw: string | undefined, name: string): number 
     throw new InputError([{ message: `${name} must be a number of minutes above 0 and at most 1440, not ${JSON.stringify(raw)}`, fix: `for example ${name} 30` }]);
   }
   return value;
+}
+
+/** The manifest with `--batch` applied to every asset (the flag wins over `batch:`). */
+export function withBatchMode(manifest: Manifest, mode: BatchMode | undefined): Manifest {
+  return mode ? { ...manifest, assets: manifest.assets.map((a) => ({ ...a, batch: mode })) } : manifest;
 }
