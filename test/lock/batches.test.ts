@@ -28,3 +28,15 @@ describe("batch jobs in the lockfile", () => {
     expect(() => parseLockfile(text, "assets.lock.yaml")).toThrow(/assets\.lock\.yaml:\d+:\d+.*must be draft or final/s);
   });
 });
+
+describe("batch jobs in the per-asset lockfile merge", () => {
+  const job = (name?: string) => ({ ...(name ? { name } : {}), model: "m", stage: "draft" as const, submittedAt: "t", reservedUsd: 0.01, requests: [] });
+  it("keeps a job either side submitted, and drops one either side collected", async () => {
+    const { mergeLockfiles } = await import("../../src/lock/merge.js");
+    const base = { ...emptyLockfile(), batches: { old: job("batches/old") } };
+    const ours = { ...emptyLockfile(), batches: { mine: job("batches/mine") } };
+    const theirs = { ...emptyLockfile(), batches: { old: job("batches/old"), theirs: job() } };
+    expect(Object.keys(mergeLockfiles(base, ours, theirs).batches ?? {})).toEqual(["mine", "theirs"]);
+    expect(mergeLockfiles(emptyLockfile(), emptyLockfile(), emptyLockfile()).batches).toBeUndefined();
+  });
+});
