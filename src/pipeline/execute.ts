@@ -20,7 +20,7 @@ import { thumbnail, writeReportHtml, type GalleryAsset } from "../report/gallery
 import { formatUsd } from "../report/table.js";
 import { AssetWork, type RunTally, type WorkMode } from "./asset.js";
 import { batches, withBatchMode } from "./batch/mode.js";
-import { BatchRound, batchClientFor, waitForBatches } from "./batch/round.js";
+import { assetsInBatchJobs, BatchRound, batchClientFor, waitForBatches } from "./batch/round.js";
 import { probeFolders, writing } from "./disk.js";
 import { journalFolder } from "./journal.js";
 import { BudgetLedger } from "./ledger.js";
@@ -179,6 +179,12 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   if (batchRound) {
     await batchRound.collect();
     workList = workList.filter((a) => !batchRound.held.has(a.id));
+  } else if (lock.batches) {
+    // preview and render do not collect: they leave alone the seeds a job out will answer.
+    const inJobs = assetsInBatchJobs(lock);
+    const left = workList.filter((a) => inJobs.has(a.id)).map((a) => a.id);
+    if (left.length) logger.warn(`${list(left)} wait for batch jobs still out; \`seedlock run\` collects them`);
+    workList = workList.filter((a) => !inJobs.has(a.id));
   }
   const ledger = new BudgetLedger({
     ceilingUsd: Math.max(0, ceiling.usd - (loaded.spentBefore ?? 0) - (batchRound?.pendingUsd ?? 0)),

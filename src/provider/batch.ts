@@ -21,7 +21,8 @@ export interface BatchRequest {
   request: ImageRequest;
 }
 
-export type BatchJobState = "pending" | "succeeded" | "failed" | "cancelled" | "expired";
+/** `missing`: the service no longer knows the job (deleted, or past its retention). */
+export type BatchJobState = "pending" | "succeeded" | "failed" | "cancelled" | "expired" | "missing";
 
 export interface BatchJobView {
   name: string;
@@ -103,7 +104,13 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
   }
 
   async function poll(name: string, requests: BatchRequest[]): Promise<{ state: BatchJobState; answers?: BatchAnswer[] }> {
-    const job = await attempt("look at the batch job", () => ai.batches.get({ name }));
+    let job: BatchJob;
+    try {
+      job = await attempt("look at the batch job", () => ai.batches.get({ name }), [404]);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return { state: "missing" };
+      throw error;
+    }
     const state = viewOf(job).state;
     if (state !== "succeeded") return { state };
     const byKey = new Map(requests.map((r) => [r.key, r]));
@@ -147,12 +154,13 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
   }
 
   /** One SDK call, tried again on a 5xx or a broken connection; anything else is said in plain words. */
-  async function attempt<T>(what: string, send: () => Promise<T>): Promise<T> {
+  async function attempt<T>(what: string, send: () => Promise<T>, passThrough: number[] = []): Promise<T> {
     for (let i = 1; ; i++) {
       try {
         return await send();
       } catch (error) {
         const status = error instanceof ApiError ? error.status : undefined;
+        if (status !== undefined && passThrough.includes(status)) throw error;
         const transient = status === undefined ? isNetwork(error) : status >= 500 || status === 429;
         if (transient && i < TRIES) {
           await new Promise((r) => setTimeout(r, 250 * 2 ** i));

@@ -211,3 +211,34 @@ describe("plan with batch prices", () => {
     expect(ran.stderr).not.toMatch(STACK_LINE);
   });
 });
+
+describe("a manifest change while jobs are out", () => {
+  it("cancels a job whose assets all changed since, and submits the new inputs instead of waiting for it", async () => {
+    const url = await start({ darkRate: 0, flatRate: 0, duplicateRate: 0, blockRate: 0, corruptRate: 0, errorRate: 0, batchDelayMs: 600_000 });
+    const dir = await tempRepo(MANIFEST("all"));
+    const first = await run(dir, url);
+    const old = first.batch!.pending[0]!;
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(join(dir, "assets.yaml"), MANIFEST("all").replaceAll("no text", "no text, no people"));
+    const second = await run(dir, url);
+    expect(second.batch?.returned).toEqual([{ displayName: old.displayName, state: "cancelled", requests: old.requests }]);
+    expect(second.batch?.pending.map((j) => j.displayName)).not.toContain(old.displayName);
+    expect(second.batch?.pending).toHaveLength(1);
+    // Only the new job's reservation counts now.
+    expect(second.batch!.pending[0]!.reservedUsd).toBeCloseTo(old.reservedUsd, 6);
+  });
+});
+
+describe("a job the service no longer knows", () => {
+  it("gives its requests back to the work list instead of failing every later run", async () => {
+    const url = await start({ darkRate: 0, flatRate: 0, duplicateRate: 0, blockRate: 0, corruptRate: 0, errorRate: 0, batchDelayMs: 600_000 });
+    const dir = await tempRepo(MANIFEST("all"));
+    const first = await run(dir, url);
+    const { GoogleGenAI } = await import("@google/genai");
+    const ai = new GoogleGenAI({ apiKey: "e2e-test-key", apiVersion: "v1beta", httpOptions: { baseUrl: url } });
+    await ai.batches.delete({ name: first.batch!.pending[0]!.name! });
+    const second = await run(dir, url);
+    expect(second.batch?.returned).toEqual([expect.objectContaining({ state: "missing" })]);
+    expect(second.batch?.pending).toHaveLength(1);
+  });
+});

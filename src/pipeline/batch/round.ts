@@ -83,7 +83,12 @@ export class BatchRound {
         this.o.logger.info(found ? `batch ${displayName}: found ${job.name}, submitted by a run that stopped before recording it` : `batch ${displayName}: submitted as ${job.name}`);
         await this.o.recorder.persist();
       }
-      const polled = await this.o.client.poll(job.name, await this.requestsOf(job, false));
+      let polled = await this.o.client.poll(job.name, await this.requestsOf(job, false));
+      // A job whose every request answers inputs that changed since is of no use: cancelled, not waited for.
+      if (polled.state === "pending" && job.requests.every((r) => this.o.inputHashes.get(r.asset) !== r.inputHash)) {
+        await this.o.client.cancel(job.name);
+        polled = { state: "cancelled" };
+      }
       if (polled.state === "pending") {
         for (const r of job.requests) this.held.add(r.asset);
         continue;
@@ -113,7 +118,8 @@ export class BatchRound {
         this.o.logger.info(`batch ${displayName}: collected ${answers} answers${failed ? `, ${failed} failed requests back in the work list` : ""}`);
       } else {
         this.report.returned.push({ displayName, state: polled.state, requests: job.requests.length });
-        this.o.logger.warn(`batch ${displayName} (${job.name}) ended ${polled.state}: its ${job.requests.length} requests go back to the work list and its reservation of ${formatUsd(job.reservedUsd)} is released`);
+        const how = polled.state === "missing" ? "is no longer known to the service" : `ended ${polled.state}`;
+        this.o.logger.warn(`batch ${displayName} (${job.name}) ${how}: its ${job.requests.length} requests go back to the work list and its reservation of ${formatUsd(job.reservedUsd)} is released`);
       }
       // The answers are in the journals (written synchronously) before the job leaves the lockfile.
       delete jobs[displayName];
@@ -341,15 +347,27 @@ export async function waitForBatches(
     pause = Math.min(pause * 2, MOST_POLL_MS);
     const next = await again(report.spentUsd);
     if (next.batch?.collected.jobs) pause = FIRST_POLL_MS;
+    const collected = report.batch!.collected;
+    const nextBatch = next.batch ?? { submitted: [], pending: [], collected: { jobs: 0, answers: 0, failedRequests: 0 }, returned: [] };
     report = {
       ...next,
       spentUsd: round(report.spentUsd + next.spentUsd),
       drafts: report.drafts + next.drafts,
       accepted: report.accepted + next.accepted,
       rendered: report.rendered + next.rendered,
-      batch: { ...next.batch!, submitted: [...(report.batch?.submitted ?? []), ...(next.batch?.submitted ?? [])] },
+      batch: {
+        submitted: [...report.batch!.submitted, ...nextBatch.submitted],
+        pending: nextBatch.pending,
+        collected: { jobs: collected.jobs + nextBatch.collected.jobs, answers: collected.answers + nextBatch.collected.answers, failedRequests: collected.failedRequests + nextBatch.collected.failedRequests },
+        returned: [...report.batch!.returned, ...nextBatch.returned],
+      },
     };
   }
   if (report.batch?.pending.length && report.exitCode === 0 && now() >= deadline) deps.logger.info(`--wait ${settings.waitMinutes}: jobs are still out; a later run collects them`);
   return report;
+}
+
+/** Assets with requests in a job the lockfile holds: commands that do not collect leave them alone. */
+export function assetsInBatchJobs(lock: Lockfile): Set<string> {
+  return new Set(Object.values(lock.batches ?? {}).flatMap((job) => job.requests.map((r) => r.asset)));
 }
