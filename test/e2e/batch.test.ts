@@ -96,6 +96,15 @@ describe("batch: all — drafts and renders through the Batch API over several r
     expect(renders.every((r) => r.withReference)).toBe(true);
   });
 
+  it("says on stderr what it submitted and when to collect, without --json", async () => {
+    const url = await start({ darkRate: 0, flatRate: 0, duplicateRate: 0, blockRate: 0, corruptRate: 0, errorRate: 0, batchDelayMs: 600_000 });
+    const dir = await tempRepo(MANIFEST("all"));
+    const ran = await cli(dir, url, ["run"]);
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toMatch(/dunes\s+batch/);
+    expect(ran.stderr).toMatch(/submitted 9 requests in 1 batch job; 1 batch job out with 9 requests \(\$0\.15\d* reserved against the ceiling\)\..*run `seedlock run` again later/s);
+  });
+
   it("--wait polls in the same process until the last job is collected", async () => {
     const url = await start({ darkRate: 0, flatRate: 0, duplicateRate: 0, blockRate: 0, corruptRate: 0, errorRate: 0, batchDelayMs: 1500 });
     const dir = await tempRepo(MANIFEST("all"));
