@@ -13,7 +13,7 @@ import type { ImageRequest } from "../../provider/provider.js";
 import { formatUsd } from "../../report/table.js";
 import { mimeTypeOf } from "../draft.js";
 import { AnswerJournal } from "../journal.js";
-import type { BudgetLedger } from "../ledger.js";
+import type { BudgetLedger, Reservation } from "../ledger.js";
 import type { LockfileRecorder } from "../record.js";
 import { realSleep } from "../../provider/retry.js";
 import type { BatchJobSummary, BatchReport, RunReport } from "../result.js";
@@ -40,8 +40,11 @@ export interface BatchRoundOptions {
   now: () => number;
 }
 
-/** A job holds at most this many requests, so that a JSONL file with reference images stays far below 2 GB. */
-const MAX_REQUESTS_PER_JOB = 1000;
+/**
+ * A job holds at most this many requests: a render carries its draft (up to ~1.5 MB as base64), so
+ * a render job is built in memory at ~150 MB at most, far below the API's 2 GB file; drafts are text.
+ */
+const MAX_REQUESTS_PER_JOB: Record<BatchStage, number> = { draft: 1000, final: 100 };
 /** The service runs at most this many jobs at once. */
 const MAX_OPEN_JOBS = 100;
 /** Weight of the lockfile's run-wide accept rate in an asset's own, in drafts (as the interactive run does). */
@@ -137,6 +140,7 @@ export class BatchRound {
     const submittedAssets = new Set<string>();
     const groups = new Map<string, { stage: BatchStage; model: string; requests: BatchRequestRecord[] }>();
     const rate = runAcceptRate(this.lock);
+    const reservations = new Map<string, Reservation>();
     let budgetShort = false;
     for (const spec of specs) {
       if (this.held.has(spec.id)) continue;
@@ -153,7 +157,9 @@ export class BatchRound {
         const groupKey = `${wanted.stage}\u0000${model.id}`;
         const group = groups.get(groupKey) ?? { stage: wanted.stage, model: model.id, requests: [] };
         groups.set(groupKey, group);
-        group.requests.push({ key: `${spec.id}/${wanted.stage}/${wanted.seed}`, asset: spec.id, seed: wanted.seed, stage: wanted.stage, inputHash, reservedUsd: reservation.usd });
+        const key = `${spec.id}/${wanted.stage}/${wanted.seed}`;
+        reservations.set(key, reservation);
+        group.requests.push({ key, asset: spec.id, seed: wanted.seed, stage: wanted.stage, inputHash, reservedUsd: reservation.usd });
         submittedAssets.add(spec.id);
       }
     }
@@ -162,13 +168,17 @@ export class BatchRound {
     const open = Object.keys(this.lock.batches ?? {}).length;
     const fresh: [string, BatchJobRecord][] = [];
     for (const group of groups.values()) {
-      for (let at = 0; at < group.requests.length; at += MAX_REQUESTS_PER_JOB) {
+      const most = MAX_REQUESTS_PER_JOB[group.stage];
+      for (let at = 0; at < group.requests.length; at += most) {
         if (open + fresh.length >= MAX_OPEN_JOBS) break;
-        const requests = group.requests.slice(at, at + MAX_REQUESTS_PER_JOB);
+        const requests = group.requests.slice(at, at + most);
         const job: BatchJobRecord = { model: group.model, stage: group.stage, submittedAt, reservedUsd: round(requests.reduce((s, r) => s + r.reservedUsd, 0)), requests };
         fresh.push([displayNameOf(job), job]);
       }
     }
+    // Requests left out (the service's limit of jobs at once) are not reserved: a later run sends them.
+    const sent = new Set(fresh.flatMap(([, job]) => job.requests.map((r) => r.key)));
+    for (const [key, reservation] of reservations) if (!sent.has(key)) ledger.release(reservation);
     if (!fresh.length) return submittedAssets;
     // Recorded first, with the reservations: a run killed after sending finds the job by this name.
     this.lock.batches ??= {};
