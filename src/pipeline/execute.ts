@@ -195,7 +195,8 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   });
   // Collected batch answers were paid when the job ran; they are booked as this run's spending.
   if (batchRound?.collectedUsd) ledger.settle(ledger.reserve(0)!, batchRound.collectedUsd);
-  const tally: RunTally = { drafts: batchRound?.collectedDrafts ?? 0, accepted: 0, rejected: 0, regenerated: 0, rendered: 0 };
+  const collectedDrafts = [...(batchRound?.collectedDrafts.values() ?? [])].reduce((n, k) => n + k, 0);
+  const tally: RunTally = { drafts: collectedDrafts, accepted: 0, rejected: 0, regenerated: 0, rendered: 0 };
   const concurrency = settings.concurrency ?? manifest.concurrency;
   // Built on the first call, so work that needs none (an output re-made from its kept draft) needs no key.
   const provider = deps.provider ?? lazily(() => buildProvider(settings, manifest, deps));
@@ -220,6 +221,8 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
       }),
   );
   for (const work of works) await work.prepare();
+  // Drafts a batch job answered count as this run's, as the ones it sends itself do.
+  for (const work of works) work.report.drafts += batchRound?.collectedDrafts.get(work.id) ?? 0;
 
   let lastProgress = -Infinity;
   const progress = (force = false) => {

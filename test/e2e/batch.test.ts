@@ -70,13 +70,19 @@ describe("batch: all — drafts and renders through the Batch API over several r
     expect(proxy!.requests).toHaveLength(0);
 
     let report = first;
-    for (let i = 0; i < 8 && report.batch?.pending.length; i++) report = await run(dir, url);
+    const drafted = new Map<string, number>();
+    for (let i = 0; i < 8 && report.batch?.pending.length; i++) {
+      report = await run(dir, url);
+      for (const a of report.assets) drafted.set(a.id, (drafted.get(a.id) ?? 0) + a.drafts);
+    }
     expect(report.batch?.pending).toEqual([]);
     expect(report.assets.map((a) => a.status)).toEqual(["done", "done"]);
     expect(proxy!.requests).toHaveLength(0);
 
     lock = await readLock(dir);
     expect(lock.batches).toBeUndefined();
+    // The runs that collected count the batch's drafts as theirs, asset by asset.
+    for (const id of ["dunes", "lantern"]) expect(drafted.get(id)).toBe(lock.assets[id]!.seeds.length);
     for (const [id, count] of [["dunes", 2], ["lantern", 1]] as const) {
       const entry = lock.assets[id]!;
       expect(entry.outputs).toHaveLength(count);

@@ -56,8 +56,8 @@ export class BatchRound {
   readonly held = new Set<string>();
   /** What the collected jobs cost, to be booked in this run's ledger. */
   collectedUsd = 0;
-  /** Draft answers collected: drafts of this run, screened from the journal. */
-  collectedDrafts = 0;
+  /** Draft answers collected, by asset: drafts of this run, screened from the journal. */
+  readonly collectedDrafts = new Map<string, number>();
   private readonly specs: Map<string, AssetSpec>;
 
   constructor(private readonly o: BatchRoundOptions) {
@@ -110,7 +110,7 @@ export class BatchRound {
           }
           answers++;
           this.collectedUsd += answer.result.costUsd;
-          if (record.stage === "draft") this.collectedDrafts++;
+          if (record.stage === "draft") this.collectedDrafts.set(record.asset, (this.collectedDrafts.get(record.asset) ?? 0) + 1);
           // Answers to inputs that changed since were paid for but are of no use now.
           if (this.o.inputHashes.get(record.asset) !== record.inputHash) continue;
           new AnswerJournal(this.o.manifest, record.asset, record.inputHash).keep(record.stage, record.seed, answer.result, answer.result.costUsd, 0);
