@@ -13,6 +13,8 @@ export const Input = {
   shard: "shard",
   shards: "shards",
   reports: "reports",
+  batch: "batch",
+  wait: "wait-minutes",
   allowPullRequestTarget: "allow-pull-request-target",
   allowLowerPrices: "allow-lower-prices",
   overwriteUntracked: "overwrite-untracked",

@@ -66,6 +66,8 @@ export async function runMain(): Promise<void> {
       },
     }));
     failure = failureSentence(report, settings.core.maxBudgetUsd, trusted.ceilingName);
+    // Batch jobs out: the step succeeded, and says when its work will be collected.
+    if (report.exitCode === 0 && report.message) core.notice(report.message);
   } catch (err) {
     thrown = err;
     if (err instanceof InputError) {

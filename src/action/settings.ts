@@ -1,3 +1,4 @@
+import { parseBatchMode, parseWaitMinutes } from "../pipeline/batch/mode.js";
 import * as core from "@actions/core";
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
@@ -157,6 +158,20 @@ export function buildActionSettings(
     else shards = read;
   }
 
+  // One parser with the CLI's --batch / --wait; a bad value is one more problem in the list.
+  let batch: Settings["batch"];
+  let waitMinutes: Settings["waitMinutes"];
+  try {
+    batch = parseBatchMode(text(Input.batch), `input "${Input.batch}"`);
+  } catch {
+    problem(Input.batch, `is "${text(Input.batch)}"`, "use one of: off, drafts, finals, all");
+  }
+  try {
+    waitMinutes = parseWaitMinutes(text(Input.wait), `input "${Input.wait}"`);
+  } catch {
+    problem(Input.wait, `is "${text(Input.wait)}"`, "give a number of minutes above 0 and at most 1440, e.g. 30");
+  }
+
   if (event.name === "pull_request_target" && !allowTarget) {
     problem(
       Input.allowPullRequestTarget,
@@ -196,6 +211,8 @@ export function buildActionSettings(
       shards,
       ...(allowLowerPrices ? { allowLowerPrices } : {}),
       ...(overwriteUntracked.length ? { overwriteUntracked } : {}),
+      ...(batch ? { batch } : {}),
+      ...(waitMinutes ? { waitMinutes } : {}),
       // The runner's temp folder keeps the checkout clean; the `report` output points at it.
       reportDir: runnerTemp ? join(runnerTemp, "seedlock", "report") : undefined,
     },

@@ -2,7 +2,7 @@ import * as core from "@actions/core";
 import type { RunReport } from "../pipeline/result.js";
 import type { PlanReport } from "../plan/report.js";
 import type { MatrixSummary } from "../report/matrix-summary.js";
-import { assetTable, cell, effectiveCostLine, table, usd } from "./markdown.js";
+import { assetTable, batchJobsMarkdown, cell, effectiveCostLine, table, usd } from "./markdown.js";
 
 /** What happened around the run that the summary reports besides the run itself. */
 export interface SummaryFacts {
@@ -55,6 +55,7 @@ export function summaryMarkdown(report: RunReport | undefined, facts: SummaryFac
       out.push(`The slices add up to ${usd(matrix.allocatedUsd)} of the ${usd(matrix.ceilingUsd)} ceiling. Packing \`${matrix.fingerprint}\`: every shard must start from this commit with this ceiling.`, "");
       if (matrix.rule) out.push(`Shard count: ${cell(matrix.rule)}.`, "");
     }
+    if (report.batch?.pending.length) out.push(batchJobsMarkdown(report), "");
     if (report.reportDir) {
       const where = facts.runUrl ? ` — keep it with actions/upload-artifact; [this run's artifacts](${facts.runUrl}#artifacts)` : "";
       out.push(`Report: \`${report.reportDir}\` (report.html and contact sheets)${where}.`, "");

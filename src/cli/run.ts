@@ -41,6 +41,8 @@ export async function runAndPrint(name: Exclude<CommandName, "plan">, ctx: CliCo
     for (const line of whereThingsAre(report, shownFrom)) ctx.stdout.write(`${line}\n`);
   }
   if (report.exitCode !== 0 && report.message) ctx.logger.error(report.message);
+  // Exit 0 with something to do next: batch jobs out, to collect later.
+  else if (report.message) ctx.logger.info(report.message);
   return report;
 }
 

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { parseMaxBudgetUsd } from "../manifest/ceiling.js";
+import { parseBatchMode, parseWaitMinutes } from "../pipeline/batch/mode.js";
 import { isKnobProblem, parseShard, parseShardCount, type Shard } from "../plan/shard-knobs.js";
 import type { CommandName, Settings } from "../pipeline/settings.js";
 import type { CliContext } from "./command.js";
@@ -13,6 +14,8 @@ export const GENERATE_OPTIONS = {
   shard: { type: "string" },
   "allow-lower-prices": { type: "boolean" },
   "overwrite-untracked": { type: "string", multiple: true },
+  batch: { type: "string" },
+  wait: { type: "string" },
 } as const;
 
 /**
@@ -44,6 +47,10 @@ export function settingsFromCli(command: CommandName, ctx: CliContext): Settings
   if (Array.isArray(overwrite) && overwrite.length) settings.overwriteUntracked = overwrite.map((p: string) => resolve(ctx.cwd, p));
   const shard = text("shard");
   if (shard !== undefined) settings.shard = shardFromCli(shard);
+  const batch = parseBatchMode(text("batch"), "--batch");
+  if (batch !== undefined) settings.batch = batch;
+  const waitMinutes = parseWaitMinutes(text("wait"), "--wait");
+  if (waitMinutes !== undefined) settings.waitMinutes = waitMinutes;
   return settings;
 }
 

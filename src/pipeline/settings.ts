@@ -1,4 +1,6 @@
 import type { Logger } from "../logger.js";
+import type { BatchMode } from "../manifest/spec.js";
+import type { BatchClient } from "../provider/batch.js";
 import type { ImageProvider } from "../provider/provider.js";
 import type { ProgressSnapshot } from "./result.js";
 
@@ -36,6 +38,10 @@ export interface Settings {
   /** Overrides of the manifest's scheduling knobs. */
   concurrency?: number;
   rpm?: number;
+  /** `--batch` / the Action's `batch` input: overrides every asset's `batch:`. */
+  batch?: BatchMode;
+  /** `--wait MINUTES`: poll batch jobs in this process, collecting and submitting the next stage, up to this long. */
+  waitMinutes?: number;
 }
 
 /** Side effects the core takes from its caller, so CLI, Action and tests wire their own. */
@@ -43,6 +49,8 @@ export interface Dependencies {
   logger: Logger;
   /** When absent the core builds the Gemini provider from settings.apiKey / baseUrl. */
   provider?: ImageProvider;
+  /** When absent the core builds the Batch API client from settings.apiKey / baseUrl. */
+  batchClient?: BatchClient;
   progress?: (snapshot: ProgressSnapshot) => void;
   signal?: AbortSignal;
   now?: () => number;
