@@ -97,6 +97,8 @@ export interface EmulatorStats {
   errors: number;
   /** Answers with a finishReason other than STOP or a promptFeedback.blockReason. */
   blocked: number;
+  /** Most generateContent requests being worked on at once: the client's concurrency, seen from the service. */
+  peakInFlight: number;
 }
 
 export interface RunningEmulator {
@@ -165,7 +167,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const random = hashRandom(`emulator\u0000${options.randomSeed ?? 1}`);
   const queue: ScriptedAnswer[] = Array.isArray(options.failures) ? [...options.failures] : [];
   const byIndex: Record<number, ScriptedAnswer> = Array.isArray(options.failures) ? {} : { ...(options.failures ?? {}) };
-  const stats: EmulatorStats = { requests: 0, images: 0, byModel: {}, throttled: 0, errors: 0, blocked: 0 };
+  const stats: EmulatorStats = { requests: 0, images: 0, byModel: {}, throttled: 0, errors: 0, blocked: 0, peakInFlight: 0 };
+  let inFlight = 0;
   const limit: RateLimitOptions | undefined = options.limit ?? (options.rpm !== undefined ? { shape: "sliding-window", perMinute: options.rpm } : undefined);
   if (limit) checkRateLimit(limit);
   if (options.perDay !== undefined && !(Number.isInteger(options.perDay) && options.perDay >= 0)) throw new RangeError(`perDay must be an integer >= 0, got ${options.perDay}`);
@@ -232,6 +235,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return "not POST";
     }
     stats.byModel[modelId] = (stats.byModel[modelId] ?? 0) + 1;
+    stats.peakInFlight = Math.max(stats.peakInFlight, ++inFlight);
+    res.once("close", () => inFlight--);
     const index = generateIndex++;
     let raw: Buffer;
     try {
