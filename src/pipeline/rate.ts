@@ -15,7 +15,7 @@ import { realSleep, type Sleep } from "../provider/retry.js";
  * Requests are then paced at that rate, probing slowly above it, and every request waits out
  * the delay the service asked for.
  *
- * Concurrency. Starts low, grows while latency is what holds the run back (no request waited for
+ * Concurrency. Starts at half the default ceiling, grows while latency is what holds the run back (no request waited for
  * the rate, nothing refused, every slot busy) and shrinks on 429s and timeouts, between a floor
  * and a ceiling.
  */
@@ -29,6 +29,8 @@ const PROBE = 0.003;
 const CUT_ON_THROTTLE = 0.7;
 
 const CUT_ON_TIMEOUT = 0.5;
+/** Calls in flight at the start: half the default ceiling, so a latency-bound run reaches it in one round trip. */
+const START = 8;
 /** Admitted requests between two points before their slope is read as the rate. */
 const MIN_ADMITTED = 4;
 /** Share of the measured rate paced at after a 429. */
@@ -41,7 +43,7 @@ export interface ConcurrencyBounds {
   floor?: number;
   /** Never more (the manifest's limits.concurrency or --concurrency). */
   ceiling: number;
-  /** Where it starts (default min(4, ceiling)). */
+  /** Where it starts (default min(8, ceiling)). */
   start?: number;
 }
 
@@ -106,7 +108,7 @@ export class RateGate implements RequestGate {
     this.floor = Math.min(bounds.floor ?? 1, this.ceiling);
     if (!(Number.isInteger(this.ceiling) && this.ceiling >= 1)) throw new RangeError(`concurrency ceiling must be an integer >= 1, got ${this.ceiling}`);
     if (!(Number.isInteger(this.floor) && this.floor >= 1)) throw new RangeError(`concurrency floor must be an integer >= 1, got ${this.floor}`);
-    this.limit = Math.min(this.ceiling, Math.max(this.floor, bounds.start ?? 4));
+    this.limit = Math.min(this.ceiling, Math.max(this.floor, bounds.start ?? START));
   }
 
   /** Requests per minute paced at now; undefined while unpaced. */

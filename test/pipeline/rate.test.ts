@@ -79,8 +79,8 @@ describe("concurrency rises while latency dominates and falls on refusals and ti
     expect(r.elapsedMs / boundMs(N, undefined, latencyMs, CEILING)).toBeLessThanOrEqual(1.25);
   });
 
-  it("starts at 4 (or the ceiling, when lower) and never leaves [floor, ceiling]", async () => {
-    expect(new RateGate({ concurrency: { ceiling: 16 } }).concurrency).toBe(4);
+  it("starts at 8 (or the ceiling, when lower) and never leaves [floor, ceiling]", async () => {
+    expect(new RateGate({ concurrency: { ceiling: 16 } }).concurrency).toBe(8);
     expect(new RateGate({ concurrency: { ceiling: 2 } }).concurrency).toBe(2);
     const r = await simulate({ n: 200, latencyMs: 1000, gate: { concurrency: { ceiling: 6, floor: 3 } }, limit: { shape: "token-bucket", perMinute: 30 } });
     expect(r.maxConcurrency).toBeLessThanOrEqual(6);
