@@ -21,6 +21,7 @@ import { realSleep, type Sleep } from "../provider/retry.js";
  */
 
 const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
 /** Points older than this stop anchoring the rate: the limit, or what we asked of it, may have changed. */
 const ANCHOR_MS = 180 * SECOND;
 /** Share the paced rate grows by per success while the rate is what holds requests back. */
@@ -178,7 +179,7 @@ export class RateGate implements RequestGate {
     // A declared rate is the user's word: a 429 pauses as asked but does not move it.
     if (this.declared !== undefined) return;
     const first = this.points.length === 0;
-    this.learn({ at: sent + pause, admitted: this.admittedBefore(sent) });
+    this.learn({ at: sent + pause, admitted: this.admittedBefore(sent) }, sent);
     // The first refusal came from bursting at the start; after it the pacing holds the rate, and
     // concurrency need only carry that rate through the latency (Little's law, with room).
     const needed = first || this.perMs === undefined ? Math.ceil(this.limit * CUT_ON_THROTTLE) : Math.ceil(this.perMs * this.latencyMs * 1.5) + 1;
@@ -223,7 +224,7 @@ export class RateGate implements RequestGate {
     return this.sends.countBefore(t) - this.refusals.countBefore(t);
   }
 
-  private learn(point: Point): void {
+  private learn(point: Point, sentAt: number): void {
     const before = this.rpm;
     this.points = this.points.filter((p) => p.at >= point.at - ANCHOR_MS);
     this.points.push(point);
@@ -247,6 +248,11 @@ export class RateGate implements RequestGate {
     } else {
       // Refused again before a slope can be read: what we pace at is far too fast.
       perMs = (this.perMs ?? point.admitted / Math.max(1, point.at - this.firstSendAt!)) * CUT_UNMEASURED;
+    }
+    if (span < MINUTE && sentAt - this.firstSendAt! >= MINUTE) {
+      // A slope shorter than a minute may read a window's echo of our own earlier sends as its rate;
+      // what got through in the whole minute before the refusal is the rate of any full per-minute limit.
+      perMs = Math.max(perMs, (BELOW * (point.admitted - this.admittedBefore(sentAt - MINUTE))) / MINUTE);
     }
     const floor = 1 / 60_000;
     this.perMs = Math.min(this.declared === undefined ? Infinity : this.declared / 60_000, Math.max(floor, perMs));

@@ -27,6 +27,14 @@ describe("without a declared limit the controller finds it, whatever its shape",
     expect(r.refused).toBeLessThanOrEqual(12);
   });
 
+  it.each(LIMIT_SHAPES)("%s at 60/min with real-service latency (10 s calls, ceiling 64): concurrency grows to carry the rate", async (shape) => {
+    const r = await simulate({ n: N, latencyMs: 10_000, limit: { shape, perMinute: 60 }, gate: { concurrency: { ceiling: 64 } } });
+    expect(r.elapsedMs / boundMs(N, 60, 10_000, 64)).toBeLessThanOrEqual(1.3);
+    expect(r.refused / r.calls).toBeLessThanOrEqual(0.1);
+    // 1 request a second through 10 s calls needs 10 in flight; the default 4 of old could not.
+    expect(r.maxConcurrency).toBeGreaterThanOrEqual(10);
+  });
+
   it("the independent stand-in of issue 11 (token bucket 120/min, burst 20, RetryInfo always 0.2s): no longer 4.7 × the bound", async () => {
     const r = await simulate({ n: N, latencyMs: LATENCY, limit: { shape: "token-bucket", perMinute: 120, burst: 20, retryDelayMs: 200 } });
     expect(r.elapsedMs / boundMs(N, 120, LATENCY, CEILING)).toBeLessThanOrEqual(1.3);
