@@ -6,6 +6,7 @@ import { ASPECT_RATIOS, MODELS, pixelSize, type AspectRatio, type ImageModel, ty
 import { BatchService, type BatchOptions, type BatchStats, type ScriptedJob } from "./batch.js";
 import { FileStore } from "./files.js";
 import { judgeImage } from "./judge.js";
+import { checkRateLimit, createDailyQuota, createLimiter, type Limiter, type RateLimitOptions } from "./limits.js";
 import { corrupt, hashRandom, hashUnit, paint, paintFromReference, pictureKind, type OutputMime, type PictureKind } from "./painter.js";
 import {
   bodyForStatus,
@@ -55,8 +56,12 @@ export interface EmulatorOptions extends BatchOptions {
   host?: "127.0.0.1";
   /** Added before every generateContent answer. */
   latencyMs?: number;
-  /** Requests per minute per model (sliding 60 s window); beyond it, 429 with RetryInfo. */
+  /** Requests per minute per model (sliding 60 s window); beyond it, 429 with RetryInfo. Shorthand for `limit`. */
   rpm?: number;
+  /** A per-model rate limit of a chosen shape (token bucket, sliding or fixed window); wins over `rpm`. */
+  limit?: RateLimitOptions;
+  /** Requests per model per day; beyond it, 429 naming the per-day quota with a short RetryInfo, as the service does. */
+  perDay?: number;
   /** Share of requests answered 503 UNAVAILABLE. */
   errorRate?: number;
   /** Share of (model, prompt, seed) whose answer is blocked (IMAGE_SAFETY or a prompt block). */
@@ -94,6 +99,8 @@ export interface EmulatorStats {
   errors: number;
   /** Answers with a finishReason other than STOP or a promptFeedback.blockReason. */
   blocked: number;
+  /** Most generateContent requests being worked on at once: the client's concurrency, seen from the service. */
+  peakInFlight: number;
 }
 
 export interface RunningEmulator {
@@ -166,8 +173,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const random = hashRandom(`emulator\u0000${options.randomSeed ?? 1}`);
   const queue: ScriptedAnswer[] = Array.isArray(options.failures) ? [...options.failures] : [];
   const byIndex: Record<number, ScriptedAnswer> = Array.isArray(options.failures) ? {} : { ...(options.failures ?? {}) };
-  const stats: EmulatorStats = { requests: 0, images: 0, byModel: {}, throttled: 0, errors: 0, blocked: 0 };
-  const windows = new Map<string, number[]>();
+  const stats: EmulatorStats = { requests: 0, images: 0, byModel: {}, throttled: 0, errors: 0, blocked: 0, peakInFlight: 0 };
+  let inFlight = 0;
+  const limit: RateLimitOptions | undefined = options.limit ?? (options.rpm !== undefined ? { shape: "sliding-window", perMinute: options.rpm } : undefined);
+  if (limit) checkRateLimit(limit);
+  if (options.perDay !== undefined && !(Number.isInteger(options.perDay) && options.perDay >= 0)) throw new RangeError(`perDay must be an integer >= 0, got ${options.perDay}`);
+  const limiters = new Map<string, { minute?: Limiter; day?: Limiter }>();
   const recent: { model: string; body: unknown }[] = [];
   const cache = new PictureCache(96, 256 * 1024 * 1024);
   const pending = new Set<() => void>();
@@ -240,6 +251,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return "not POST";
     }
     stats.byModel[modelId] = (stats.byModel[modelId] ?? 0) + 1;
+    stats.peakInFlight = Math.max(stats.peakInFlight, ++inFlight);
+    res.once("close", () => inFlight--);
     const index = generateIndex++;
     let raw: Buffer;
     try {
@@ -287,16 +300,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       send(res, 400, invalidArgument("* GenerateContentRequest.contents: contents is not specified\n"));
       return "no contents";
     }
-    if (options.rpm !== undefined) {
-      const now = Date.now();
-      const window = (windows.get(modelId) ?? []).filter((t) => t > now - 60_000);
-      windows.set(modelId, window);
-      if (window.length >= options.rpm) {
-        stats.throttled++;
-        send(res, 429, quotaExceeded(modelId, options.rpm, durationText((window[0] as number) + 60_000 - now)));
-        return "over rpm";
+    if (limit || options.perDay !== undefined) {
+      let byModel = limiters.get(modelId);
+      if (!byModel) {
+        byModel = {
+          ...(limit ? { minute: createLimiter(limit) } : {}),
+          ...(options.perDay !== undefined ? { day: createDailyQuota(options.perDay) } : {}),
+        };
+        limiters.set(modelId, byModel);
       }
-      window.push(now);
+      const now = Date.now();
+      const minute = byModel.minute?.admit(now);
+      if (minute && !minute.admitted) {
+        stats.throttled++;
+        send(res, 429, quotaExceeded(modelId, limit!.perMinute, durationText(minute.retryAfterMs)));
+        return `over the ${limit!.shape} limit`;
+      }
+      const daily = byModel.day?.admit(now);
+      if (daily && !daily.admitted) {
+        stats.throttled++;
+        send(res, 429, quotaExceeded(modelId, options.perDay!, durationText(daily.retryAfterMs), "day"));
+        return "over the daily quota";
+      }
     }
     if (rates.errorRate > 0 && random() < rates.errorRate) {
       stats.errors++;

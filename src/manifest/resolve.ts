@@ -73,7 +73,7 @@ export const BUILTIN = {
   screen: { minWidth: 256, minHeight: 256, brightness: [20, 235] as [number, number], minContrast: 8, maxDuplicateDistance: 6 },
   output: { format: "webp" as OutputFormat, quality: 90 },
   judgeMinScore: 7,
-  concurrency: 4,
+  concurrency: 16,
 };
 
 /** Largest seed the API takes (int32). */

@@ -81,7 +81,7 @@ export interface Manifest {
   budget: Budget;
   /** `limits.requestsPerMinute`: what the user declared for their project, if any (adaptive otherwise). */
   rpm?: number;
-  /** Calls in flight at once (`limits.concurrency`, default 4). */
+  /** The most calls in flight at once (`limits.concurrency`, default 16); the rate controller adapts below it. */
   concurrency: number;
   assets: AssetSpec[];
 }

@@ -15,7 +15,7 @@ import { shardLabel } from "../plan/shard-knobs.js";
 import { packShards, planMatrix, shardRpm, sliceFor, workOf } from "../plan/shards.js";
 import { CircuitBreaker } from "../provider/circuit.js";
 import { createGeminiProvider } from "../provider/gemini.js";
-import type { ImageProvider, RequestGate } from "../provider/provider.js";
+import type { ImageProvider } from "../provider/provider.js";
 import { writeContactSheet } from "../report/contact-sheet.js";
 import { thumbnail, writeReportHtml, type GalleryAsset } from "../report/gallery.js";
 import { formatUsd } from "../report/table.js";
@@ -218,8 +218,16 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   const collectedDrafts = [...(batchRound?.collectedDrafts.values() ?? [])].reduce((n, k) => n + k, 0);
   const tally: RunTally = { drafts: collectedDrafts, accepted: 0, rejected: 0, regenerated: 0, rendered: 0 };
   const concurrency = settings.concurrency ?? manifest.concurrency;
+  // One controller per run: it paces every attempt and sets how many calls are in flight, up to `concurrency`.
+  // The declared limit is the project's, shared by every shard of a matrix.
+  const rpm = shardRpm(declaredRpm, settings.shard);
+  const rate = new RateGate({
+    ...(rpm ? { rpm } : {}),
+    concurrency: { ceiling: concurrency },
+    logger: deps.logger,
+  });
   // Built on the first call, so work that needs none (an output re-made from its kept draft) needs no key.
-  const provider = deps.provider ?? lazily(() => buildProvider(settings, manifest, deps));
+  const provider = deps.provider ?? lazily(() => buildProvider(settings, manifest, deps, rate));
 
   let scheduler: Scheduler | undefined;
   const works = workList.map(
@@ -266,6 +274,8 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
 
   scheduler = new Scheduler(works, {
     concurrency,
+    // A provider given by the caller tells the controller nothing, so it cannot adapt: use the ceiling.
+    ...(deps.provider ? {} : { limit: () => rate.concurrency }),
     ledger,
     ...(deps.signal ? { signal: deps.signal } : {}),
     onChange: () => progress(),
@@ -465,26 +475,18 @@ function lazily(build: () => ImageProvider): ImageProvider {
   };
 }
 
-function buildProvider(settings: Settings, manifest: Manifest, deps: Dependencies): ImageProvider {
+function buildProvider(settings: Settings, manifest: Manifest, deps: Dependencies, rate: RateGate): ImageProvider {
   if (!settings.apiKey) {
     throw new InputError([{ message: "no API key: GEMINI_API_KEY is not set", fix: "export GEMINI_API_KEY=… (or pass the Action's api-key input); `seedlock plan` needs none" }]);
   }
-  // The declared limit is the project's, shared by every shard of a matrix.
-  const rpm = shardRpm(settings.rpm ?? manifest.rpm, settings.shard);
-  const rate = new RateGate({ ...(rpm ? { rpm } : {}), logger: deps.logger });
-  // A wait for the rate limit is cut short by an interrupt; a request already sent is not.
-  const gate: RequestGate = {
-    acquire: (signal) => rate.acquire(signal ?? deps.signal),
-    throttled: (ms) => rate.throttled(ms),
-    succeeded: () => rate.succeeded(),
-  };
   return createGeminiProvider({
     apiKey: settings.apiKey,
     ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
     pricing: manifest.pricing,
-    gate,
+    gate: rate,
     logger: deps.logger,
     circuit: new CircuitBreaker(),
+    ...(deps.signal ? { stop: deps.signal } : {}),
   });
 }
 
