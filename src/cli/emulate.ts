@@ -1,5 +1,6 @@
 import { ExitCode, InputError, type Diagnostic } from "../errors.js";
 import { startEmulator, type EmulatorOptions } from "../emulator/emulator.js";
+import { isProfileName, PROFILE_NAMES, PROFILES } from "../emulator/profiles.js";
 import type { Command, OptionValues } from "./command.js";
 
 /** `seedlock emulate`: a Gemini-compatible server on loopback for free dry runs and CI wiring. */
@@ -16,6 +17,7 @@ export const emulateCommand: Command = {
     "flat-rate": { type: "string" },
     "duplicate-rate": { type: "string" },
     key: { type: "string" },
+    profile: { type: "string" },
   },
   async run(ctx) {
     const options = emulatorOptions(ctx.values);
@@ -28,7 +30,7 @@ export const emulateCommand: Command = {
       }
       throw err;
     }
-    ctx.logger.info(`Gemini emulator listening on ${emulator.url}`);
+    ctx.logger.info(`Gemini emulator listening on ${emulator.url}${options.profile ? ` (profile ${options.profile}: ${PROFILES[options.profile].summary})` : ""}`);
     ctx.logger.info(`Point seedlock (or any @google/genai client) at it:\n  export GOOGLE_GEMINI_BASE_URL=${emulator.url}`);
     ctx.logger.info(
       options.key !== undefined
@@ -85,6 +87,14 @@ export function emulatorOptions(values: OptionValues): EmulatorOptions & { port:
   for (const name of Object.keys(rates) as (keyof typeof rates)[]) {
     const value = rates[name];
     if (value !== undefined) options[name] = value;
+  }
+  const profile = values["profile"];
+  if (profile !== undefined) {
+    if (typeof profile !== "string" || !isProfileName(profile)) {
+      problems.push({ message: `--profile must name one of the emulator's profiles, got "${String(profile)}"`, fix: `use one of: ${PROFILE_NAMES.join(", ")} (docs/EMULATOR.md says what each does)` });
+    } else {
+      options.profile = profile;
+    }
   }
   const key = values["key"];
   if (key !== undefined) {
