@@ -40,7 +40,7 @@ function manifest(assets = ASSETS, count = COUNT): string {
     "budget: { maxUsd: 20 }",
     "defaults:",
     '  aspectRatio: "1:1"',
-    '  finalSize: "512"',
+    '  finalSize: "1K"',
     `  oversample: ${OVERSAMPLE}`,
     "  maxAttempts: 40",
     "  output: { format: webp, quality: 80, width: 256, height: 256 }",

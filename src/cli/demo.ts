@@ -93,7 +93,7 @@ export const EXAMPLE_MANIFEST = `# yaml-language-server: $schema=../schema/manif
 version: 1
 models:
   draft: gemini-3.1-flash-lite-image # cheap drafts, 1K JPEG
-  final: gemini-3.1-flash-image # renders the drafts that pass the screen
+  final: gemini-nano-banana-2.1 # renders the drafts that pass the screen
 budget:
   maxUsd: 3 # the run stops before it would spend more
   warnUsd: 2

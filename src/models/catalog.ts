@@ -481,7 +481,10 @@ export function replacementFor(model: Model, now: Date, table: readonly Model[] 
   while (current.replacement && !seen.has(current.id)) {
     seen.add(current.id);
     const next = findModel(current.replacement, table);
-    if (!next || !isShutDown(next, now)) return current.replacement;
+    if (!next) return current.replacement;
+    // A replacement that was itself superseded points on to its successor.
+    const successor = next.kind === "image" ? next.supersededBy : undefined;
+    if (!isShutDown(next, now)) return successor && findModel(successor, table) ? successor : current.replacement;
     current = next;
   }
   return undefined;

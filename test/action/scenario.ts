@@ -20,7 +20,7 @@ budget:
 defaults:
   aspectRatio: "1:1"
   oversample: 2
-  finalSize: "512"
+  finalSize: "1K"
   output: { format: webp, quality: 80, width: 64, height: 64 }
 assets:
   - id: dunes

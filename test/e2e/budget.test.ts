@@ -21,7 +21,7 @@ budget:
 limits:
   concurrency: 8
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   screen: { minWidth: 256, minHeight: 256 }
 assets:
 ${assets}

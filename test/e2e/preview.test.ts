@@ -10,7 +10,7 @@ const LITE = "gemini-3.1-flash-lite-image";
 const MANIFEST = `version: 1
 budget: { maxUsd: 5 }
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   screen: { minWidth: 256, minHeight: 256 }
 assets:
   - id: mesa

@@ -18,7 +18,7 @@ limits:
   concurrency: 4
 defaults:
   aspectRatio: "16:9"
-  finalSize: "512"
+  finalSize: "1K"
   screen: { minWidth: 256, minHeight: 256 }
 assets:
   - id: wall

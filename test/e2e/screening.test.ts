@@ -30,7 +30,7 @@ describe("the judge screens what passed the plain checks, and its cost is counte
 models: { judge: gemini-3.5-flash }
 budget: { maxUsd: 5 }
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   screen: { minWidth: 256, minHeight: 256, judge: { rubric: "Clear shapes, good contrast", minScore: 7 } }
 assets:
   - id: gorge
@@ -97,7 +97,7 @@ describe("429 with RetryInfo slows the run down instead of failing it", () => {
     const { emulator, url } = await serve({ latencyMs: 5, randomSeed: 47, corruptRate: 0, failures });
     const dir = await repo(`version: 1
 budget: { maxUsd: 5 }
-defaults: { finalSize: "512", screen: { minWidth: 256, minHeight: 256 } }
+defaults: { finalSize: "1K", screen: { minWidth: 256, minHeight: 256 } }
 assets:
   - id: cove
     prompt: A hidden cove with turquoise water, no text
