@@ -14,7 +14,7 @@ import { runStep, type RunnerStep, type StepResult } from "./runner.js";
 export const MANIFEST = `version: 1
 models:
   draft: gemini-3.1-flash-lite-image
-  final: gemini-3.1-flash-image
+  final: gemini-nano-banana-2.1
 budget:
   maxUsd: 2
 defaults:

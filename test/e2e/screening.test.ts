@@ -27,7 +27,7 @@ describe("the judge screens what passed the plain checks, and its cost is counte
   it("asks the judge once per draft that passed, keeps its score and turns low scores away with a reason", async () => {
     const { proxy, url } = await serve({ latencyMs: 5, randomSeed: 41, corruptRate: 0, blockRate: 0 });
     const dir = await repo(`version: 1
-models: { judge: gemini-3.5-flash }
+models: { judge: gemini-3.6-flash }
 budget: { maxUsd: 5 }
 defaults:
   finalSize: "1K"
@@ -45,12 +45,12 @@ assets:
     const lock = await readLock(dir);
     const seeds = lock.assets.gorge!.seeds;
     const judged = seeds.filter((s) => s.judgeScore !== undefined);
-    const judgeCalls = proxy.requests.filter((r) => r.model === "gemini-3.5-flash");
+    const judgeCalls = proxy.requests.filter((r) => r.model === "gemini-3.6-flash");
     expect(judgeCalls.length).toBe(judged.length);
     for (const s of seeds.filter((s) => s.status !== "rejected")) expect(s.judgeScore).toBeGreaterThanOrEqual(7);
     for (const s of judged.filter((s) => s.status === "rejected")) expect(s.reasons).toEqual([`judge: score ${s.judgeScore} < 7`]);
     // Judge calls cost something, so the spend is more than the image calls alone.
-    const images = proxy.requests.filter((r) => r.model !== "gemini-3.5-flash").reduce((sum, r) => sum + (r.imageTokens * (r.model === "gemini-3.1-flash-lite-image" ? 30 : 60)) / 1e6, 0);
+    const images = proxy.requests.filter((r) => r.model !== "gemini-3.6-flash").reduce((sum, r) => sum + (r.imageTokens * 30) / 1e6, 0);
     expect(report.spentUsd).toBeGreaterThan(images);
   });
 });
