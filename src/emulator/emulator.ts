@@ -312,6 +312,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         ? await answerImage(model, body, parts, checked as { aspectRatio: AspectRatio; imageSize: ImageSize }, script)
         : await answerText(model, body, parts, script);
     if (closed || res.destroyed) return "client gone";
+    // Billed when answered: what usageMetadata says this answer costs.
+    stats.billedUsd += answer.billedUsd;
     if (method === "streamGenerateContent") {
       // The whole answer as one chunk: server-sent events when asked (the SDK does), else a JSON array.
       if (url.searchParams.get("alt") === "sse") sendEvents(res, [answer.body]);
@@ -352,7 +354,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     parts: Part[],
     config: { aspectRatio: AspectRatio; imageSize: ImageSize },
     script: ScriptedAnswer | undefined,
-  ): Promise<{ body: unknown; summary: string }> {
+  ): Promise<{ body: unknown; summary: string; billedUsd: number }> {
     const prompt = parts.map((p) => p.text ?? "").join("\n").trim();
     const references = parts.filter((p) => p.inlineData?.data);
     const reference = references[0]?.inlineData;
@@ -368,10 +370,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     // Thinking models think before drawing: Pro always, Flash on some seeds (DESIGN, facts).
     const thinks = model.thinks === "always" || (model.thinks === "sometimes" && hashUnit("thinks", model.id, prompt, seed) < 0.3);
     const thoughtsTokens = thinks ? (model.thinks === "always" ? 337 : 120) : 0;
+    let billedUsd = 0;
     const usage = (imageTokens: number, textTokens = 0) => {
       if (script?.noUsage) return {};
       const output = imageTokens + textTokens;
-      bill(model, promptTokens, imageTokens, textTokens + thoughtsTokens);
+      billedUsd = bill(model, promptTokens, imageTokens, textTokens + thoughtsTokens);
       return {
         usageMetadata: {
           promptTokenCount: promptTokens,
@@ -398,7 +401,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const blockReason = script?.blockReason ?? (blocked === "prompt" ? "PROHIBITED_CONTENT" : undefined);
     if (blockReason) {
       stats.blocked++;
-      return { body: { promptFeedback: { blockReason }, ...usage(0), ...envelope }, summary: `prompt blocked (${blockReason})` };
+      return { body: { promptFeedback: { blockReason }, ...usage(0), ...envelope }, summary: `prompt blocked (${blockReason})`, billedUsd };
     }
     const finishReason = script?.finishReason ?? (blocked === "image" ? "IMAGE_SAFETY" : undefined);
     if (finishReason && finishReason !== "STOP") {
@@ -406,6 +409,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return {
         body: { candidates: [{ content: { role: "model", parts: [] }, finishReason, index: 0 }], ...usage(0), ...envelope },
         summary: `finishReason ${finishReason}`,
+        billedUsd,
       };
     }
     const count = script?.images ?? sizes.length;
@@ -443,10 +447,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ];
     const imageTokens = images.reduce((sum, image) => sum + (model.tokensBySize[image.size] ?? 0), 0);
     const described = images.map((image) => `${image.width}x${image.height}`).join(" + ");
+    const answerUsage = usage(imageTokens, textTokens);
     return {
+      billedUsd,
       body: {
         candidates: [{ content: { role: "model", parts: answerParts }, finishReason: "STOP", index: 0 }],
-        ...usage(imageTokens, textTokens),
+        ...answerUsage,
         ...envelope,
       },
       summary: images.length === 0 ? "text only" : `${images.length > 1 ? `${images.length} images` : "image"} ${described} ${mimeType}${broken ? " (corrupt)" : ""}${kind !== "normal" && !reference ? ` (${kind})` : ""}`,
@@ -467,14 +473,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ];
   }
 
-  /** Adds one answer's usage to the bill at the catalog's rates: input, text and thinking, image tokens. */
-  function bill(model: Model, promptTokens: number, imageTokens: number, textTokens: number): void {
+  /** One answer's usage at the catalog's rates: input, text and thinking, image tokens. */
+  function bill(model: Model, promptTokens: number, imageTokens: number, textTokens: number): number {
     if (model.kind === "image") {
-      stats.billedUsd +=
-        (promptTokens * (model.usdPerMillionInputTokens ?? 0) + textTokens * (model.usdPerMillionTextOutputTokens ?? 0) + imageTokens * model.usdPerMillionOutputTokens) / 1e6;
-    } else {
-      stats.billedUsd += (promptTokens * model.usdPerMillionInputTokens + textTokens * model.usdPerMillionOutputTokens) / 1e6;
+      return (promptTokens * (model.usdPerMillionInputTokens ?? 0) + textTokens * (model.usdPerMillionTextOutputTokens ?? 0) + imageTokens * model.usdPerMillionOutputTokens) / 1e6;
     }
+    return (promptTokens * model.usdPerMillionInputTokens + textTokens * model.usdPerMillionOutputTokens) / 1e6;
   }
 
   /** Deterministic blocks for a share of (model, prompt, seed): half on the prompt, half on the image. */
@@ -484,7 +488,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return u < rates.blockRate / 2 ? "prompt" : "image";
   }
 
-  async function answerText(model: Model, body: RequestBody, parts: Part[], script: ScriptedAnswer | undefined): Promise<{ body: unknown; summary: string }> {
+  async function answerText(model: Model, body: RequestBody, parts: Part[], script: ScriptedAnswer | undefined): Promise<{ body: unknown; summary: string; billedUsd: number }> {
     const image = parts.find((p) => p.inlineData?.data)?.inlineData;
     const textIn = parts.map((p) => p.text ?? "").join("\n");
     const verdict = image?.data
@@ -505,8 +509,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const fits = wantThoughts + answerTokens <= cap;
     const thoughtsTokens = fits ? wantThoughts : Math.min(wantThoughts, cap);
     const outputTokens = fits ? answerTokens : 0;
-    bill(model, promptTokens, 0, outputTokens + thoughtsTokens);
     return {
+      billedUsd: bill(model, promptTokens, 0, outputTokens + thoughtsTokens),
       body: {
         candidates: [
           fits
