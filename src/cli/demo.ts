@@ -122,8 +122,7 @@ assets:
     out: wallpapers/tide-{n}.webp
   - id: hero
     prompt: Paper-cut illustration of a lighthouse guiding small boats home at night, layered depth, warm light, no text
-    tier: final-only # one image that matters: drafted and kept on the standard model
-    finalSize: 1K
+    tier: final-only # one image that matters: drafted and kept on the standard model, at 2K so it makes 1600×900
     out: public/hero.png
     output: { width: 1600, height: 900, fit: cover }
   - id: seed-icon

@@ -238,7 +238,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
     const answerParts = allParts.filter((p) => !p.thought);
     const images = answerParts.filter((p) => p.inlineData?.data);
     const thoughtImages = allParts.filter((p) => p.thought && p.inlineData?.data).length;
-    const costUsd = billImageCall(model, size, usage, images.length, request);
+    const costUsd = toMicroUsd(billImageCall(model, size, usage, images.length, request));
     const text = answerParts.map((p) => p.text ?? "").join("").trim();
     const blockReason = response.promptFeedback?.blockReason;
     // An answer that holds an image is an image, whatever its finishReason says.
@@ -326,8 +326,9 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
       }),
     );
     const usage = readUsage(response);
-    const costUsd =
-      ((usage.promptTokens ?? 0) * model.usdPerMillionInputTokens + ((usage.outputTokens ?? 0) + (usage.thoughtsTokens ?? 0)) * model.usdPerMillionOutputTokens) / 1e6;
+    const costUsd = toMicroUsd(
+      ((usage.promptTokens ?? 0) * model.usdPerMillionInputTokens + ((usage.outputTokens ?? 0) + (usage.thoughtsTokens ?? 0)) * model.usdPerMillionOutputTokens) / 1e6,
+    );
     const blockReason = response.promptFeedback?.blockReason;
     const candidate = response.candidates?.[0];
     const text = (candidate?.content?.parts ?? [])
@@ -389,6 +390,11 @@ function thinkingFor(model: TextModel): { thinkingConfig?: ThinkingConfig } {
   if (model.thinking === "level") return { thinkingConfig: { thinkingLevel: ThinkingLevel.LOW } };
   if (model.thinking === "budget") return { thinkingConfig: { thinkingBudget: 256 } };
   return {};
+}
+
+/** To the micro-dollar the ledger counts in, so the ledger, the lockfile and the report add up the same figures. */
+function toMicroUsd(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
 }
 
 function asImageSize(size: string): ImageSize | undefined {
