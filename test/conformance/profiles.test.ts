@@ -59,6 +59,9 @@ describe.each(ANSWER_PROFILES)("against the %s profile", (profile) => {
     await expectOutputsAsDeclared(dir, lock);
     await expectLockfileTrue(dir, lock);
     expectNoImageLostToGeometry(lock, proxy);
+    // Every answer here can make its output, so not one final is re-rendered: one final call per two-tier output.
+    const finals = proxy.requests.filter((r) => r.model === "gemini-nano-banana-2.1" && r.withReference).length;
+    expect(finals).toBe(DECLARED.canyon!.count + DECLARED.badge!.count);
     expectSpendIsTheBill([ran.report], emulator);
     if (profile === "undersized") {
       // 1K answers for the 2K canyon finals still make 1200×800: kept, and said so in the lockfile and the report.
@@ -113,6 +116,18 @@ describe.each(ANSWER_PROFILES)("against the %s profile", (profile) => {
     // A stop keeps every answer received, so the two runs together report exactly what was billed.
     expect(code).toBe(130);
     expectSpendIsTheBill([first, rerun.report], emulator);
+  });
+});
+
+describe("a tight ceiling at concurrency 8", () => {
+  it.each(["two-images", "overthinking-judge"] as const)("holds against the %s profile: the service's bill never passes it", async (profile) => {
+    const { emulator, url } = await service(profile);
+    const dir = await repo();
+    const ran = await runJson(dir, url, ["run", "--max-budget-usd", "0.3", "--concurrency", "8"]);
+    expect(ran.code).toBe(3);
+    expect(emulator.stats.billedUsd).toBeLessThanOrEqual(0.3);
+    expectSpendIsTheBill([ran.report], emulator);
+    await expectLockfileTrue(dir, await readLock(dir));
   });
 });
 
