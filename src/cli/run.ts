@@ -51,6 +51,8 @@ function whereThingsAre(report: RunReport, cwd: string): string[] {
     return lines;
   }
   if (report.rendered) lines.push(`outputs: ${report.rendered} written (${outputs.slice(0, 3).join(", ")}${outputs.length > 3 ? ", …" : ""})`);
+  const notes = report.assets.flatMap((a) => (a.notes ?? []).map((n) => `${a.id}: ${n}`));
+  if (notes.length) lines.push(`noted:   ${notes.length} answer${notes.length === 1 ? "" : "s"} differed from what was asked (the lockfile records each):`, ...notes.slice(0, 10).map((n) => `  ${n}`));
   if (report.reportDir) lines.push(`report:  ${relative(cwd, join(report.reportDir, "report.html")) || "report.html"}`);
   return lines;
 }

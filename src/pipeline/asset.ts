@@ -743,7 +743,7 @@ export class AssetWork implements CallSource {
   /** A line for the report about what happened to a paid image (undersized, re-rendered, several in one answer). */
   private note(line: string): void {
     (this.report.notes ??= []).push(line);
-    this.o.logger.info(`${this.spec.id}: ${line}`);
+    this.o.logger.debug(`${this.spec.id}: ${line}`);
   }
 
   /** A tile for the contact sheet; past the cap only accepted drafts are kept, so memory stays flat. */
