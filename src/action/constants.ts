@@ -11,6 +11,8 @@ export const Input = {
   commitMessage: "commit-message",
   comment: "comment",
   shard: "shard",
+  shards: "shards",
+  reports: "reports",
   allowPullRequestTarget: "allow-pull-request-target",
 } as const;
 
@@ -24,6 +26,8 @@ export const Output = {
   costPerAcceptedUsd: "cost-per-accepted-usd",
   changedAssets: "changed-assets",
   report: "report",
+  reportJson: "report-json",
+  matrix: "matrix",
 } as const;
 
 /** What main leaves for the post step (core.saveState); the post step reads nothing else. */

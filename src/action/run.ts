@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
-import { relative, sep } from "node:path";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
 import { InputError, SeedlockError, formatDiagnostic } from "../errors.js";
 import { NullLogger } from "../logger.js";
 import { lockPathFor } from "../lock/file.js";
@@ -7,21 +8,23 @@ import { execute } from "../pipeline/execute.js";
 import type { RunReport } from "../pipeline/result.js";
 import { plainLine } from "../report/progress.js";
 import { commentBody, commentMarker, upsertComment } from "./comment.js";
-import { State } from "./constants.js";
+import { Output, State } from "./constants.js";
 import { errorSentence, failureSentence } from "./failure.js";
 import { GitCli, PushRefusedError, headCommit, topLevel, type Git } from "./git.js";
 import { land, type LandingPlan } from "./landing.js";
 import { ActionsLogger } from "./logger.js";
 import { setOutputs } from "./outputs.js";
 import { pushContactSheets } from "./previews.js";
-import { readActionSettings, type ActionSettings } from "./settings.js";
-import { summaryMarkdown, writeSummary, type SummaryFacts } from "./summary.js";
+import { combineShardReports, readShardReports } from "../report/matrix-summary.js";
+import { buildSummarySettings, isSummaryCommand, readActionSettings, type ActionSettings } from "./settings.js";
+import { matrixSummaryMarkdown, summaryMarkdown, writeSummary, type SummaryFacts } from "./summary.js";
 
 const PROGRESS_EVERY_MS = 10_000;
 const LANDS: ReadonlySet<string> = new Set(["run", "render", "preview"]);
 
 /** The main step: settings, the core, then outputs, commit, comment, summary and the verdict. */
 export async function runMain(): Promise<void> {
+  if (isSummaryCommand()) return runMatrixSummary();
   let settings: ActionSettings;
   try {
     settings = readActionSettings();
@@ -74,7 +77,10 @@ export async function runMain(): Promise<void> {
   }
 
   const facts: SummaryFacts = { manifest, fallback: settings.fallback, runUrl: settings.runUrl };
-  if (report) setOutputs(report);
+  if (report) {
+    setOutputs(report);
+    await keepReportJson(report, settings);
+  }
   // A run that started keeps what it accepted, even when it then failed; invalid input did nothing.
   const ran = report !== undefined || (thrown !== undefined && !(thrown instanceof InputError));
   if (ran && settings.commit && !settings.fallback && LANDS.has(settings.core.command)) {
@@ -114,6 +120,7 @@ async function landingPlan(git: Git, settings: ActionSettings): Promise<LandingP
     startedFrom: await headCommit(git),
     command: settings.core.command,
     subject: settings.commitMessage,
+    ...(settings.core.shard ? { racers: settings.core.shard.count } : {}),
   };
 }
 
@@ -199,5 +206,34 @@ async function mergePlan(settings: ActionSettings): Promise<RunReport | undefine
   } catch (err) {
     core.debug(`the plan after the preview failed: ${(err as Error).message}`);
     return undefined;
+  }
+}
+
+/** Writes the step's report as JSON beside report.html, for the matrix's summary job to add up. */
+async function keepReportJson(report: RunReport, settings: ActionSettings): Promise<void> {
+  if (!settings.core.reportDir) return;
+  const file = join(settings.core.reportDir, "report.json");
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${JSON.stringify(report)}\n`);
+    core.setOutput(Output.reportJson, file);
+  } catch (err) {
+    core.warning(`could not write ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** `command: summary`: the final job of a matrix adds up the shards' report.json files into one summary. */
+async function runMatrixSummary(): Promise<void> {
+  try {
+    const settings = buildSummarySettings((name) => core.getInput(name), process.env);
+    const summary = combineShardReports(await readShardReports([settings.reports]));
+    setOutputs(summary.report);
+    const failure = summary.report.message ? `${summary.report.message[0]!.toUpperCase()}${summary.report.message.slice(1)}.` : undefined;
+    if (summary.fingerprints.length > 1) core.warning(`the shards computed ${summary.fingerprints.length} different packings: start every shard from the same commit with the same max-budget-usd`);
+    await writeSummary(matrixSummaryMarkdown(summary, { runUrl: settings.runUrl, failure }));
+    core.info(`matrix of ${summary.count} shards: spent ${summary.spentUsd} of the ${summary.ceilingUsd} ceiling; ${summary.unspentUsd} left unspent in the slices`);
+    if (failure) core.setFailed(failure);
+  } catch (err) {
+    core.setFailed(err instanceof SeedlockError ? err.message : `seedlock summary failed: ${(err as Error).message}`);
   }
 }

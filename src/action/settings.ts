@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { InputError, type Diagnostic } from "../errors.js";
 import type { CommandName, Settings } from "../pipeline/settings.js";
+import { isKnobProblem, parseShard, parseShardCount } from "../plan/shard-knobs.js";
 import { Input } from "./constants.js";
 
 /** The pull request a run is about, from the event payload. */
@@ -99,7 +100,7 @@ export function buildActionSettings(
 
   const commandText = text(Input.command) || "run";
   const requestedCommand = COMMANDS.find((c) => c === commandText);
-  if (!requestedCommand) problem(Input.command, `is "${commandText}"`, `use one of: ${COMMANDS.join(", ")}`);
+  if (!requestedCommand) problem(Input.command, `is "${commandText}"`, `use one of: ${COMMANDS.join(", ")}, summary`);
 
   const manifestText = text(Input.manifest) || "assets.yaml";
   const manifestPath = resolve(workspace, manifestText);
@@ -126,11 +127,17 @@ export function buildActionSettings(
   let shard: Settings["shard"];
   const shardText = text(Input.shard);
   if (shardText) {
-    const m = /^(\d+)\s*\/\s*(\d+)$/.exec(shardText);
-    const i = m ? Number(m[1]) : NaN;
-    const n = m ? Number(m[2]) : NaN;
-    if (!m || n < 1 || i < 1 || i > n) problem(Input.shard, `is "${shardText}"`, "write it as i/n with 1 ≤ i ≤ n, e.g. 2/3");
-    else shard = { index: i - 1, count: n };
+    const read = parseShard(shardText);
+    if (isKnobProblem(read)) problem(Input.shard, read.problem, read.fix);
+    else shard = read;
+  }
+  let shards: Settings["shards"];
+  const shardsText = text(Input.shards);
+  if (shardsText) {
+    const read = parseShardCount(shardsText);
+    if (isKnobProblem(read)) problem(Input.shards, read.problem, read.fix);
+    else if (requestedCommand && requestedCommand !== "plan") problem(Input.shards, `is set, but only command: plan packs a matrix (this is ${requestedCommand})`, "give each job of the matrix shard: i/n instead");
+    else shards = read;
   }
 
   if (event.name === "pull_request_target" && !allowTarget) {
@@ -169,6 +176,7 @@ export function buildActionSettings(
       baseUrl,
       apiKey,
       shard,
+      shards,
       // The runner's temp folder keeps the checkout clean; the `report` output points at it.
       reportDir: runnerTemp ? join(runnerTemp, "seedlock", "report") : undefined,
     },
@@ -185,6 +193,35 @@ export function buildActionSettings(
     apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
     runUrl: env.GITHUB_RUN_ID ? `${serverUrl}/${repository.owner}/${repository.repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
     event,
+  };
+}
+
+/** `command: summary`: the final job of a matrix, adding up the shards' reports. */
+export interface SummarySettings {
+  /** Absolute path of the folder (or file) holding the shards' report.json files. */
+  reports: string;
+  workspace: string;
+  runUrl?: string;
+}
+
+export function isSummaryCommand(): boolean {
+  return core.getInput(Input.command).trim() === "summary";
+}
+
+/** Reads the inputs `command: summary` takes; throws InputError naming each one that is wrong. */
+export function buildSummarySettings(input: (name: string) => string, env: NodeJS.ProcessEnv): SummarySettings {
+  const workspace = resolve(env.GITHUB_WORKSPACE || process.cwd());
+  const reportsText = input(Input.reports).trim();
+  if (!reportsText) {
+    throw new InputError([
+      { path: `input "${Input.reports}"`, message: "is empty, and command: summary needs the shards' reports", fix: "download the shard jobs' artifacts (actions/download-artifact) and name their folder, e.g. reports: seedlock-reports" },
+    ]);
+  }
+  const serverUrl = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
+  return {
+    reports: resolve(workspace, reportsText),
+    workspace,
+    runUrl: env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY ? `${serverUrl}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
   };
 }
 

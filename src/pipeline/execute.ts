@@ -10,6 +10,8 @@ import { renderTemplate } from "../manifest/out.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { planRun, type Plan } from "../plan/plan.js";
 import { planReport, type Ceiling } from "../plan/report.js";
+import { shardLabel } from "../plan/shard-knobs.js";
+import { packShards, planMatrix, shardRpm, sliceFor, workOf } from "../plan/shards.js";
 import { CircuitBreaker } from "../provider/circuit.js";
 import { createGeminiProvider } from "../provider/gemini.js";
 import type { ImageProvider, RequestGate } from "../provider/provider.js";
@@ -22,7 +24,7 @@ import { journalFolder } from "./journal.js";
 import { BudgetLedger } from "./ledger.js";
 import { RateGate } from "./rate.js";
 import { LockfileRecorder } from "./record.js";
-import type { AssetReport, AssetStatus, RunReport } from "./result.js";
+import type { AssetReport, AssetStatus, RunReport, ShardRun } from "./result.js";
 import { takeRunLock, type RunLock } from "./run-lock.js";
 import { Scheduler, type StopReason } from "./scheduler.js";
 import type { Dependencies, Settings } from "./settings.js";
@@ -52,7 +54,9 @@ export async function execute(settings: Settings, deps: Dependencies): Promise<R
   if (command === "verify" || command === "plan") {
     const lock = await readLockfile(lockPath);
     if (command === "verify") return verifyOutputs(manifest, lock, ceiling.usd);
-    return planReport(await planRun(manifest, lock), ceiling, manifest.displayFile);
+    const plan = await planRun(manifest, lock);
+    const matrix = settings.shards === undefined ? undefined : planMatrix(plan, ceiling.usd, settings.shards, { concurrency: manifest.concurrency, ...(manifest.rpm ? { rpm: manifest.rpm } : {}) });
+    return planReport(plan, ceiling, manifest.displayFile, matrix);
   }
 
   // Taken before the lockfile is read, so that no run works from a copy another run is rewriting.
@@ -88,12 +92,17 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   const { logger } = deps;
   const now = deps.now ?? Date.now;
   const started = now();
-  const { manifest, lock, lockPath, plan, ceiling, lockRefused } = loaded;
+  const { manifest, lock, lockPath, plan, lockRefused } = loaded;
   const planned = new Map(plan.assets.map((a) => [a.id, a]));
-  const inShard = (index: number) => !settings.shard || index % settings.shard.count === settings.shard.index;
+  // A shard packs the plan made from the checkout it started from, as every other shard does, and
+  // runs its own assets under its own slice of the ceiling.
+  const shardRun = settings.shard ? shardOf(loaded, settings.shard) : undefined;
+  const ceiling: Ceiling = shardRun ? { ...loaded.ceiling, usd: shardRun.sliceUsd, shard: shardRun.shard, matrixUsd: loaded.ceiling.usd } : loaded.ceiling;
+  const mine = shardRun ? new Set(shardRun.assets) : undefined;
+  const declaredRpm = settings.rpm ?? manifest.rpm;
 
   // Unchanged assets make no call; render leaves alone what was never drafted under these inputs.
-  const assets = manifest.assets.filter((a) => inShard(a.index));
+  const assets = manifest.assets.filter((a) => !mine || mine.has(a.id));
   let workList = assets.filter((a) => {
     const state = planned.get(a.id)!.state;
     if (state === "unchanged") return false;
@@ -118,17 +127,32 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     if (mode === "render") workList = workList.filter((spec) => !outputsRefused.assets.has(spec.id));
   }
   const estimatedUsd = round(workList.reduce((sum, a) => sum + (planned.get(a.id)?.estimatedUsd ?? 0), 0));
+  if (shardRun) {
+    logger.info(
+      `shard ${shardRun.shard}: ${shardRun.assets.length} asset${shardRun.assets.length === 1 ? "" : "s"} estimated at ${formatUsd(estimatedUsd)}, ` +
+        `a slice of ${formatUsd(shardRun.sliceUsd)} of the ${formatUsd(shardRun.matrixCeilingUsd)} ceiling (packing ${shardRun.fingerprint})` +
+        (declaredRpm ? `, at ${round(shardRpm(declaredRpm, settings.shard)!)} requests per minute (the project's ${declaredRpm} ÷ ${settings.shard!.count} shards)` : ""),
+    );
+  }
   if (estimatedUsd > ceiling.usd) {
     logger.warn(
-      `the estimate ${formatUsd(estimatedUsd)} is above the ceiling ${formatUsd(ceiling.usd)} (${ceiling.source}): ` +
+      `the estimate ${formatUsd(estimatedUsd)} is above ${ceilingWords(ceiling)}: ` +
         "seedlock stops before any call that would cross it and keeps every image accepted so far, so a rerun with more budget continues where this one ends",
     );
   }
 
+  const warnUsd =
+    manifest.budget.warnUsd === undefined || !shardRun
+      ? manifest.budget.warnUsd
+      : shardRun.matrixCeilingUsd > 0
+        ? round((manifest.budget.warnUsd * shardRun.sliceUsd) / shardRun.matrixCeilingUsd)
+        : 0;
   const ledger = new BudgetLedger({
     ceilingUsd: ceiling.usd,
-    ...(manifest.budget.warnUsd !== undefined ? { warnUsd: manifest.budget.warnUsd } : {}),
-    onWarn: (spent, warn) => logger.warn(`spent ${formatUsd(spent)}, past budget.warnUsd (${formatUsd(warn)}); the ceiling is ${formatUsd(ceiling.usd)}`),
+    // A shard warns at its slice's share of budget.warnUsd, as the whole matrix would at warnUsd.
+    ...(warnUsd !== undefined ? { warnUsd } : {}),
+    onWarn: (spent, warn) =>
+      logger.warn(`spent ${formatUsd(spent)}, past ${shardRun ? "this shard's share of " : ""}budget.warnUsd (${formatUsd(warn)}); ${shardRun ? "its slice" : "the ceiling"} is ${formatUsd(ceiling.usd)}`),
   });
   const recorder = new LockfileRecorder(lockPath, lock, async (path, current) => {
     current.stats = lockStats(current.assets);
@@ -223,6 +247,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     changedAssets: assets.filter((a) => planned.get(a.id)!.state !== "unchanged").map((a) => a.id),
     assets: reports,
     exitCode: ExitCode.ok,
+    ...(shardRun ? { shard: { ...shardRun, unspentUsd: round(Math.max(0, shardRun.sliceUsd - ledger.spentUsd)) } } : {}),
   };
   Object.assign(report, verdictOf(report, stopped, ceiling, outputsRefused && { ...outputsRefused, mode }));
 
@@ -309,8 +334,8 @@ function verdictOf(
     return {
       exitCode: ExitCode.budgetExceeded,
       message:
-        `the ceiling ${formatUsd(ceiling.usd)} (${ceiling.source}) left ${list(budget)} unfinished after spending ${formatUsd(report.spentUsd)}; ` +
-        `${lever} and rerun: ${kept}`,
+        `${ceilingWords(ceiling)} left ${list(budget)} unfinished after spending ${formatUsd(report.spentUsd)}; ` +
+        `${lever} and rerun${ceiling.shard ? " the whole matrix" : ""}: ${kept}`,
     };
   }
   if (capped.length) {
@@ -330,6 +355,25 @@ function list(items: string[]): string {
 function costPerAccepted(mode: WorkMode, spentUsd: number, tally: RunTally): number | null {
   const keepers = mode === "preview" ? tally.accepted : tally.rendered;
   return keepers ? round(spentUsd / keepers) : null;
+}
+
+/** "the ceiling $10 (budget.maxUsd)", or for a shard "shard 2/4's slice $2.50 of the ceiling $10 (budget.maxUsd)". */
+function ceilingWords(ceiling: Ceiling): string {
+  const whole = `the ceiling ${formatUsd(ceiling.matrixUsd ?? ceiling.usd)} (${ceiling.source})`;
+  return ceiling.shard ? `shard ${ceiling.shard}'s slice ${formatUsd(ceiling.usd)} of ${whole}` : whole;
+}
+
+/** This shard's assets and slice: the packing every shard of the matrix computes alike. */
+function shardOf(loaded: Loaded, shard: { index: number; count: number }): Omit<ShardRun, "unspentUsd"> {
+  const matrix = packShards(workOf(loaded.plan), shard.count, loaded.ceiling.usd);
+  const slice = sliceFor(matrix, shard);
+  return {
+    shard: shardLabel(shard),
+    matrixCeilingUsd: matrix.ceilingUsd,
+    sliceUsd: slice.ceilingUsd,
+    fingerprint: matrix.fingerprint,
+    assets: slice.assets,
+  };
 }
 
 function ceilingOf(manifest: Manifest, flagMaxUsd: number | undefined): Ceiling {
@@ -353,7 +397,9 @@ function buildProvider(settings: Settings, manifest: Manifest, deps: Dependencie
   if (!settings.apiKey) {
     throw new InputError([{ message: "no API key: GEMINI_API_KEY is not set", fix: "export GEMINI_API_KEY=… (or pass the Action's api-key input); `seedlock plan` needs none" }]);
   }
-  const rate = new RateGate({ ...((settings.rpm ?? manifest.rpm) ? { rpm: settings.rpm ?? manifest.rpm } : {}), logger: deps.logger });
+  // The declared limit is the project's, shared by every shard of a matrix.
+  const rpm = shardRpm(settings.rpm ?? manifest.rpm, settings.shard);
+  const rate = new RateGate({ ...(rpm ? { rpm } : {}), logger: deps.logger });
   // A wait for the rate limit is cut short by an interrupt; a request already sent is not.
   const gate: RequestGate = {
     acquire: (signal) => rate.acquire(signal ?? deps.signal),

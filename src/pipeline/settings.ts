@@ -17,8 +17,13 @@ export interface Settings {
   /** Gemini endpoint override (emulator, proxy). */
   baseUrl?: string;
   apiKey?: string;
-  /** Run only this shard of the work list: assets whose index % count === index. */
+  /**
+   * Run only this shard of a matrix (`index` from 0): the assets the cost-balanced packing of the
+   * plan gives it, under its slice of the ceiling, at the declared rate ÷ `count`.
+   */
   shard?: { index: number; count: number };
+  /** `plan` only: also pack the work into this many shards (or as many as the estimate needs). */
+  shards?: number | "auto";
   /** Where report.html and contact sheets go; default `.seedlock/report` beside the manifest. */
   reportDir?: string;
   /** Overrides of the manifest's scheduling knobs. */

@@ -64,6 +64,8 @@ const DEFAULTS: Record<string, string> = {
   "commit-message": "",
   comment: "",
   shard: "",
+  shards: "",
+  reports: "",
   "allow-pull-request-target": "false",
 };
 
