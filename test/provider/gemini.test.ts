@@ -43,7 +43,7 @@ describe("a draft comes back as an image with its usage and price", () => {
     expect(result.usage.imageTokens).toBe(1120);
     // The image's 1120 tokens at $30/M, plus the prompt and the text part at their own prices: the service's bill.
     expect(result.costUsd).toBeGreaterThan(0.0336);
-    expect(result.costUsd).toBeCloseTo(emulator.stats.billedUsd, 9);
+    expect(result.costUsd).toBeCloseTo(micro(emulator.stats.billedUsd), 9);
     expect(p.calls).toBe(1);
     expect(emulator.stats.requests).toBe(1);
   });
@@ -66,7 +66,7 @@ describe("a draft comes back as an image with its usage and price", () => {
     if (result.kind !== "image") return;
     const meta = await sharp(result.image.data).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", 2048, 2048]);
-    expect(result.costUsd).toBeCloseTo(emulator.stats.billedUsd, 9);
+    expect(result.costUsd).toBeCloseTo(micro(emulator.stats.billedUsd), 9);
     expect(result.costUsd).toBeGreaterThanOrEqual((1680 * 60) / 1e6);
   });
 
@@ -74,7 +74,7 @@ describe("a draft comes back as an image with its usage and price", () => {
     const result = await provider({ pricing: { [LITE]: { "1K": 0.05 } } }).generate({ model: LITE, prompt: PROMPT, seed: 1, aspectRatio: "1:1", imageSize: "1K" });
     const listed = emulator.stats.billedUsd;
     // The image's tokens at the overridden price; input and text at the catalog's.
-    expect(result.costUsd).toBeCloseTo(listed - 0.0336 + 0.05, 9);
+    expect(result.costUsd).toBeCloseTo(micro(listed - 0.0336 + 0.05), 9);
   });
 
   it("falls back to the price table when the answer carries no usageMetadata", async () => {
@@ -102,7 +102,7 @@ describe("a draft comes back as an image with its usage and price", () => {
     const alone = await provider().generate({ model: LITE, prompt: PROMPT, seed: 11, aspectRatio: "1:1", imageSize: "1K" });
     expect(result.kind === "image" && result.imageCount).toBe(3);
     expect(result.kind === "image" && alone.kind === "image" && result.image.data.equals(alone.image.data)).toBe(true);
-    expect(result.costUsd).toBeCloseTo(billedForThree, 9);
+    expect(result.costUsd).toBeCloseTo(micro(billedForThree), 9);
     expect(result.costUsd).toBeGreaterThan(3 * 0.0336);
   });
 
@@ -117,7 +117,7 @@ describe("a draft comes back as an image with its usage and price", () => {
     expect([meta.width, meta.height]).toEqual([1264, 848]);
     // Pro always thinks: its thoughtsTokenCount is billed at the text output price.
     expect(result.usage.thoughtsTokens).toBeGreaterThan(0);
-    expect(result.costUsd).toBeCloseTo(emulator.stats.billedUsd, 9);
+    expect(result.costUsd).toBeCloseTo(micro(emulator.stats.billedUsd), 9);
   });
 
   it("keeps an image that came with a finishReason other than STOP", async () => {
@@ -182,7 +182,7 @@ describe("the judge scores an image against a rubric", () => {
     expect(body.generationConfig.thinkingConfig).toEqual({ thinkingLevel: "LOW" });
     const expected = ((verdict.usage.promptTokens ?? 0) * 1.5 + ((verdict.usage.outputTokens ?? 0) + (verdict.usage.thoughtsTokens ?? 0)) * 7.5) / 1e6;
     expect(verdict.usage.thoughtsTokens).toBeGreaterThan(0);
-    expect(verdict.costUsd).toBeCloseTo(expected, 12);
+    expect(verdict.costUsd).toBeCloseTo(micro(expected), 12);
     expect(verdict.costUsd).toBeGreaterThan(0);
     expect(await p.judge({ model: JUDGE, image: draft.image, rubric: "Sharp" })).toMatchObject({ score: verdict.score });
   });
@@ -224,6 +224,11 @@ describe("a judge answer that ignores the schema", () => {
     expect((error as JudgeAnswerError).costUsd).toBeGreaterThan(0);
   });
 });
+
+/** USD to the micro-dollar, as the provider books every cost (the ledger's unit). */
+function micro(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
+}
 
 /** A loopback server that answers every request with `body`: for answer shapes the emulator does not make. */
 async function serveOnce(body: unknown): Promise<{ url: string; close(): Promise<void> }> {
