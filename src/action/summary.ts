@@ -47,6 +47,9 @@ export function summaryMarkdown(report: RunReport | undefined, facts: SummaryFac
     if (report.assets.length) out.push(assetTable(report), "");
     else out.push("No asset in this manifest (or in this shard).", "");
     if (report.command !== "plan" && report.command !== "verify") out.push(effectiveCostLine(report), "");
+    // Paid images that came back other than asked (undersized, re-rendered, several in one answer), as the lockfile records them.
+    const notes = report.assets.flatMap((a) => (a.notes ?? []).map((n) => `- \`${a.id}\`: ${n}`));
+    if (notes.length) out.push("Answers that differed from what was asked:", "", ...notes.slice(0, 20), ...(notes.length > 20 ? [`- … and ${notes.length - 20} more in the lockfile`] : []), "");
     const matrix = report.command === "plan" ? (report as PlanReport).matrix : undefined;
     if (matrix) {
       out.push(`### Matrix: ${matrix.count} shard${matrix.count === 1 ? "" : "s"}, packed by estimate (largest ÷ mean ${matrix.balance.toFixed(2)})`, "");

@@ -96,7 +96,7 @@ export const EXAMPLE_MANIFEST = `# yaml-language-server: $schema=../schema/manif
 version: 1
 models:
   draft: gemini-3.1-flash-lite-image # cheap drafts, 1K JPEG
-  final: gemini-3.1-flash-image # renders the drafts that pass the screen
+  final: gemini-nano-banana-2.1 # renders the drafts that pass the screen
 budget:
   maxUsd: 3 # the run stops before it would spend more
   warnUsd: 2
@@ -125,8 +125,7 @@ assets:
     out: wallpapers/tide-{n}.webp
   - id: hero
     prompt: Paper-cut illustration of a lighthouse guiding small boats home at night, layered depth, warm light, no text
-    tier: final-only # one image that matters: drafted and kept on the standard model
-    finalSize: 1K
+    tier: final-only # one image that matters: drafted and kept on the standard model, at 2K so it makes 1600×900
     out: public/hero.png
     output: { width: 1600, height: 900, fit: cover }
   - id: seed-icon

@@ -1,6 +1,7 @@
 import { ExitCode, InputError, type Diagnostic } from "../errors.js";
 import { startEmulator, type EmulatorOptions } from "../emulator/emulator.js";
 import { LIMIT_SHAPES, type LimitShape } from "../emulator/limits.js";
+import { isProfileName, PROFILE_NAMES, PROFILES } from "../emulator/profiles.js";
 import type { Command, OptionValues } from "./command.js";
 
 /** `seedlock emulate`: a Gemini-compatible server on loopback for free dry runs and CI wiring. */
@@ -22,6 +23,7 @@ export const emulateCommand: Command = {
     "duplicate-rate": { type: "string" },
     key: { type: "string" },
     "batch-delay-ms": { type: "string" },
+    profile: { type: "string" },
   },
   async run(ctx) {
     const options = emulatorOptions(ctx.values);
@@ -34,7 +36,7 @@ export const emulateCommand: Command = {
       }
       throw err;
     }
-    ctx.logger.info(`Gemini emulator listening on ${emulator.url}`);
+    ctx.logger.info(`Gemini emulator listening on ${emulator.url}${options.profile ? ` (profile ${options.profile}: ${PROFILES[options.profile].summary})` : ""}`);
     ctx.logger.info(`Point seedlock (or any @google/genai client) at it:\n  export GOOGLE_GEMINI_BASE_URL=${emulator.url}`);
     ctx.logger.info(
       options.key !== undefined
@@ -113,6 +115,14 @@ export function emulatorOptions(values: OptionValues): EmulatorOptions & { port:
   for (const name of Object.keys(rates) as (keyof typeof rates)[]) {
     const value = rates[name];
     if (value !== undefined) options[name] = value;
+  }
+  const profile = values["profile"];
+  if (profile !== undefined) {
+    if (typeof profile !== "string" || !isProfileName(profile)) {
+      problems.push({ message: `--profile must name one of the emulator's profiles, got "${String(profile)}"`, fix: `use one of: ${PROFILE_NAMES.join(", ")} (docs/EMULATOR.md says what each does)` });
+    } else {
+      options.profile = profile;
+    }
   }
   const key = values["key"];
   if (key !== undefined) {

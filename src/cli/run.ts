@@ -58,6 +58,8 @@ function whereThingsAre(report: RunReport, cwd: string): string[] {
     lines.push(`shard ${s.shard}: spent ${formatUsd(report.spentUsd)} of its ${formatUsd(s.sliceUsd)} slice of the ${formatUsd(s.matrixCeilingUsd)} ceiling; ${formatUsd(s.unspentUsd)} left unspent`);
   }
   if (report.rendered) lines.push(`outputs: ${report.rendered} written (${outputs.slice(0, 3).join(", ")}${outputs.length > 3 ? ", …" : ""})`);
+  const notes = report.assets.flatMap((a) => (a.notes ?? []).map((n) => `${a.id}: ${n}`));
+  if (notes.length) lines.push(`noted:   ${notes.length} answer${notes.length === 1 ? "" : "s"} differed from what was asked (the lockfile records each):`, ...notes.slice(0, 10).map((n) => `  ${n}`));
   if (report.reportDir) lines.push(`report:  ${relative(cwd, join(report.reportDir, "report.html")) || "report.html"}`);
   return lines;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { findModel, imageCostFromTokens, IMAGE_SIZES, type ImageSize, type Model } from "../models/catalog.js";
+import { findModel, type Model } from "../models/catalog.js";
 import type { FileStore } from "./files.js";
 import { sendJson } from "./files.js";
 import { bodyForStatus, errorBody, invalidArgument } from "./wire.js";
@@ -88,7 +88,7 @@ export interface BatchServiceOptions extends BatchOptions {
   files: FileStore;
   models: readonly Model[];
   /** Answers one generateContent body as the interactive endpoint would: HTTP status and body. */
-  answer(model: string, body: unknown): Promise<{ status: number; body: unknown }>;
+  answer(model: string, body: unknown): Promise<{ status: number; body: unknown; billedUsd?: number }>;
 }
 
 export class BatchService {
@@ -280,7 +280,7 @@ export class BatchService {
         continue;
       }
       r.seen.outcome = "answered";
-      r.seen.billedUsd = this.bill(job.model, r.request, answer.body);
+      r.seen.billedUsd = this.bill(job.model, answer.billedUsd ?? 0);
       this.stats.billedUsd += r.seen.billedUsd;
       answers.push({ ...echo, response: answer.body });
     }
@@ -295,16 +295,10 @@ export class BatchService {
     this.end(job, "BATCH_STATE_SUCCEEDED");
   }
 
-  /** Image tokens of the answer at the model's batch price (the catalog's, as the service bills it). */
-  private bill(modelId: string, request: WireRequest, body: unknown): number {
+  /** The answer's whole bill (what the interactive endpoint bills it) at the model's batch share. */
+  private bill(modelId: string, interactiveUsd: number): number {
     const model = findModel(modelId, this.o.models);
-    if (model?.kind !== "image") return 0;
-    const usage = (body as { usageMetadata?: { candidatesTokensDetails?: { modality?: string; tokenCount?: number }[] } }).usageMetadata;
-    const tokens = (usage?.candidatesTokensDetails ?? []).filter((d) => d.modality === "IMAGE").reduce((n, d) => n + (d.tokenCount ?? 0), 0);
-    const sizes = IMAGE_SIZES.filter((s) => model.tokensBySize[s] !== undefined);
-    const asked = (request.generationConfig?.imageConfig?.imageSize ?? (sizes.length === 1 ? sizes[0] : "1K")) as ImageSize;
-    const size = sizes.includes(asked) ? asked : sizes[0]!;
-    return imageCostFromTokens(model, size, tokens) * (model.batchShare ?? 1);
+    return model?.kind === "image" ? interactiveUsd * (model.batchShare ?? 1) : interactiveUsd;
   }
 
   private end(job: Job, state: State): void {

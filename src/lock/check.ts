@@ -114,6 +114,14 @@ function checkEntry(entry: Record<string, unknown>, at: PathSegment[], out: Find
     integer(output, path, "width", out, 1);
     integer(output, path, "height", out, 1);
     count(output, path, "bytes", out);
+    if (output.undersized !== undefined && typeof output.undersized !== "boolean") {
+      out.push({ path: [...path, "undersized"], message: `must be true or false, not ${show(output.undersized)}` });
+    }
+    for (const key of ["answered", "asked"] as const) {
+      if (output[key] !== undefined && !(typeof output[key] === "string" && /^\d+x\d+$/.test(output[key] as string))) {
+        out.push({ path: [...path, key], message: `must be a pixel size like 1376x768, not ${show(output[key])}` });
+      }
+    }
   });
   // A seed is paid for once; a second record of it means two runs were stitched together badly.
   if (Array.isArray(entry.seeds)) {

@@ -231,6 +231,9 @@ function orderedOutput(output: OutputRecord): Record<string, unknown> {
     width: output.width,
     height: output.height,
     bytes: output.bytes,
+    undersized: output.undersized,
+    answered: output.answered,
+    asked: output.asked,
   });
 }
 

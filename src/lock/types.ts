@@ -27,6 +27,10 @@ export interface OutputRecord {
   width: number;
   height: number;
   bytes: number;
+  /** The model answered smaller than asked (`answered` < `asked`, both `WxH`), and the image still made the output. */
+  undersized?: boolean;
+  answered?: string;
+  asked?: string;
 }
 
 export interface AssetLock {

@@ -16,6 +16,7 @@ export interface RawScreen {
   brightness?: [number, number];
   minContrast?: number;
   maxDuplicateDistance?: number;
+  aspectTolerance?: number;
   judge?: RawJudge | boolean;
 }
 export interface RawOutput {
@@ -70,7 +71,7 @@ export const BUILTIN = {
   draftSize: "1K" as ImageSize,
   finalSize: "1K" as ImageSize,
   reference: true,
-  screen: { minWidth: 256, minHeight: 256, brightness: [20, 235] as [number, number], minContrast: 8, maxDuplicateDistance: 6 },
+  screen: { minWidth: 256, minHeight: 256, brightness: [20, 235] as [number, number], minContrast: 8, maxDuplicateDistance: 6, aspectTolerance: 0.03 },
   output: { format: "webp" as OutputFormat, quality: 90 },
   judgeMinScore: 7,
   concurrency: 16,
@@ -182,6 +183,8 @@ function resolveAsset(
   const finalModel = usesFinal ? models.use(assetModels.final, "final", modelOrigin("final")) : undefined;
   if (draftModel?.kind === "image") models.size(draftModel, draftSize, "draftSize", sizeOrigin(origin("draftSize"), modelOrigin("draft")));
   if (finalModel?.kind === "image") models.size(finalModel, finalSize, "finalSize", sizeOrigin(origin("finalSize"), modelOrigin("final")));
+  if (draftModel?.kind === "image") models.ratio(draftModel, aspectRatio, origin("aspectRatio"));
+  if (finalModel?.kind === "image") models.ratio(finalModel, aspectRatio, origin("aspectRatio"));
 
   if (explicitAttempts !== undefined && explicitAttempts < count) {
     errors.push({
@@ -204,7 +207,7 @@ function resolveAsset(
       errors.push({
         path: origin("screen", "judge"),
         message: "asks for a judge, but no judge model is set",
-        fix: "add a judge model under models:, for example judge: gemini-3.5-flash, or remove the judge rule",
+        fix: "add a judge model under models:, for example judge: gemini-3.6-flash, or remove the judge rule",
       });
     } else {
       models.use(assetModels.judge, "judge", modelOrigin("judge"));
@@ -281,6 +284,7 @@ function resolveScreen(asset: RawAsset, defaults: RawSettings, origin: (...keys:
     brightness: [low, high],
     minContrast: merged.minContrast,
     maxDuplicateDistance: merged.maxDuplicateDistance,
+    aspectTolerance: merged.aspectTolerance,
   };
   if (judge) rules.judge = judge;
   return rules;

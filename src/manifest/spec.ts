@@ -22,6 +22,8 @@ export interface ScreenRules {
   minContrast: number;
   /** Perceptual-hash Hamming distance at or below which two images are duplicates. */
   maxDuplicateDistance: number;
+  /** Allowed relative difference between an image's aspect and the ratio asked (0.03 = 3 %). */
+  aspectTolerance: number;
   judge?: JudgeRule;
 }
 

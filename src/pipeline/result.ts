@@ -22,6 +22,8 @@ export interface AssetReport {
   spentUsd: number;
   estimatedUsd: number;
   outputs: string[];
+  /** What happened to paid images beyond their verdict: undersized finals, re-renders, several images in one answer. */
+  notes?: string[];
   /** Contact sheet written for this asset, relative to the report folder. */
   contactSheet?: string;
 }

@@ -1,19 +1,22 @@
-import { ApiError, GoogleGenAI, Type, type GenerateContentResponse, type Part } from "@google/genai";
+import { ApiError, GoogleGenAI, ThinkingLevel, Type, type GenerateContentResponse, type Part, type ThinkingConfig } from "@google/genai";
 import { InputError } from "../errors.js";
 import { NullLogger, type Logger } from "../logger.js";
 import {
   IMAGE_SIZES,
+  JUDGE_INSTRUCTIONS,
+  JUDGE_MAX_OUTPUT_TOKENS,
   MODELS,
   batchShareOf,
   findModel,
   type CallRoute,
-  imageCostFromTokens,
+  imageCallCostUsd,
+  imageCallMaxOutputTokens,
   imagePriceUsd,
+  inputTokenBound,
   type ImageModel,
   type ImageSize,
   type PricingOverrides,
   type TextModel,
-  JUDGE_MAX_OUTPUT_TOKENS,
 } from "../models/catalog.js";
 import { CircuitBreaker } from "./circuit.js";
 import { ApiKeyRejectedError, JudgeAnswerError, ModelNotFoundError, QuotaExhaustedError, RequestRefusedError, redact } from "./errors.js";
@@ -76,18 +79,23 @@ export interface GeminiProvider extends ImageProvider {
 }
 
 /** The generateContent request for one image, as the SDK takes it (also what a batch job holds). */
-export function imageCall(model: ImageModel, request: ImageRequest): { contents: { role: string; parts: Part[] }[]; config: { responseModalities: string[]; imageConfig: { aspectRatio: string; imageSize?: string }; seed: number } } {
+export function imageCall(model: ImageModel, request: ImageRequest): { contents: { role: string; parts: Part[] }[]; config: { responseModalities: string[]; imageConfig: { aspectRatio: string; imageSize?: string }; seed: number; maxOutputTokens?: number } } {
   const parts: Part[] = [{ text: request.prompt }];
   if (request.reference) {
     parts.push({ inlineData: { mimeType: request.reference.mimeType, data: request.reference.data.toString("base64") } });
   }
-  const sizes = Object.keys(model.tokensBySize);
-  // A single-size model (Lite) takes no imageSize: one report has it answer 400 to the field.
-  const imageConfig =
-    sizes.length === 1 && sizes[0] === request.imageSize
-      ? { aspectRatio: request.aspectRatio }
-      : { aspectRatio: request.aspectRatio, imageSize: request.imageSize };
-  return { contents: [{ role: "user", parts }], config: { responseModalities: ["IMAGE"], imageConfig, seed: request.seed } };
+  const size = asImageSize(request.imageSize);
+  return {
+    contents: [{ role: "user", parts }],
+    config: {
+      responseModalities: ["IMAGE"],
+      // `imageSize: "1K"` is valid on Lite too (DESIGN, facts).
+      imageConfig: { aspectRatio: request.aspectRatio, imageSize: request.imageSize },
+      seed: request.seed,
+      // Thinking counts against this cap: it bounds the bill to what the ledger reserved.
+      ...(size ? { maxOutputTokens: imageCallMaxOutputTokens(model, size) } : {}),
+    },
+  };
 }
 
 const OPEN_GATE: RequestGate = {
@@ -260,71 +268,82 @@ export function createGeminiProvider(options: GeminiProviderOptions): GeminiProv
     const response = await call(model.id, request.signal, (abortSignal, fetch) =>
       ai.models.generateContent({ model: model.id, contents, config: { ...config, abortSignal, httpOptions: { fetch } } }),
     );
-    return readImageResponse(response, model, request.imageSize);
+    return readImageResponse(response, model, asImageSize(request.imageSize), request);
   }
 
   /** Reads an answer that came another way (a batch job's) as generate reads its own, at that way's price. */
   function answerOf(response: GenerateContentResponse, request: ImageRequest, route: CallRoute): ImageResult {
     const model = imageModel(request.model);
-    const result = readImageResponse(response, model, request.imageSize);
-    return route === "batch" ? { ...result, costUsd: result.costUsd * batchShareOf(model) } : result;
+    const result = readImageResponse(response, model, asImageSize(request.imageSize), request);
+    return route === "batch" ? { ...result, costUsd: toMicroUsd(result.costUsd * batchShareOf(model)) } : result;
   }
 
-  function readImageResponse(response: GenerateContentResponse, model: ImageModel, imageSize: string): ImageResult {
+  function readImageResponse(response: GenerateContentResponse, model: ImageModel, size: ImageSize | undefined, request: ImageRequest): ImageResult {
     const usage = readUsage(response);
-    const cost = (withImage: boolean) => imageCost(model, imageSize, usage.imageTokens, withImage);
+    const candidate = response.candidates?.[0];
+    const allParts = candidate?.content?.parts ?? [];
+    // Thought parts (interim "thought images" and thought text) are never the answer.
+    const answerParts = allParts.filter((p) => !p.thought);
+    const images = answerParts.filter((p) => p.inlineData?.data);
+    const thoughtImages = allParts.filter((p) => p.thought && p.inlineData?.data).length;
+    const costUsd = toMicroUsd(billImageCall(model, size, usage, images.length, request));
+    const text = answerParts.map((p) => p.text ?? "").join("").trim();
     const blockReason = response.promptFeedback?.blockReason;
+    // An answer that holds an image is an image, whatever its finishReason says.
+    const last = images[images.length - 1]?.inlineData;
+    if (last?.data) {
+      if (images.length > 1) logger.debug(`${model.id} returned ${images.length} images in one answer; seedlock keeps the last`);
+      const finishReason = candidate?.finishReason;
+      return {
+        kind: "image",
+        image: { mimeType: last.mimeType ?? model.outputMimeType, data: Buffer.from(last.data, "base64") },
+        usage,
+        costUsd,
+        ...(text ? { text } : {}),
+        imageCount: images.length,
+        ...(thoughtImages ? { thoughtImages } : {}),
+        ...(finishReason && finishReason !== "STOP" ? { finishReason } : {}),
+      };
+    }
     if (blockReason && blockReason !== "BLOCKED_REASON_UNSPECIFIED") {
       const said = response.promptFeedback?.blockReasonMessage;
       return rejected(`PROMPT_${blockReason}`, `the prompt was blocked (${blockReason})${said ? `: ${said}` : ""}`);
     }
-    const candidate = response.candidates?.[0];
     if (!candidate) return rejected("NO_IMAGE", "the response held no candidate");
     const finishReason = candidate.finishReason;
-    const answerParts = (candidate.content?.parts ?? []).filter((p) => !p.thought);
-    const text = answerParts.map((p) => p.text ?? "").join("").trim();
     if (finishReason && finishReason !== "STOP") {
       const reason = (KNOWN_FINISH_REJECTIONS.has(finishReason) ? finishReason : "OTHER") as RejectionReason;
       const said = candidate.finishMessage ?? (text || undefined);
       return rejected(reason, `generation stopped with finishReason ${finishReason}${said ? `: ${truncate(said)}` : ""}`);
     }
-    const images = answerParts.filter((p) => p.inlineData?.data);
-    const first = images[0]?.inlineData;
-    if (!first?.data) {
-      return rejected("NO_IMAGE", text ? `the model answered with text only: "${truncate(text)}"` : "the model returned no image");
-    }
-    if (images.length > 1) logger.debug(`${model.id} returned ${images.length} images; seedlock keeps the first`);
-    return {
-      kind: "image",
-      image: { mimeType: first.mimeType ?? model.outputMimeType, data: Buffer.from(first.data, "base64") },
-      usage,
-      costUsd: cost(true),
-      ...(text ? { text } : {}),
-      imageCount: images.length,
-    };
+    return rejected("NO_IMAGE", text ? `the model answered with text only: "${truncate(text)}"` : "the model returned no image");
 
     function rejected(reason: RejectionReason, message: string): ImageResult {
-      return { kind: "rejected", reason, message: redact(message, apiKey), usage, costUsd: cost(false) };
+      return { kind: "rejected", reason, message: redact(message, apiKey), usage, costUsd };
     }
   }
 
-  /** From the image tokens reported; the price table when none were; nothing for an empty answer. */
-  function imageCost(model: ImageModel, imageSize: string, imageTokens: number | undefined, withImage: boolean): number {
-    const size = IMAGE_SIZES.includes(imageSize as ImageSize) ? (imageSize as ImageSize) : undefined;
-    const byRate = (tokens: number) => (tokens * model.usdPerMillionOutputTokens) / 1e6;
-    if (imageTokens !== undefined && imageTokens > 0) {
-      return size && model.tokensBySize[size] !== undefined ? imageCostFromTokens(model, size, imageTokens, pricing) : byRate(imageTokens);
+  /**
+   * The whole bill of one image call from its usage: input (prompt and input images), thinking and
+   * text at the text price, image tokens at the image price. Without usage: the price table.
+   */
+  function billImageCall(model: ImageModel, size: ImageSize | undefined, usage: Usage, imagesReturned: number, request: ImageRequest): number {
+    if (usage.promptTokens === undefined && usage.outputTokens === undefined && usage.thoughtsTokens === undefined) {
+      if (imagesReturned === 0) return 0;
+      const input = inputTokenBound(request.prompt, request.reference ? 1 : 0, model.inputImageTokens);
+      const perImage = size && model.tokensBySize[size] !== undefined ? imagePriceUsd(model, size, pricing) : 0;
+      return (input * model.usdPerMillionInputTokens) / 1e6 + imagesReturned * perImage;
     }
-    if (!withImage) return 0;
-    return size && model.tokensBySize[size] !== undefined ? imagePriceUsd(model, size, pricing) : 0;
+    const output = usage.outputTokens ?? 0;
+    // Without a per-modality split, an answer with an image is billed as image tokens (the dearer kind).
+    const imageTokens = usage.imageTokens ?? (imagesReturned > 0 ? output : 0);
+    const textTokens = Math.max(0, output - imageTokens) + (usage.thoughtsTokens ?? 0);
+    return imageCallCostUsd(model, size, { promptTokens: usage.promptTokens ?? 0, imageTokens, textTokens }, pricing);
   }
 
   async function judge(request: JudgeRequest): Promise<JudgeResult> {
     const model = textModel(request.model);
-    const instructions =
-      "You screen generated images for a design system. Score how well the attached image meets this rubric, " +
-      "from 0 (not at all) to 10 (fully), and give a one-sentence reason. Rubric: " +
-      request.rubric;
+    const instructions = JUDGE_INSTRUCTIONS + request.rubric;
     const response = await call(model.id, request.signal, (abortSignal, fetch) =>
       ai.models.generateContent({
         model: model.id,
@@ -338,6 +357,8 @@ export function createGeminiProvider(options: GeminiProviderOptions): GeminiProv
           responseMimeType: "application/json",
           // Bounds what the call can bill as output, thinking included, to what the ledger reserved.
           maxOutputTokens: JUDGE_MAX_OUTPUT_TOKENS,
+          // Gemini 3 thinks at a medium or high level unless told; thinking counts against the cap above.
+          ...thinkingFor(model),
           responseSchema: {
             type: Type.OBJECT,
             properties: {
@@ -353,19 +374,22 @@ export function createGeminiProvider(options: GeminiProviderOptions): GeminiProv
       }),
     );
     const usage = readUsage(response);
-    const thoughts = response.usageMetadata?.thoughtsTokenCount ?? 0;
-    const costUsd =
-      ((usage.promptTokens ?? 0) * model.usdPerMillionInputTokens + ((usage.outputTokens ?? 0) + thoughts) * model.usdPerMillionOutputTokens) / 1e6;
+    const costUsd = toMicroUsd(
+      ((usage.promptTokens ?? 0) * model.usdPerMillionInputTokens + ((usage.outputTokens ?? 0) + (usage.thoughtsTokens ?? 0)) * model.usdPerMillionOutputTokens) / 1e6,
+    );
     const blockReason = response.promptFeedback?.blockReason;
     const candidate = response.candidates?.[0];
-    if (blockReason || (candidate?.finishReason && candidate.finishReason !== "STOP")) {
-      return { score: 0, reason: `the judge refused to score the image (${blockReason ?? candidate?.finishReason})`, usage, costUsd };
-    }
     const text = (candidate?.content?.parts ?? [])
       .filter((p) => !p.thought)
       .map((p) => p.text ?? "")
       .join("")
       .trim();
+    if (blockReason || (candidate?.finishReason && !JUDGE_READABLE_FINISH.has(candidate.finishReason))) {
+      return { score: 0, reason: `the judge refused to score the image (${blockReason ?? candidate?.finishReason})`, usage, costUsd };
+    }
+    if (!text && candidate?.finishReason === "MAX_TOKENS") {
+      throw new JudgeAnswerError(model.id, `it used its ${JUDGE_MAX_OUTPUT_TOKENS}-token output cap (${usage.thoughtsTokens ?? 0} on thinking) before answering`, costUsd);
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -402,7 +426,28 @@ function readUsage(response: GenerateContentResponse): Usage {
   if (meta.promptTokenCount !== undefined) usage.promptTokens = meta.promptTokenCount;
   if (meta.candidatesTokenCount !== undefined) usage.outputTokens = meta.candidatesTokenCount;
   if (imageDetails.length > 0) usage.imageTokens = imageDetails.reduce((sum, d) => sum + (d.tokenCount ?? 0), 0);
+  else if (meta.candidatesTokensDetails?.length) usage.imageTokens = 0;
+  if (meta.thoughtsTokenCount !== undefined) usage.thoughtsTokens = meta.thoughtsTokenCount;
   return usage;
+}
+
+/** A judge answer cut at MAX_TOKENS may still hold the whole JSON verdict; anything else non-STOP is a refusal. */
+const JUDGE_READABLE_FINISH = new Set(["STOP", "MAX_TOKENS"]);
+
+/** Keeps a judge's thinking short, in the form its generation takes. */
+function thinkingFor(model: TextModel): { thinkingConfig?: ThinkingConfig } {
+  if (model.thinking === "level") return { thinkingConfig: { thinkingLevel: ThinkingLevel.LOW } };
+  if (model.thinking === "budget") return { thinkingConfig: { thinkingBudget: 256 } };
+  return {};
+}
+
+/** To the micro-dollar the ledger counts in, so the ledger, the lockfile and the report add up the same figures. */
+function toMicroUsd(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
+}
+
+function asImageSize(size: string): ImageSize | undefined {
+  return IMAGE_SIZES.includes(size as ImageSize) ? (size as ImageSize) : undefined;
 }
 
 interface ErrorBody {

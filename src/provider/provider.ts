@@ -20,7 +20,10 @@ export interface Usage {
   promptTokens?: number;
   /** Output tokens of modality IMAGE, from usageMetadata.candidatesTokensDetails. */
   imageTokens?: number;
+  /** candidatesTokenCount: every output token but thinking (images and text). */
   outputTokens?: number;
+  /** thoughtsTokenCount: thinking, billed at the text output price. */
+  thoughtsTokens?: number;
 }
 
 /** Why the service returned no usable image. These are verdicts, never retried. */
@@ -46,8 +49,12 @@ export type ImageResult =
       costUsd: number;
       /** Text parts the model sent along with the image. */
       text?: string;
-      /** Image parts in the answer; only the first is kept. */
+      /** Non-thought image parts in the answer; only the last is kept. */
       imageCount?: number;
+      /** Interim thought images skipped. */
+      thoughtImages?: number;
+      /** A finishReason other than STOP that came with the image anyway. */
+      finishReason?: string;
     }
   | { kind: "rejected"; reason: RejectionReason; message: string; usage: Usage; costUsd: number };
 

@@ -14,7 +14,7 @@ import { TestRepo, type Clone } from "../support/git-repo.js";
 const MANIFEST = `version: 1
 budget: { maxUsd: 2 }
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   output: { format: webp, quality: 80, width: 64, height: 64 }
 assets:
   - id: dunes

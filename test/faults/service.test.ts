@@ -14,7 +14,7 @@ const manifest = (limits = "concurrency: 4") => `version: 1
 budget: { maxUsd: ${CEILING} }
 limits: { ${limits} }
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   screen: { minWidth: 256, minHeight: 256 }
   output: { format: webp, quality: 80, width: 64, height: 64 }
 assets:

@@ -212,7 +212,10 @@ describe("safety blocks and empty answers are rejections, never retried", () => 
   it("a blocked prompt becomes PROMPT_<blockReason>", async () => {
     const { emulator, provider, delays } = await setUp({ failures: [{ blockReason: "SAFETY" }] });
     const result = await provider.generate(DRAFT);
-    expect(result).toMatchObject({ kind: "rejected", reason: "PROMPT_SAFETY", costUsd: 0 });
+    expect(result).toMatchObject({ kind: "rejected", reason: "PROMPT_SAFETY" });
+    // No image is billed; the prompt's input tokens are, as the answer's usage says.
+    expect(result.costUsd).toBeCloseTo(Math.round(emulator.stats.billedUsd * 1e6) / 1e6, 9);
+    expect(result.costUsd).toBeLessThan(0.0001);
     expect(result.kind === "rejected" && result.message).toMatch(/the prompt was blocked \(SAFETY\)/);
     expect([emulator.stats.requests, emulator.stats.blocked, delays.length]).toEqual([1, 1, 0]);
   });
@@ -292,7 +295,7 @@ describe("refusals fail fast with the API's own words (exit 2)", () => {
     expect(err).toBeInstanceOf(ModelNotFoundError);
     expect(err.exitCode).toBe(ExitCode.invalidInput);
     expect(err.message).toMatch(/^model gemini-3-pro-image not found \(HTTP 404: models\/gemini-3-pro-image is not found for API version v1beta/);
-    expect(err.message).toMatch(/use one of the models seedlock knows: gemini-3\.1-flash-lite-image, gemini-3\.1-flash-image, gemini-3-pro-image, gemini-nano-banana-2\.1$/);
+    expect(err.message).toMatch(/use one of the models seedlock knows: gemini-3\.1-flash-lite-image, gemini-nano-banana-2\.1, gemini-3\.1-flash-image, gemini-3-pro-image$/);
     expect(emulator.stats.requests).toBe(1);
   });
 
