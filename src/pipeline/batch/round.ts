@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { BatchJobRecord, BatchRequestRecord, BatchStage, Lockfile } from "../../lock/types.js";
 import type { Logger } from "../../logger.js";
 import type { AssetSpec, BatchMode, Manifest } from "../../manifest/spec.js";
-import { findModel, routedImagePriceUsd, type ImageModel } from "../../models/catalog.js";
+import { batchShareOf, findModel, imageCallCeilingUsd, type ImageModel } from "../../models/catalog.js";
 import { InputError } from "../../errors.js";
 import { batches } from "./mode.js";
 import { createBatchClient, type BatchClient, type BatchRequest } from "../../provider/batch.js";
@@ -148,7 +148,9 @@ export class BatchRound {
       for (const wanted of await this.wantedOf(spec, inputHash, rate)) {
         const model = imageModel(wanted.stage === "final" ? spec.models.final : spec.tier === "final-only" ? spec.models.final : spec.models.draft);
         const size = wanted.stage === "final" || spec.tier === "final-only" ? spec.finalSize : spec.draftSize;
-        const price = routedImagePriceUsd(model, size, "batch", this.o.manifest.pricing);
+        // The most the answer can bill (input, thinking, every image), at the batch share: a settle never passes it.
+        const inputImages = wanted.stage === "final" && spec.reference ? 1 : 0;
+        const price = imageCallCeilingUsd(model, size, { prompt: spec.prompt, inputImages }, this.o.manifest.pricing) * batchShareOf(model);
         const reservation = ledger.reserve(price);
         if (!reservation) {
           budgetShort = true;
