@@ -104,7 +104,8 @@ export function expectNoImageLostToGeometry(lock: Lockfile, proxy: RecordingProx
       }
     }
   }
-  const finalCalls = proxy.requests.filter((r) => r.model === "gemini-nano-banana-2.1" && r.withReference && r.status === 200).length;
+  // Answers that reached seedlock: a stop aborts a request still unanswered, and the rerun asks it again.
+  const finalCalls = proxy.requests.filter((r) => r.model === "gemini-nano-banana-2.1" && r.withReference && r.status === 200 && r.answered).length;
   const rerenders = Object.values(lock.assets).flatMap((a) => a.seeds.flatMap((s) => (s.reasons ?? []).filter((r) => /re-rendered/.test(r)))).length;
   const twoTierOutputs = Object.entries(DECLARED)
     .filter(([, want]) => want.finals === "two-tier")

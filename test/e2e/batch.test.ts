@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator, type EmulatorOptions } from "../../src/emulator/emulator.js";
+import { findModel, imageCallCeilingUsd, type ImageModel } from "../../src/models/catalog.js";
 import type { RunReport } from "../../src/pipeline/result.js";
 import { STACK_LINE } from "../support/cli.js";
 import { cli, readLock, RecordingProxy, tempRepo } from "./harness.js";
@@ -165,20 +166,29 @@ describe("batch jobs that fail give their work back", () => {
     for (const r of emulator!.batches.requests) bySeed.set(`${r.prompt}|${r.seed}`, [...(bySeed.get(`${r.prompt}|${r.seed}`) ?? []), r.outcome ?? "?"]);
     expect([...bySeed.values()].filter((o) => o.filter((x) => x === "answered").length > 1)).toEqual([]);
     expect([...bySeed.values()].filter((o) => o.includes("error"))).toEqual([["job-failed", "job-failed", "error", "answered"]]);
-    // Spent: the batch bill for the drafts and the renders' image tokens at the interactive price ($30/M on 2.1).
+    // Spent: the batch bill for the drafts and the interactive bill of the renders (input, thinking and image tokens).
     const lock = await readLock(dir);
-    const interactive = proxy!.requests.reduce((sum, r) => sum + (r.imageTokens * 30) / 1e6, 0);
+    const interactive = emulator!.stats.billedUsd;
     expect(interactive).toBeGreaterThan(0);
-    expect(lock.assets.dunes!.spentUsd + lock.assets.lantern!.spentUsd).toBeCloseTo(emulator!.batches.billedUsd + interactive, 5);
+    // Each answer is booked in whole micro-dollars, so the sums agree to a thousandth of a cent.
+    expect(lock.assets.dunes!.spentUsd + lock.assets.lantern!.spentUsd).toBeCloseTo(emulator!.batches.billedUsd + interactive, 4);
   });
 });
 
 describe("the ceiling with batch jobs out", () => {
   it("counts what pending jobs reserved against the next run's ceiling", async () => {
     const url = await start({ darkRate: 0, flatRate: 0, duplicateRate: 0, blockRate: 0, corruptRate: 0, errorRate: 0, batchDelayMs: 600_000 });
+    // Reservations are the most a call can bill (input, thinking, two images), at the batch share for the job.
+    const lite = findModel("gemini-3.1-flash-lite-image") as ImageModel;
+    const final = findModel("gemini-nano-banana-2.1") as ImageModel;
+    const jobReserved = 2 * imageCallCeilingUsd(lite, "1K", { prompt: "Long waves at sunrise, no text", inputImages: 0 }) * 0.5;
+    const finalReserved = imageCallCeilingUsd(final, "1K", { prompt: "A low orange sun over a flat sea, no text", inputImages: 0 });
+    // Room for the job and one final's reservation, not two: without the job two finals would fit.
+    const maxUsd = Math.ceil((jobReserved + 1.2 * finalReserved) * 1e4) / 1e4;
+    expect(2 * finalReserved).toBeLessThan(maxUsd);
     const manifest = `version: 1
 models: { draft: gemini-3.1-flash-lite-image, final: gemini-nano-banana-2.1 }
-budget: { maxUsd: 0.1 }
+budget: { maxUsd: ${maxUsd} }
 assets:
   - id: waves
     prompt: Long waves at sunrise, no text
@@ -189,9 +199,7 @@ assets:
 `;
     const dir = await tempRepo(manifest);
     const first = await run(dir, url);
-    // Two Lite drafts at the batch price: 2 × $0.0168.
-    expect(first.batch?.pending[0]!.reservedUsd).toBeCloseTo(0.0336, 6);
-    // A new interactive asset: three final-only images at $0.0336 would fit $0.10 twice, but only once beside the job's $0.0336.
+    expect(first.batch?.pending[0]!.reservedUsd).toBeCloseTo(jobReserved, 5);
     const { writeFile } = await import("node:fs/promises");
     await writeFile(join(dir, "assets.yaml"), `${manifest}  - id: sun
     prompt: A low orange sun over a flat sea, no text
@@ -204,7 +212,7 @@ assets:
     expect(ran.code).toBe(3);
     const second = JSON.parse(ran.stdout) as RunReport;
     expect(second.rendered).toBe(1);
-    expect(second.spentUsd + (second.batch?.pending[0]?.reservedUsd ?? 0)).toBeLessThanOrEqual(0.1);
+    expect(second.spentUsd + (second.batch?.pending[0]?.reservedUsd ?? 0)).toBeLessThanOrEqual(maxUsd);
     expect(second.assets.find((a) => a.id === "waves")?.status).toBe("batch");
   });
 });

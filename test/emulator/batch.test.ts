@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { findModel, imageCallCostUsd, type ImageModel } from "../../src/models/catalog.js";
+import type { Usage } from "../../src/provider/provider.js";
 import { NO_FLAWS, startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
 import { createBatchClient, type BatchRequest } from "../../src/provider/batch.js";
 import { createGeminiProvider } from "../../src/provider/gemini.js";
@@ -22,6 +24,15 @@ function drafts(n: number): BatchRequest[] {
   }));
 }
 
+const LITE = findModel("gemini-3.1-flash-lite-image") as ImageModel;
+
+/** What the answer's usage bills interactively on Lite at 1K, halved: the Batch API's price. */
+function halfOfInteractive(usage: Usage | undefined): number {
+  const imageTokens = usage?.imageTokens ?? 0;
+  const textTokens = (usage?.outputTokens ?? 0) - imageTokens + (usage?.thoughtsTokens ?? 0);
+  return imageCallCostUsd(LITE, "1K", { promptTokens: usage?.promptTokens ?? 0, imageTokens, textTokens }) / 2;
+}
+
 describe("the Batch API through the real SDK against the emulator", () => {
   it("answers inlined requests in input order at half the interactive price, once the job's delay has passed", async () => {
     emulator = await startEmulator({ ...NO_FLAWS, batchDelayMs: 300 });
@@ -37,9 +48,12 @@ describe("the Batch API through the real SDK against the emulator", () => {
     expect(done.answers?.map((a) => a.key)).toEqual(requests.map((r) => r.key));
     for (const answer of done.answers ?? []) {
       expect("result" in answer && answer.result.kind).toBe("image");
-      if ("result" in answer) expect(answer.result.costUsd).toBeCloseTo(0.0336 / 2, 6);
+      if ("result" in answer) expect(answer.result.costUsd).toBeCloseTo(halfOfInteractive(answer.result.usage), 6);
     }
-    expect(emulator.batches.billedUsd).toBeCloseTo((3 * 0.0336) / 2, 6);
+    // The service bills a batch answer as it bills the same answer interactively (prompt tokens too), at half.
+    const bills = (done.answers ?? []).map((a) => ("result" in a ? halfOfInteractive(a.result.usage) : 0));
+    expect(emulator.batches.billedUsd).toBeCloseTo(bills.reduce((x, y) => x + y, 0), 5);
+    expect(emulator.batches.billedUsd).toBeGreaterThan((3 * 0.0336) / 2);
     expect(emulator.batches.requests.map((r) => r.seed)).toEqual([100, 101, 102]);
   });
 
@@ -66,7 +80,9 @@ describe("the Batch API through the real SDK against the emulator", () => {
     expect((await batch.poll(expired, requests)).state).toBe("expired");
     expect(await batch.find("b")).toBeUndefined();
     expect(await batch.find("c")).toBeUndefined();
-    expect(emulator.batches.billedUsd).toBeCloseTo((2 * 0.0336) / 2, 6);
+    // Only the two answered requests of the first job are billed; failed and expired jobs cost nothing.
+    const bills = (first.answers ?? []).map((a) => ("result" in a ? halfOfInteractive(a.result.usage) : 0));
+    expect(emulator.batches.billedUsd).toBeCloseTo(bills.reduce((x, y) => x + y, 0), 5);
   });
 
   it("cancels a pending job", async () => {
