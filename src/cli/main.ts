@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { ExitCode, InputError, SeedlockError } from "../errors.js";
 import { StderrLogger } from "../logger.js";
+import { runResultJson } from "../report/json.js";
 import { GLOBAL_OPTIONS, type Command } from "./command.js";
 
 /** Each command lives in its own module, loaded only when asked for. */
@@ -62,7 +63,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       // A script that asked for --json reads stdout: give it one object there too, not silence.
       if (argv.includes("--json")) {
         const diagnostics = err instanceof InputError ? err.diagnostics : undefined;
-        process.stdout.write(`${JSON.stringify({ exitCode: err.exitCode, error: err.message, ...(diagnostics ? { diagnostics } : {}) })}\n`);
+        process.stdout.write(runResultJson({ exitCode: err.exitCode, error: err.message, ...(diagnostics ? { diagnostics } : {}) }));
       }
       return err.exitCode;
     }

@@ -5,6 +5,7 @@ import { ceilingUsd, parseMaxBudgetUsd } from "../manifest/ceiling.js";
 import { loadManifest } from "../manifest/load.js";
 import { planRun } from "../plan/plan.js";
 import { overBudgetMessage, planReport, renderPlan, type Ceiling } from "../plan/report.js";
+import { runResultJson } from "../report/json.js";
 import { formatUsd } from "../report/table.js";
 import type { Command } from "./command.js";
 
@@ -25,7 +26,7 @@ export const planCommand: Command = {
       source: flagMaxUsd !== undefined && flagMaxUsd < manifest.budget.maxUsd ? "--max-budget-usd" : "budget.maxUsd",
       ...(manifest.budget.warnUsd !== undefined ? { warnUsd: manifest.budget.warnUsd } : {}),
     };
-    if (ctx.values.json) ctx.stdout.write(`${JSON.stringify(planReport(plan, ceiling, manifest.displayFile))}\n`);
+    if (ctx.values.json) ctx.stdout.write(runResultJson(planReport(plan, ceiling, manifest.displayFile)));
     else ctx.stdout.write(`${renderPlan(plan, ceiling, manifest.displayFile)}\n`);
 
     // The estimate is this command's answer, already on stdout: say no on stderr and exit 3.

@@ -2,6 +2,7 @@ import { join, relative } from "node:path";
 import { execute } from "../pipeline/execute.js";
 import type { RunReport } from "../pipeline/result.js";
 import type { CommandName } from "../pipeline/settings.js";
+import { runResultJson } from "../report/json.js";
 import { createProgress } from "../report/progress.js";
 import { formatRunTable } from "../report/run-table.js";
 import type { CliContext, Command } from "./command.js";
@@ -34,7 +35,7 @@ export async function runAndPrint(name: Exclude<CommandName, "plan">, ctx: CliCo
     progress?.done();
   }
   if (json) {
-    ctx.stdout.write(`${JSON.stringify(report)}\n`);
+    ctx.stdout.write(runResultJson(report));
   } else {
     if (name !== "verify") ctx.stdout.write(formatRunTable(report, { color: (ctx.stdout as { isTTY?: boolean }).isTTY === true }));
     for (const line of whereThingsAre(report, shownFrom)) ctx.stdout.write(`${line}\n`);

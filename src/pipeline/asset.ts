@@ -186,6 +186,7 @@ export class AssetWork implements CallSource {
       status: "done",
       drafts: 0,
       accepted: 0,
+      rejectedDrafts: 0,
       rejected: {},
       regenerated: 0,
       rendered: 0,
@@ -480,6 +481,7 @@ export class AssetWork implements CallSource {
     this.putSeed({ ...seedFields(verdict), model: this.draftModel.id, status: "rejected", reasons: details });
     this.answered++;
     for (const r of reasons) this.report.rejected[r.key] = (this.report.rejected[r.key] ?? 0) + 1;
+    this.report.rejectedDrafts++;
     this.o.tally.rejected++;
     this.draftsOpen--;
     await this.o.recorder.persist();

@@ -15,6 +15,7 @@ import { createGeminiProvider } from "../provider/gemini.js";
 import type { ImageProvider, RequestGate } from "../provider/provider.js";
 import { writeContactSheet } from "../report/contact-sheet.js";
 import { thumbnail, writeReportHtml, type GalleryAsset } from "../report/gallery.js";
+import { runFigures } from "../report/figures.js";
 import { formatUsd } from "../report/table.js";
 import { AssetWork, type RunTally, type WorkMode } from "./asset.js";
 import { probeFolders, writing } from "./disk.js";
@@ -201,11 +202,12 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     if (!work) {
       const untouched: AssetStatus = plannedAsset.state === "unchanged" ? "unchanged" : "planned";
       const outputs = plannedAsset.state === "unchanged" ? (lock.assets[spec.id]?.outputs ?? []).map((o) => o.path) : [];
-      return { id: spec.id, status: untouched, drafts: 0, accepted: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs };
+      return { id: spec.id, status: untouched, drafts: 0, accepted: 0, rejectedDrafts: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs };
     }
     let status = work.finalStatus({ waitingForBudget: waiting.has(work), ...(stoppedAs ? { stopped: stoppedAs } : {}) });
     // Drafted but not rendered, for want of a writable output folder: the render is left for the rerun.
     if (status === "done" && outputsRefused?.assets.has(spec.id)) status = "planned";
+    if (status === "done" && mode === "preview") status = "previewed";
     return { ...work.report, status, spentUsd: round(work.report.spentUsd), estimatedUsd: plannedAsset.estimatedUsd };
   });
 
@@ -217,9 +219,10 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     drafts: tally.drafts,
     accepted: tally.accepted,
     rendered: tally.rendered,
+    rejectedDrafts: tally.rejected,
     acceptRate: tally.drafts ? tally.accepted / tally.drafts : null,
     regenRate: tally.drafts ? tally.regenerated / tally.drafts : null,
-    costPerAcceptedUsd: costPerAccepted(mode, ledger.spentUsd, tally),
+    ...runFigures({ spentUsd: ledger.spentUsd, rendered: tally.rendered, accepted: tally.accepted }),
     changedAssets: assets.filter((a) => planned.get(a.id)!.state !== "unchanged").map((a) => a.id),
     assets: reports,
     exitCode: ExitCode.ok,
@@ -325,11 +328,6 @@ function verdictOf(
 
 function list(items: string[]): string {
   return items.length <= 5 ? items.join(", ") : `${items.slice(0, 5).join(", ")} and ${items.length - 5} more`;
-}
-
-function costPerAccepted(mode: WorkMode, spentUsd: number, tally: RunTally): number | null {
-  const keepers = mode === "preview" ? tally.accepted : tally.rendered;
-  return keepers ? round(spentUsd / keepers) : null;
 }
 
 function ceilingOf(manifest: Manifest, flagMaxUsd: number | undefined): Ceiling {

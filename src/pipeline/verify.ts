@@ -16,7 +16,7 @@ export async function verifyOutputs(manifest: Manifest, lock: Lockfile, ceilingU
   const assets: AssetReport[] = [];
   for (const spec of manifest.assets) {
     const entry = lock.assets[spec.id];
-    const report: AssetReport = { id: spec.id, status: "unchanged", drafts: 0, accepted: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs: [] };
+    const report: AssetReport = { id: spec.id, status: "unchanged", drafts: 0, accepted: 0, rejectedDrafts: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs: [] };
     assets.push(report);
     if (!entry) {
       problems.push(`${spec.id}: not in the lockfile; run \`seedlock run\` to generate it`);
@@ -46,9 +46,11 @@ export async function verifyOutputs(manifest: Manifest, lock: Lockfile, ceilingU
     drafts: 0,
     accepted: 0,
     rendered: 0,
+    rejectedDrafts: 0,
     acceptRate: null,
     regenRate: null,
-    costPerAcceptedUsd: null,
+    costPerImageUsd: null,
+    costPerAcceptedDraftUsd: null,
     changedAssets: [],
     assets,
     exitCode: problems.length ? ExitCode.invalidInput : ExitCode.ok,

@@ -9,7 +9,7 @@ import { ExitCode } from "../errors.js";
 import type { AssetReport, RunReport } from "../pipeline/result.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { escapeHtml as h } from "./escape.js";
-import { perAccepted, percent, rejectedByReason, twoTierSaving, usd } from "./figures.js";
+import { count, FIGURE_NAME, FINISHED, headlineCost, percent, rejectedText, statusText, twoTierSaving, usd } from "./figures.js";
 
 export interface GalleryDraft {
   seed: number;
@@ -120,9 +120,12 @@ function summary(data: GalleryData): string {
     ["estimate", usd(r.estimatedUsd)],
     ["drafts", String(r.drafts)],
     ["accepted", String(r.accepted), `accept rate ${percent(r.acceptRate)}`],
+    ["rejected drafts", String(r.rejectedDrafts)],
     ["rendered", String(r.rendered)],
     ["regen rate", percent(r.regenRate)],
-    ["per accepted image", r.costPerAcceptedUsd === null ? "—" : usd(r.costPerAcceptedUsd), saving === null ? undefined : `two-tier saves ${percent(saving)} vs final-only`],
+    r.costPerImageUsd !== null || r.costPerAcceptedDraftUsd === null
+      ? [FIGURE_NAME.costPerImage, r.costPerImageUsd === null ? "—" : usd(r.costPerImageUsd), saving === null ? undefined : `two-tier saves ${percent(saving)} vs final-only`]
+      : [FIGURE_NAME.costPerAcceptedDraft, usd(r.costPerAcceptedDraftUsd), "nothing rendered"],
   ];
   return `<section class="summary" aria-label="run summary">
   <div class="stat spend">
@@ -137,15 +140,16 @@ function summary(data: GalleryData): string {
 
 async function assetSection(row: AssetReport | undefined, images: GalleryAsset | undefined, id: string): Promise<string> {
   const status = row?.status ?? "unknown";
-  const tone = status === "done" ? "ok" : status === "unchanged" || status === "planned" ? "quiet" : "bad";
+  const tone = status === "unchanged" || status === "planned" ? "quiet" : FINISHED.has(status as AssetReport["status"]) ? "ok" : "bad";
+  const cost = row ? headlineCost(row) : undefined;
   const facts = row
     ? [
-        `${row.drafts} drafts`,
+        count(row.drafts, "draft"),
         `${row.accepted} accepted`,
+        `rejected ${rejectedText(row)}`,
         `${row.rendered} rendered`,
-        `rejected: ${rejectedByReason(row.rejected)}`,
         `spent ${usd(row.spentUsd)}`,
-        `${perAccepted(row.spentUsd, row.accepted)} per accepted`,
+        ...(cost?.usd != null ? [`${cost.name} ${usd(cost.usd)}`] : []),
       ]
     : [];
   const outputs = images?.outputs ?? [];
@@ -154,7 +158,7 @@ async function assetSection(row: AssetReport | undefined, images: GalleryAsset |
   return `<section class="asset" id="asset-${h(id)}">
   <header>
     <h2>${h(id)}</h2>
-    <span class="pill ${tone}">${h(status)}</span>
+    <span class="pill ${tone}">${h(row ? statusText(row) : status)}</span>
     ${sheet ? `<a class="sheet" href="${h(sheet)}">contact sheet</a>` : ""}
   </header>
   ${images?.prompt ? `<p class="prompt">${h(images.prompt)}</p>` : ""}

@@ -27,9 +27,9 @@ const report: RunReport = {
   rendered: 0,
   acceptRate: 1 / 3,
   regenRate: 0,
-  costPerAcceptedUsd: 0.1008,
+  costPerAcceptedDraftUsd: null, rejectedDrafts: 0, costPerImageUsd: 0.1008,
   changedAssets: ["poster"],
-  assets: [{ id: "poster", status: "done", drafts: 3, accepted: 1, rejected: { "too-dark": 1, duplicate: 1 }, regenerated: 0, rendered: 0, spentUsd: 0.1008, estimatedUsd: 0.1, outputs: [] }],
+  assets: [{ id: "poster", status: "done", drafts: 3, accepted: 1, rejectedDrafts: 2, rejected: { "too-dark": 1, duplicate: 1 }, regenerated: 0, rendered: 0, spentUsd: 0.1008, estimatedUsd: 0.1, outputs: [] }],
   exitCode: 0,
 };
 
