@@ -22,8 +22,8 @@ const EMULATOR_KEY = "demo-key-for-the-local-emulator";
 export const demoCommand: Command = {
   summary: "run the example manifest against the built-in emulator in ./seedlock-demo (no key, no network)",
   options: {
-    dir: { type: "string", default: "seedlock-demo" },
-    "latency-ms": { type: "string", default: "100" },
+    dir: { type: "string", default: "seedlock-demo", value: "DIR", help: "the folder to run in; made afresh (only one this command made is replaced)" },
+    "latency-ms": { type: "string", default: "100", value: "MS", help: "time each emulated answer takes" },
   },
   async run(ctx) {
     const dir = resolve(ctx.cwd, String(ctx.values.dir ?? "seedlock-demo"));

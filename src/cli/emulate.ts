@@ -5,17 +5,18 @@ import type { Command, OptionValues } from "./command.js";
 /** `seedlock emulate`: a Gemini-compatible server on loopback for free dry runs and CI wiring. */
 export const emulateCommand: Command = {
   summary: "serve a local Gemini-compatible API (images for free) until Ctrl-C",
+  details: ["Speaks the Gemini API's wire format on 127.0.0.1, so seedlock and any @google/genai client run against it unchanged. Rates are shares from 0 to 1 of (model, prompt, seed), so a rerun sees the same answers."],
   options: {
-    port: { type: "string", default: "8787" },
-    "latency-ms": { type: "string" },
-    rpm: { type: "string" },
-    "error-rate": { type: "string" },
-    "block-rate": { type: "string" },
-    "corrupt-rate": { type: "string" },
-    "dark-rate": { type: "string" },
-    "flat-rate": { type: "string" },
-    "duplicate-rate": { type: "string" },
-    key: { type: "string" },
+    port: { type: "string", default: "8787", value: "N", help: "port to listen on, 0 for any free one" },
+    "latency-ms": { type: "string", value: "MS", help: "time each answer takes (default 0)" },
+    rpm: { type: "string", value: "N", help: "answer 429 RESOURCE_EXHAUSTED past N requests a minute (default: no limit)" },
+    "error-rate": { type: "string", value: "P", help: "share of requests answered 503 UNAVAILABLE" },
+    "block-rate": { type: "string", value: "P", help: "share of answers blocked (IMAGE_SAFETY or a prompt block)" },
+    "corrupt-rate": { type: "string", value: "P", help: "share of images sent as bytes that do not decode" },
+    "dark-rate": { type: "string", value: "P", help: "share of images drawn too dark (mean luma < 20)" },
+    "flat-rate": { type: "string", value: "P", help: "share of images drawn flat (no contrast)" },
+    "duplicate-rate": { type: "string", value: "P", help: "share of images drawn as a near-copy of the previous seed" },
+    key: { type: "string", value: "KEY", help: "the only API key accepted (default: any non-empty key)" },
   },
   async run(ctx) {
     const options = emulatorOptions(ctx.values);

@@ -7,6 +7,7 @@ import { createProgress } from "../report/progress.js";
 import { formatRunTable } from "../report/run-table.js";
 import type { CliContext, Command } from "./command.js";
 import { GENERATE_OPTIONS, settingsFromCli } from "./settings.js";
+import { wantsColor } from "./terminal.js";
 
 /**
  * What run, preview, render and verify share: settings from the flags, progress on stderr while
@@ -37,7 +38,7 @@ export async function runAndPrint(name: Exclude<CommandName, "plan">, ctx: CliCo
   if (json) {
     ctx.stdout.write(runResultJson(report));
   } else {
-    if (name !== "verify") ctx.stdout.write(formatRunTable(report, { color: (ctx.stdout as { isTTY?: boolean }).isTTY === true }));
+    if (name !== "verify") ctx.stdout.write(formatRunTable(report, { color: wantsColor(ctx.stdout, ctx.env) }));
     for (const line of whereThingsAre(report, shownFrom)) ctx.stdout.write(`${line}\n`);
   }
   if (report.exitCode !== 0 && report.message) ctx.logger.error(report.message);

@@ -2,15 +2,15 @@ import { resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { parseMaxBudgetUsd } from "../manifest/ceiling.js";
 import type { CommandName, Settings } from "../pipeline/settings.js";
-import type { CliContext } from "./command.js";
+import type { CliContext, FlagTable } from "./command.js";
 
 /** Flags the generating commands take beside the global ones. */
-export const GENERATE_OPTIONS = {
-  concurrency: { type: "string" },
-  rpm: { type: "string" },
-  "report-dir": { type: "string" },
-  shard: { type: "string" },
-} as const;
+export const GENERATE_OPTIONS: FlagTable = {
+  concurrency: { type: "string", value: "N", help: "calls in flight at once (default: the manifest's concurrency, else 4)" },
+  rpm: { type: "string", value: "N", help: "requests per minute to stay under (default: the manifest's rpm, else learnt from the service)" },
+  "report-dir": { type: "string", value: "DIR", help: "where report.html, its images and the contact sheets go (default .seedlock/report beside the manifest)" },
+  shard: { type: "string", value: "I/N", help: "work on the I-th of N equal slices of the assets and of the ceiling, e.g. 2/4 in a matrix job" },
+};
 
 /**
  * The one place where flags and environment become Settings. Flags win over the environment;

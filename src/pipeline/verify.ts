@@ -8,8 +8,8 @@ import type { AssetReport, RunReport } from "./result.js";
 
 /**
  * `seedlock verify`: the outputs on disk are the ones the lockfile records (same sha256), and the
- * lockfile is in step with the manifest. A mismatch is invalid input for whatever consumes the
- * assets (exit 2), and the message names every file and asset at fault.
+ * lockfile is in step with the manifest. A mismatch is drift (exit 6, apart from invalid input's 2,
+ * so a script can tell "the tree changed" from "the command was wrong"); the message names every file and asset at fault.
  */
 export async function verifyOutputs(manifest: Manifest, lock: Lockfile, ceilingUsd: number): Promise<RunReport & { problems: string[] }> {
   const problems: string[] = [];
@@ -53,7 +53,7 @@ export async function verifyOutputs(manifest: Manifest, lock: Lockfile, ceilingU
     costPerAcceptedDraftUsd: null,
     changedAssets: [],
     assets,
-    exitCode: problems.length ? ExitCode.invalidInput : ExitCode.ok,
+    exitCode: problems.length ? ExitCode.drift : ExitCode.ok,
     ...(problems.length ? { message: `${problems.length} output${problems.length === 1 ? "" : "s"} or asset${problems.length === 1 ? "" : "s"} out of step with the lockfile:\n  ${problems.join("\n  ")}` } : {}),
     problems,
   };

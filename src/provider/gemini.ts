@@ -14,7 +14,7 @@ import {
   JUDGE_MAX_OUTPUT_TOKENS,
 } from "../models/catalog.js";
 import { CircuitBreaker } from "./circuit.js";
-import { ApiKeyRejectedError, JudgeAnswerError, ModelNotFoundError, RequestRefusedError, redact } from "./errors.js";
+import { ApiKeyRejectedError, JudgeAnswerError, ModelNotFoundError, NOT_ANSWERING, RequestRefusedError, redact } from "./errors.js";
 import type {
   ImageProvider,
   ImageRequest,
@@ -104,6 +104,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
     ...(options.baseUrl ? { httpOptions: { baseUrl: options.baseUrl } } : {}),
   });
   let calls = 0;
+  const where = options.baseUrl ?? process.env.GOOGLE_GEMINI_BASE_URL ?? "Google's default endpoint";
 
   /** One SDK call under seedlock's policy: gate, circuit, timeout, retries, error wording. */
   async function call(model: string, signal: AbortSignal | undefined, send: (signal: AbortSignal, fetch: typeof globalThis.fetch) => Promise<GenerateContentResponse>) {
@@ -166,6 +167,8 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
     // undici reports a failed connection as TypeError "fetch failed" (cause.code) or "terminated".
     if (error?.cause?.code || (error?.name === "TypeError" && /fetch failed|terminated|socket|network/i.test(error.message ?? ""))) {
       const code = error.cause?.code ?? error.cause?.message ?? error.message ?? "unknown";
+      // Nothing listening, or no such host: name the address, since waiting will not fix it.
+      if (NOT_ANSWERING.test(String(code))) return new TransientFailure({ description: `network error (${String(code)} at ${where})` });
       return new TransientFailure({ description: `network error (${redact(String(code), apiKey)})` });
     }
     return new Error(`unexpected failure calling ${model}: ${redact(String(error?.message ?? err), apiKey)}`);
