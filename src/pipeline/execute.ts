@@ -119,10 +119,23 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     if (mode === "render") workList = workList.filter((spec) => !outputsRefused.assets.has(spec.id));
   }
   const estimatedUsd = round(workList.reduce((sum, a) => sum + (planned.get(a.id)?.estimatedUsd ?? 0), 0));
+  // Over the ceiling, money spread over every asset can end with none finished (observed: $0.24
+  // spent, 0 outputs). So take whole assets, in manifest order, while their estimates fit; the rest
+  // wait, unpaid, for a run with more budget.
+  const deferred = new Set<string>();
   if (estimatedUsd > ceiling.usd) {
+    let room = ceiling.usd;
+    for (const spec of workList) {
+      const cost = planned.get(spec.id)?.estimatedUsd ?? 0;
+      if (cost <= room) room -= cost;
+      else deferred.add(spec.id);
+    }
+    workList = workList.filter((spec) => !deferred.has(spec.id));
     logger.warn(
       `the estimate ${formatUsd(estimatedUsd)} is above the ceiling ${formatUsd(ceiling.usd)} (${ceiling.source}): ` +
-        "seedlock stops before any call that would cross it and keeps every image accepted so far, so a rerun with more budget continues where this one ends",
+        (workList.length
+          ? `working only on ${list(workList.map((a) => a.id))}, whose estimates fit, and leaving ${list([...deferred])} for a run with more budget`
+          : `not even one asset fits, so nothing is sent and nothing spent`),
     );
   }
 
@@ -200,7 +213,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     const work = byId.get(spec.id);
     const plannedAsset = planned.get(spec.id)!;
     if (!work) {
-      const untouched: AssetStatus = plannedAsset.state === "unchanged" ? "unchanged" : "planned";
+      const untouched: AssetStatus = plannedAsset.state === "unchanged" ? "unchanged" : deferred.has(spec.id) ? "budget" : "planned";
       const outputs = plannedAsset.state === "unchanged" ? (lock.assets[spec.id]?.outputs ?? []).map((o) => o.path) : [];
       return { id: spec.id, status: untouched, drafts: 0, accepted: 0, rejectedDrafts: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs };
     }
@@ -227,7 +240,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     assets: reports,
     exitCode: ExitCode.ok,
   };
-  Object.assign(report, verdictOf(report, stopped, ceiling, outputsRefused && { ...outputsRefused, mode }));
+  Object.assign(report, verdictOf(report, stopped, ceiling, outputsRefused && { ...outputsRefused, mode }, deferred));
 
   if (works.length) {
     await writeReport(reportDir, report, works, manifest).then(
@@ -284,6 +297,7 @@ function verdictOf(
   stopped: { reason: StopReason; error?: unknown } | undefined,
   ceiling: Ceiling,
   outputsRefused: (OutputsRefused & { mode: WorkMode }) | undefined,
+  deferred: ReadonlySet<string> = new Set(),
 ): Pick<RunReport, "exitCode" | "message"> {
   const kept = `every image accepted so far is kept in the lockfile and a rerun continues from there`;
   if (stopped?.reason === "interrupted") return { exitCode: ExitCode.interrupted, message: `interrupted: ${kept}` };
@@ -307,6 +321,20 @@ function verdictOf(
   }
   const budget = report.assets.filter((a) => a.status === "budget").map((a) => a.id);
   const capped = report.assets.filter((a) => a.status === "capped");
+  if (budget.length) {
+    const lever = ceiling.source === "--max-budget-usd" ? "raise --max-budget-usd (up to budget.maxUsd)" : "raise budget.maxUsd in the manifest";
+    const stopped = budget.filter((id) => !deferred.has(id));
+    if (stopped.length === 0) {
+      const started = report.assets.filter((a) => a.status !== "budget" && a.status !== "unchanged").map((a) => a.id);
+      return {
+        exitCode: ExitCode.budgetExceeded,
+        message:
+          `the estimate is above the ceiling ${formatUsd(ceiling.usd)} (${ceiling.source}): ` +
+          (started.length ? `${list(started)} ${started.length === 1 ? "was" : "were"} worked on for ${formatUsd(report.spentUsd)}, ` : "nothing was sent and nothing spent; ") +
+          `${list(budget)} ${budget.length === 1 ? "was" : "were"} left for the next run, unpaid; ${lever} and rerun, or rerun as it is to take the next ones`,
+      };
+    }
+  }
   if (budget.length) {
     const lever = ceiling.source === "--max-budget-usd" ? "raise --max-budget-usd (up to budget.maxUsd)" : "raise budget.maxUsd in the manifest";
     return {
