@@ -13,7 +13,7 @@ import { solid } from "../screen/scenes.js";
 /** Debian's Chromium, or another build named by SEEDLOCK_CHROMIUM. */
 const CHROMIUM = process.env.SEEDLOCK_CHROMIUM || "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
-const MISSING = `${CHROMIUM} is not installed (run \`node scripts/pretest.mjs\` as root, or apt-get install chromium)`;
+const MISSING = `${CHROMIUM} is not installed (run \`npm run setup:chromium\` (scripts/setup-ci.sh))`;
 
 type Rgb = [number, number, number];
 /** Colours of the outputs and accepted drafts: each must show up on screen as a sizeable area. */
