@@ -14,11 +14,14 @@ import { CircuitBreaker } from "../provider/circuit.js";
 import { createGeminiProvider } from "../provider/gemini.js";
 import type { ImageProvider, RequestGate } from "../provider/provider.js";
 import { writeContactSheet } from "../report/contact-sheet.js";
-import { thumbnail, writeReportHtml, type GalleryAsset } from "../report/gallery.js";
+import { thumbnail, writeReportHtml, type GalleryAsset, type GalleryOutput } from "../report/gallery.js";
+import { keepRun, runIdOf } from "../report/history.js";
+import { previewOf, RunPictures } from "../report/images.js";
 import { runFigures } from "../report/figures.js";
 import { formatUsd } from "../report/table.js";
 import { AssetWork, type RunTally, type WorkMode } from "./asset.js";
 import { probeFolders, writing } from "./disk.js";
+import { mimeTypeOf } from "./draft.js";
 import { journalFolder } from "./journal.js";
 import { BudgetLedger } from "./ledger.js";
 import { RateGate } from "./rate.js";
@@ -153,6 +156,9 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   // Built on the first call, so work that needs none (an output re-made from its kept draft) needs no key.
   const provider = deps.provider ?? lazily(() => buildProvider(settings, manifest, deps));
 
+  // Pictures for the report are written into this run's own folder as answers arrive.
+  const runId = runIdOf(started, mode);
+  const pictures = new RunPictures(join(reportDir, "runs", runId));
   let scheduler: Scheduler | undefined;
   const works = workList.map(
     (spec) =>
@@ -169,6 +175,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
         tally,
         logger,
         halt: (error) => scheduler?.stop("failed", error),
+        pictures,
       }),
   );
   for (const work of works) await work.prepare();
@@ -243,7 +250,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   Object.assign(report, verdictOf(report, stopped, ceiling, outputsRefused && { ...outputsRefused, mode }, deferred));
 
   if (works.length) {
-    await writeReport(reportDir, report, works, manifest).then(
+    await writeReport(reportDir, runId, started, report, works, manifest, pictures).then(
       () => (report.reportDir = reportDir),
       (error: unknown) => logger.warn(`could not write the report in ${reportDir}: ${(error as Error).message}`),
     );
@@ -396,27 +403,65 @@ function buildProvider(settings: Settings, manifest: Manifest, deps: Dependencie
   });
 }
 
-/** One contact sheet per asset that drafted, and report.html with every output and draft. */
-async function writeReport(dir: string, report: RunReport, works: AssetWork[], manifest: Manifest): Promise<void> {
+/**
+ * One contact sheet per asset that drafted, and report.html with every output and draft, in this
+ * run's folder (runs/<run>/) and as the latest page at the top of the report folder, which links
+ * the runs before it. The pictures are already on disk: nothing is decoded again here.
+ */
+async function writeReport(dir: string, runId: string, started: number, report: RunReport, works: AssetWork[], manifest: Manifest, pictures: RunPictures): Promise<void> {
+  const runFolder = pictures.runFolder;
   const gallery: GalleryAsset[] = [];
   for (const work of works) {
     const entry: GalleryAsset = { id: work.id, prompt: work.lockEntry.prompt, drafts: [], outputs: [] };
-    const tiles = work.tiles.filter((t) => t.image);
-    if (tiles.length) {
+    const rendered = new Set(work.lockEntry.outputs.map((o) => o.seed));
+    const tiles = (
+      await Promise.all(
+        work.tiles.map(async (t) => ({ ...t, sheetImage: t.picture ? await readOrUndefined(join(runFolder, t.picture.thumbnail)) : t.image })),
+      )
+    );
+    // Every tile gets a cell, a picture or not, so a draft's #index is the same on the sheet and the page.
+    if (tiles.some((t) => t.sheetImage)) {
       const file = `${work.id}.contact-sheet.jpg`;
-      await writeContactSheet(tiles.map((t) => ({ seed: t.seed, image: t.image!, accepted: t.accepted, reasons: t.reasons })), join(dir, file));
+      const spare = (seed: number, accepted: boolean) => accepted && report.command !== "preview" && !rendered.has(seed);
+      await writeContactSheet(
+        tiles.map((t) => ({ seed: t.seed, image: t.sheetImage ?? Buffer.alloc(0), accepted: t.accepted, reasons: t.reasons, spare: spare(t.seed, t.accepted) })),
+        join(runFolder, file),
+      );
       entry.contactSheet = file;
       const asset = report.assets.find((a) => a.id === work.id);
-      if (asset) asset.contactSheet = file;
+      if (asset) asset.contactSheet = `runs/${runId}/${file}`;
     }
-    for (const t of tiles) entry.drafts.push({ seed: t.seed, thumbnail: await thumbnail(t.image!), accepted: t.accepted, reasons: t.reasons });
+    for (const t of work.tiles) {
+      entry.drafts.push({ seed: t.seed, accepted: t.accepted, reasons: t.reasons, ...(t.picture ? { thumbnail: t.picture.thumbnail, full: t.picture.full } : t.image ? { thumbnail: await thumbnail(t.image) } : {}) });
+    }
+    // Outputs rendered from drafts an earlier run accepted (a preview's): their kept draft file stands beside them.
     for (const output of work.lockEntry.outputs) {
-      const image = await readOrUndefined(join(manifest.root, output.path));
-      if (image) entry.outputs.push({ path: output.path, thumbnail: await thumbnail(image), seed: output.seed, width: output.width, height: output.height });
+      if (entry.drafts.some((d) => d.seed === output.seed)) continue;
+      const record = work.lockEntry.seeds.find((r) => r.seed === output.seed);
+      const kept = record?.draft ? await readOrUndefined(join(manifest.root, record.draft)) : undefined;
+      const preview = kept ? await previewOf(kept).catch(() => undefined) : undefined;
+      const picture = kept && preview ? await pictures.draft(work.id, output.seed, preview, { data: kept, mimeType: mimeTypeOf(record!.draft!) }).catch(() => undefined) : undefined;
+      if (picture) entry.drafts.push({ seed: output.seed, accepted: true, reasons: [], note: "accepted by an earlier run", thumbnail: picture.thumbnail, full: picture.full });
+    }
+    const pictured = new Map(work.outputPictures.map((o) => [o.path, o.picture]));
+    for (const output of work.lockEntry.outputs) {
+      const shown: GalleryOutput = { path: output.path, seed: output.seed, width: output.width, height: output.height };
+      const picture = pictured.get(output.path);
+      if (picture) Object.assign(shown, { thumbnail: picture.thumbnail, full: picture.full });
+      else {
+        // An output an earlier run made: shown from its file, inlined.
+        const image = await readOrUndefined(join(manifest.root, output.path));
+        if (image) shown.thumbnail = await thumbnail(image).catch(() => undefined);
+      }
+      entry.outputs.push(shown);
     }
     gallery.push(entry);
   }
-  await writeReportHtml(dir, { report, assets: gallery, subtitle: relative(process.cwd(), manifest.file) || manifest.file });
+  const subtitle = relative(process.cwd(), manifest.file) || manifest.file;
+  const earlier = await keepRun(dir, { id: runId, command: report.command, at: new Date(started).toISOString(), spentUsd: report.spentUsd, exitCode: report.exitCode, rendered: report.rendered, drafts: report.drafts });
+  const label = (r: (typeof earlier)[number]) => `${r.at.replace("T", " ").slice(0, 19)} UTC · ${r.command} · ${r.drafts} drafts · ${r.rendered} rendered · ${formatUsd(r.spentUsd)} · exit ${r.exitCode}`;
+  await writeReportHtml(runFolder, { report, assets: gallery, subtitle, history: earlier.map((r) => ({ href: `../${r.id}/report.html`, label: label(r) })) });
+  await writeReportHtml(dir, { report, assets: gallery, subtitle, base: `runs/${runId}/`, history: earlier.map((r) => ({ href: `runs/${r.id}/report.html`, label: label(r) })) });
 }
 
 function readOrUndefined(path: string): Promise<Buffer | undefined> {

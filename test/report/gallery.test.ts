@@ -108,7 +108,8 @@ async function screenshot(page: string, dir: string, name: string): Promise<stri
     "--hide-scrollbars",
     "--force-color-profile=srgb",
     `--user-data-dir=${profile}`,
-    "--window-size=1280,2000",
+    // Tall enough for all three assets now that each output stands beside its draft.
+    "--window-size=1280,3600",
     `--screenshot=${png}`,
     pathToFileURL(page).href,
   ];
