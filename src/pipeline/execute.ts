@@ -423,13 +423,19 @@ async function writeReport(dir: string, runId: string, started: number, report: 
     if (tiles.some((t) => t.sheetImage)) {
       const file = `${work.id}.contact-sheet.jpg`;
       const spare = (seed: number, accepted: boolean) => accepted && report.command !== "preview" && !rendered.has(seed);
-      await writeContactSheet(
+      // One sheet that cannot be made costs that sheet, not the page.
+      const made = await writeContactSheet(
         tiles.map((t) => ({ seed: t.seed, image: t.sheetImage ?? Buffer.alloc(0), accepted: t.accepted, reasons: t.reasons, spare: spare(t.seed, t.accepted) })),
         join(runFolder, file),
+      ).then(
+        () => true,
+        () => false,
       );
-      entry.contactSheet = file;
-      const asset = report.assets.find((a) => a.id === work.id);
-      if (asset) asset.contactSheet = `runs/${runId}/${file}`;
+      if (made) {
+        entry.contactSheet = file;
+        const asset = report.assets.find((a) => a.id === work.id);
+        if (asset) asset.contactSheet = `runs/${runId}/${file}`;
+      }
     }
     for (const t of work.tiles) {
       entry.drafts.push({ seed: t.seed, accepted: t.accepted, reasons: t.reasons, ...(t.picture ? { thumbnail: t.picture.thumbnail, full: t.picture.full } : t.image ? { thumbnail: await thumbnail(t.image) } : {}) });

@@ -126,7 +126,11 @@ function wrapWords(text: string, width: number): string[] {
 
 async function firstAspect(items: ContactSheetItem[]): Promise<number | undefined> {
   for (const item of items) {
-    const meta = await sharp(item.image).metadata().catch(() => undefined);
+    // A draft the service blocked has no picture (empty bytes), which sharp refuses outright.
+    if (item.image.length === 0) continue;
+    const meta = await Promise.resolve()
+      .then(() => sharp(item.image).metadata())
+      .catch(() => undefined);
     if (meta?.width && meta.height) return meta.width / meta.height;
   }
   return undefined;

@@ -30,6 +30,7 @@ async function drafts(): Promise<ContactSheetItem[]> {
     { seed: 41, image: await solid([230, 230, 230], { width: 320, height: 320 }), accepted: false, reasons: ["too-dark: mean luma 12 < 20", "flat: luma std 1 < 8"] },
     { seed: 42, image: await solid([230, 230, 230], { width: 320, height: 180 }), accepted: false, reasons: ["wrong-aspect: 320×180 is 1.778, wanted 1:1 (1.000 ±2 %)"] },
     { seed: 43, image: Buffer.from("not an image"), accepted: false, reasons: ["undecodable: unsupported image format"] },
+    { seed: 46, image: Buffer.alloc(0), accepted: false, reasons: ["IMAGE_SAFETY: blocked, so no picture"] },
     { seed: 44, image: await solid([230, 230, 230], { width: 320, height: 320, format: "jpeg" }), accepted: true, reasons: [] },
   ];
 }
@@ -76,7 +77,7 @@ describe("a contact sheet lays an asset's drafts out in a labelled grid", () => 
 
   it("orders tiles by seed whatever order the answers came in", async () => {
     const items = await drafts();
-    const shuffled = [items[3]!, items[0]!, items[4]!, items[2]!, items[1]!];
+    const shuffled = [items[3]!, items[5]!, items[0]!, items[4]!, items[2]!, items[1]!];
     const a = join(dir, "ordered.png");
     const b = join(dir, "shuffled.png");
     await writeContactSheet(items, a, { tile: 96, aspect: 1 });
