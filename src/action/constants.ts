@@ -11,7 +11,11 @@ export const Input = {
   commitMessage: "commit-message",
   comment: "comment",
   shard: "shard",
+  shards: "shards",
+  reports: "reports",
   allowPullRequestTarget: "allow-pull-request-target",
+  allowLowerPrices: "allow-lower-prices",
+  overwriteUntracked: "overwrite-untracked",
 } as const;
 
 export const Output = {
@@ -25,6 +29,8 @@ export const Output = {
   costPerAcceptedDraftUsd: "cost-per-accepted-draft-usd",
   changedAssets: "changed-assets",
   report: "report",
+  reportJson: "report-json",
+  matrix: "matrix",
 } as const;
 
 /** What main leaves for the post step (core.saveState); the post step reads nothing else. */

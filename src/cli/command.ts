@@ -23,6 +23,8 @@ export interface FlagSpec {
   type: "string" | "boolean";
   short?: string;
   default?: string | boolean;
+  /** May be given more than once; the values come as a list. */
+  multiple?: boolean;
   /** Placeholder for the value in help, e.g. `N`, `PATH`, `URL`. */
   value?: string;
   /** One sentence for `--help`: what it does, its range, its default when that is not obvious. */
@@ -59,7 +61,12 @@ export function parseArgsOptions(...tables: FlagTable[]): ParseArgsOptionsConfig
   const options: ParseArgsOptionsConfig = {};
   for (const table of tables) {
     for (const [name, flag] of Object.entries(table)) {
-      options[name] = { type: flag.type, ...(flag.short ? { short: flag.short } : {}), ...(flag.default !== undefined ? { default: flag.default } : {}) } as ParseArgsOptionsConfig[string];
+      options[name] = {
+        type: flag.type,
+        ...(flag.short ? { short: flag.short } : {}),
+        ...(flag.multiple ? { multiple: true } : {}),
+        ...(flag.default !== undefined ? { default: flag.default } : {}),
+      } as ParseArgsOptionsConfig[string];
     }
   }
   return options;

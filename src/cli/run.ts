@@ -5,6 +5,7 @@ import type { CommandName } from "../pipeline/settings.js";
 import { runResultJson } from "../report/json.js";
 import { createProgress } from "../report/progress.js";
 import { formatRunTable } from "../report/run-table.js";
+import { formatUsd } from "../report/table.js";
 import type { CliContext, Command } from "./command.js";
 import { GENERATE_OPTIONS, settingsFromCli } from "./settings.js";
 import { wantsColor } from "./terminal.js";
@@ -51,6 +52,10 @@ function whereThingsAre(report: RunReport, cwd: string): string[] {
   if (report.command === "verify") {
     if (report.exitCode === 0) lines.push(`verified: ${report.assets.reduce((n, a) => n + a.outputs.length, 0)} outputs match the lockfile`);
     return lines;
+  }
+  if (report.shard) {
+    const s = report.shard;
+    lines.push(`shard ${s.shard}: spent ${formatUsd(report.spentUsd)} of its ${formatUsd(s.sliceUsd)} slice of the ${formatUsd(s.matrixCeilingUsd)} ceiling; ${formatUsd(s.unspentUsd)} left unspent`);
   }
   if (report.rendered) lines.push(`outputs: ${report.rendered} written (${outputs.slice(0, 3).join(", ")}${outputs.length > 3 ? ", …" : ""})`);
   if (report.reportDir) lines.push(`report:  ${relative(cwd, join(report.reportDir, "report.html")) || "report.html"}`);

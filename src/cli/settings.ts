@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { parseMaxBudgetUsd } from "../manifest/ceiling.js";
+import { isKnobProblem, parseShard, parseShardCount, type Shard } from "../plan/shard-knobs.js";
 import type { CommandName, Settings } from "../pipeline/settings.js";
 import type { CliContext, FlagTable } from "./command.js";
 
@@ -9,7 +10,9 @@ export const GENERATE_OPTIONS: FlagTable = {
   concurrency: { type: "string", value: "N", help: "calls in flight at once (default: the manifest's concurrency, else 4)" },
   rpm: { type: "string", value: "N", help: "requests per minute to stay under (default: the manifest's rpm, else learnt from the service)" },
   "report-dir": { type: "string", value: "DIR", help: "where report.html, its images and the contact sheets go (default .seedlock/report beside the manifest)" },
-  shard: { type: "string", value: "I/N", help: "work on the I-th of N equal slices of the assets and of the ceiling, e.g. 2/4 in a matrix job" },
+  shard: { type: "string", value: "I/N", help: "work on the I-th of N cost-balanced slices of the assets and of the ceiling, e.g. 2/4 in a matrix job" },
+  "allow-lower-prices": { type: "boolean", help: "trust the manifest's pricing: even below the built-in prices" },
+  "overwrite-untracked": { type: "string", multiple: true, value: "PATH", help: "let the run replace PATH, a file (or folder of files) seedlock did not write; may be given more than once" },
 };
 
 /**
@@ -35,8 +38,12 @@ export function settingsFromCli(command: CommandName, ctx: CliContext): Settings
   if (rpm !== undefined) settings.rpm = rpm;
   const reportDir = text("report-dir");
   if (reportDir !== undefined) settings.reportDir = resolve(ctx.cwd, reportDir);
+  if (v["allow-lower-prices"] === true) settings.allowLowerPrices = true;
+  // Paths as the user typed them, from where they stand; the core compares them with what it would write.
+  const overwrite = ctx.values["overwrite-untracked"] as unknown;
+  if (Array.isArray(overwrite) && overwrite.length) settings.overwriteUntracked = overwrite.map((p: string) => resolve(ctx.cwd, p));
   const shard = text("shard");
-  if (shard !== undefined) settings.shard = parseShard(shard);
+  if (shard !== undefined) settings.shard = shardFromCli(shard);
   return settings;
 }
 
@@ -67,12 +74,16 @@ function positiveInteger(raw: string | undefined, name: string, example: string)
 }
 
 /** `--shard 2/4`: the second of four shards, so `index` is 1. */
-function parseShard(raw: string): { index: number; count: number } {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
-  const i = m ? Number(m[1]) : NaN;
-  const n = m ? Number(m[2]) : NaN;
-  if (!m || n < 1 || i < 1 || i > n) {
-    throw new InputError([{ message: `--shard must be i/n with 1 ≤ i ≤ n, not ${JSON.stringify(raw)}`, fix: "for example --shard 1/4 in the first of four jobs" }]);
-  }
-  return { index: i - 1, count: n };
+function shardFromCli(raw: string): Shard {
+  const shard = parseShard(raw);
+  if (isKnobProblem(shard)) throw new InputError([{ path: "--shard", message: shard.problem, fix: shard.fix }]);
+  return shard;
+}
+
+/** `plan --shards N|auto`; absent stays absent. */
+export function shardCountFromCli(raw: string | undefined): number | "auto" | undefined {
+  if (raw === undefined) return undefined;
+  const count = parseShardCount(raw);
+  if (isKnobProblem(count)) throw new InputError([{ path: "--shards", message: count.problem, fix: count.fix }]);
+  return count;
 }

@@ -235,3 +235,8 @@ function withExtras(source: object, ordered: Record<string, unknown>): Record<st
   for (const k of Object.keys(ordered)) if (ordered[k] === undefined) delete ordered[k];
   return ordered;
 }
+
+/** Whether `text` is a lockfile seedlock wrote: it carries seedlock's header. */
+export function writtenBySeedlock(text: string): boolean {
+  return text.includes(`# ${HEADER[0]}`);
+}

@@ -6,10 +6,13 @@ import { lockStats } from "../lock/stats.js";
 import type { Lockfile } from "../lock/types.js";
 import { ceilingUsd } from "../manifest/ceiling.js";
 import { loadManifest } from "../manifest/load.js";
+import { withTrustedPrices } from "../manifest/pricing.js";
 import { renderTemplate } from "../manifest/out.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { planRun, type Plan } from "../plan/plan.js";
 import { planReport, type Ceiling } from "../plan/report.js";
+import { shardLabel } from "../plan/shard-knobs.js";
+import { packShards, planMatrix, shardRpm, sliceFor, workOf } from "../plan/shards.js";
 import { CircuitBreaker } from "../provider/circuit.js";
 import { createGeminiProvider } from "../provider/gemini.js";
 import type { ImageProvider, RequestGate } from "../provider/provider.js";
@@ -20,13 +23,14 @@ import { previewOf, RunPictures } from "../report/images.js";
 import { runFigures } from "../report/figures.js";
 import { formatUsd } from "../report/table.js";
 import { AssetWork, type RunTally, type WorkMode } from "./asset.js";
+import { checkOutputClaims } from "./claims.js";
 import { probeFolders, writing } from "./disk.js";
 import { mimeTypeOf } from "./draft.js";
 import { journalFolder } from "./journal.js";
 import { BudgetLedger } from "./ledger.js";
 import { RateGate } from "./rate.js";
 import { LockfileRecorder } from "./record.js";
-import type { AssetReport, AssetStatus, RunReport } from "./result.js";
+import type { AssetReport, AssetStatus, RunReport, ShardRun } from "./result.js";
 import { takeRunLock, type RunLock } from "./run-lock.js";
 import { Scheduler, type StopReason } from "./scheduler.js";
 import type { Dependencies, Settings } from "./settings.js";
@@ -48,7 +52,7 @@ const PROGRESS_EVERY_MS = 100;
  */
 export async function execute(settings: Settings, deps: Dependencies): Promise<RunReport> {
   const { logger } = deps;
-  const manifest = await loadManifest(settings.manifestPath, { logger });
+  const manifest = withTrustedPrices(await loadManifest(settings.manifestPath, { logger }), settings.allowLowerPrices, logger);
   const lockPath = lockPathFor(manifest.file);
   const ceiling = ceilingOf(manifest, settings.maxBudgetUsd);
   const command = settings.command;
@@ -56,7 +60,9 @@ export async function execute(settings: Settings, deps: Dependencies): Promise<R
   if (command === "verify" || command === "plan") {
     const lock = await readLockfile(lockPath);
     if (command === "verify") return verifyOutputs(manifest, lock, ceiling.usd);
-    return planReport(await planRun(manifest, lock), ceiling, manifest.displayFile);
+    const plan = await planRun(manifest, lock);
+    const matrix = settings.shards === undefined ? undefined : planMatrix(plan, ceiling.usd, settings.shards, { concurrency: manifest.concurrency, ...(manifest.rpm ? { rpm: manifest.rpm } : {}) });
+    return planReport(plan, ceiling, manifest.displayFile, matrix);
   }
 
   // Taken before the lockfile is read, so that no run works from a copy another run is rewriting.
@@ -92,12 +98,17 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   const { logger } = deps;
   const now = deps.now ?? Date.now;
   const started = now();
-  const { manifest, lock, lockPath, plan, ceiling, lockRefused } = loaded;
+  const { manifest, lock, lockPath, plan, lockRefused } = loaded;
   const planned = new Map(plan.assets.map((a) => [a.id, a]));
-  const inShard = (index: number) => !settings.shard || index % settings.shard.count === settings.shard.index;
+  // A shard packs the plan made from the checkout it started from, as every other shard does, and
+  // runs its own assets under its own slice of the ceiling.
+  const shardRun = settings.shard ? shardOf(loaded, settings.shard) : undefined;
+  const ceiling: Ceiling = shardRun ? { ...loaded.ceiling, usd: shardRun.sliceUsd, shard: shardRun.shard, matrixUsd: loaded.ceiling.usd } : loaded.ceiling;
+  const mine = shardRun ? new Set(shardRun.assets) : undefined;
+  const declaredRpm = settings.rpm ?? manifest.rpm;
 
   // Unchanged assets make no call; render leaves alone what was never drafted under these inputs.
-  const assets = manifest.assets.filter((a) => inShard(a.index));
+  const assets = manifest.assets.filter((a) => !mine || mine.has(a.id));
   let workList = assets.filter((a) => {
     const state = planned.get(a.id)!.state;
     if (state === "unchanged") return false;
@@ -105,6 +116,24 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   });
   const reportDir = settings.reportDir ?? join(dirname(manifest.file), REPORT_FOLDER);
 
+  // Before the first paid call, and before anything is written: every output is seedlock's to write.
+  const claims = checkOutputClaims({
+    manifest,
+    lock,
+    lockPath,
+    workList,
+    inputHashOf: (id) => planned.get(id)!.inputHash,
+    overwrite: settings.overwriteUntracked ?? [],
+    logger,
+  });
+  if (mode !== "preview") await claims;
+  else {
+    // A preview writes no output, but the run after it would stop here: say so while it is cheap to fix.
+    await claims.catch((error: unknown) => {
+      if (!(error instanceof InputError)) throw error;
+      for (const d of error.diagnostics) logger.warn(`the run after this preview would stop: ${d.path ? `${d.path} ` : ""}${d.message}${d.fix ? ` (${d.fix})` : ""}`, d.location);
+    });
+  }
   // Before the first paid call: the folders where answers are kept must take files, or nothing is sent.
   if (workList.length) {
     if (lockRefused) throw beforeCalls(lockRefused);
@@ -122,6 +151,13 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     if (mode === "render") workList = workList.filter((spec) => !outputsRefused.assets.has(spec.id));
   }
   const estimatedUsd = round(workList.reduce((sum, a) => sum + (planned.get(a.id)?.estimatedUsd ?? 0), 0));
+  if (shardRun) {
+    logger.info(
+      `shard ${shardRun.shard}: ${shardRun.assets.length} asset${shardRun.assets.length === 1 ? "" : "s"} estimated at ${formatUsd(estimatedUsd)}, ` +
+        `a slice of ${formatUsd(shardRun.sliceUsd)} of the ${formatUsd(shardRun.matrixCeilingUsd)} ceiling (packing ${shardRun.fingerprint})` +
+        (declaredRpm ? `, at ${round(shardRpm(declaredRpm, settings.shard)!)} requests per minute (the project's ${declaredRpm} ÷ ${settings.shard!.count} shards)` : ""),
+    );
+  }
   // Over the ceiling, money spread over every asset can end with none finished (observed: $0.24
   // spent, 0 outputs). So take whole assets, in manifest order, while their estimates fit; the rest
   // wait, unpaid, for a run with more budget.
@@ -135,17 +171,25 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     }
     workList = workList.filter((spec) => !deferred.has(spec.id));
     logger.warn(
-      `the estimate ${formatUsd(estimatedUsd)} is above the ceiling ${formatUsd(ceiling.usd)} (${ceiling.source}): ` +
+      `the estimate ${formatUsd(estimatedUsd)} is above ${ceilingWords(ceiling)}: ` +
         (workList.length
           ? `working only on ${list(workList.map((a) => a.id))}, whose estimates fit, and leaving ${list([...deferred])} for a run with more budget`
           : `not even one asset fits, so nothing is sent and nothing spent`),
     );
   }
 
+  const warnUsd =
+    manifest.budget.warnUsd === undefined || !shardRun
+      ? manifest.budget.warnUsd
+      : shardRun.matrixCeilingUsd > 0
+        ? round((manifest.budget.warnUsd * shardRun.sliceUsd) / shardRun.matrixCeilingUsd)
+        : 0;
   const ledger = new BudgetLedger({
     ceilingUsd: ceiling.usd,
-    ...(manifest.budget.warnUsd !== undefined ? { warnUsd: manifest.budget.warnUsd } : {}),
-    onWarn: (spent, warn) => logger.warn(`spent ${formatUsd(spent)}, past budget.warnUsd (${formatUsd(warn)}); the ceiling is ${formatUsd(ceiling.usd)}`),
+    // A shard warns at its slice's share of budget.warnUsd, as the whole matrix would at warnUsd.
+    ...(warnUsd !== undefined ? { warnUsd } : {}),
+    onWarn: (spent, warn) =>
+      logger.warn(`spent ${formatUsd(spent)}, past ${shardRun ? "this shard's share of " : ""}budget.warnUsd (${formatUsd(warn)}); ${shardRun ? "its slice" : "the ceiling"} is ${formatUsd(ceiling.usd)}`),
   });
   const recorder = new LockfileRecorder(lockPath, lock, async (path, current) => {
     current.stats = lockStats(current.assets);
@@ -246,6 +290,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     changedAssets: assets.filter((a) => planned.get(a.id)!.state !== "unchanged").map((a) => a.id),
     assets: reports,
     exitCode: ExitCode.ok,
+    ...(shardRun ? { shard: { ...shardRun, unspentUsd: round(Math.max(0, shardRun.sliceUsd - ledger.spentUsd)) } } : {}),
   };
   Object.assign(report, verdictOf(report, stopped, ceiling, outputsRefused && { ...outputsRefused, mode }, deferred));
 
@@ -336,7 +381,7 @@ function verdictOf(
       return {
         exitCode: ExitCode.budgetExceeded,
         message:
-          `the estimate is above the ceiling ${formatUsd(ceiling.usd)} (${ceiling.source}): ` +
+          `the estimate is above ${ceilingWords(ceiling)}: ` +
           (started.length ? `${list(started)} ${started.length === 1 ? "was" : "were"} worked on for ${formatUsd(report.spentUsd)}, ` : "nothing was sent and nothing spent; ") +
           `${list(budget)} ${budget.length === 1 ? "was" : "were"} left for the next run, unpaid; ${lever} and rerun, or rerun as it is to take the next ones`,
       };
@@ -347,8 +392,8 @@ function verdictOf(
     return {
       exitCode: ExitCode.budgetExceeded,
       message:
-        `the ceiling ${formatUsd(ceiling.usd)} (${ceiling.source}) left ${list(budget)} unfinished after spending ${formatUsd(report.spentUsd)}; ` +
-        `${lever} and rerun: ${kept}`,
+        `${ceilingWords(ceiling)} left ${list(budget)} unfinished after spending ${formatUsd(report.spentUsd)}; ` +
+        `${lever} and rerun${ceiling.shard ? " the whole matrix" : ""}: ${kept}`,
     };
   }
   if (capped.length) {
@@ -363,6 +408,25 @@ function verdictOf(
 
 function list(items: string[]): string {
   return items.length <= 5 ? items.join(", ") : `${items.slice(0, 5).join(", ")} and ${items.length - 5} more`;
+}
+
+/** "the ceiling $10 (budget.maxUsd)", or for a shard "shard 2/4's slice $2.50 of the ceiling $10 (budget.maxUsd)". */
+function ceilingWords(ceiling: Ceiling): string {
+  const whole = `the ceiling ${formatUsd(ceiling.matrixUsd ?? ceiling.usd)} (${ceiling.source})`;
+  return ceiling.shard ? `shard ${ceiling.shard}'s slice ${formatUsd(ceiling.usd)} of ${whole}` : whole;
+}
+
+/** This shard's assets and slice: the packing every shard of the matrix computes alike. */
+function shardOf(loaded: Loaded, shard: { index: number; count: number }): Omit<ShardRun, "unspentUsd"> {
+  const matrix = packShards(workOf(loaded.plan), shard.count, loaded.ceiling.usd);
+  const slice = sliceFor(matrix, shard);
+  return {
+    shard: shardLabel(shard),
+    matrixCeilingUsd: matrix.ceilingUsd,
+    sliceUsd: slice.ceilingUsd,
+    fingerprint: matrix.fingerprint,
+    assets: slice.assets,
+  };
 }
 
 function ceilingOf(manifest: Manifest, flagMaxUsd: number | undefined): Ceiling {
@@ -386,7 +450,9 @@ function buildProvider(settings: Settings, manifest: Manifest, deps: Dependencie
   if (!settings.apiKey) {
     throw new InputError([{ message: "no API key: GEMINI_API_KEY is not set", fix: "export GEMINI_API_KEY=… (or pass the Action's api-key input); `seedlock plan` needs none" }]);
   }
-  const rate = new RateGate({ ...((settings.rpm ?? manifest.rpm) ? { rpm: settings.rpm ?? manifest.rpm } : {}), logger: deps.logger });
+  // The declared limit is the project's, shared by every shard of a matrix.
+  const rpm = shardRpm(settings.rpm ?? manifest.rpm, settings.shard);
+  const rate = new RateGate({ ...(rpm ? { rpm } : {}), logger: deps.logger });
   // A wait for the rate limit is cut short by an interrupt; a request already sent is not.
   const gate: RequestGate = {
     acquire: (signal) => rate.acquire(signal ?? deps.signal),

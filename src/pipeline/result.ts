@@ -53,6 +53,24 @@ export interface RunReport {
   exitCode: number;
   /** One sentence on why the exit code is not 0. */
   message?: string;
+  /** Set when the command ran one shard of a matrix (`--shard i/n`); ceilingUsd is then its slice. */
+  shard?: ShardRun;
+}
+
+/** One shard's part of a matrix, as the matrix's summary adds them up. */
+export interface ShardRun {
+  /** As the user wrote it, e.g. "2/4". */
+  shard: string;
+  /** The ceiling of the whole matrix, which the slices are cut from. */
+  matrixCeilingUsd: number;
+  /** What this shard may spend: its slice of the matrix's ceiling. */
+  sliceUsd: number;
+  /** The slice less what was spent: left unspent, since no other shard can use it. */
+  unspentUsd: number;
+  /** Digest of the packing and slices; every shard of one matrix must report the same. */
+  fingerprint: string;
+  /** The assets the packing gave this shard (those with work to do). */
+  assets: string[];
 }
 
 /** What a progress bar or a periodic log line shows while a command runs. */

@@ -12,13 +12,25 @@ export interface Settings {
   command: CommandName;
   /** Absolute path of assets.yaml. */
   manifestPath: string;
-  /** Ceiling from the caller (flag or workflow input); the manifest can lower it, never raise it. */
+  /**
+   * Ceiling from the trusted caller (flag, workflow input, or on a pull request the lower of that
+   * and the base branch's budget.maxUsd); the manifest can lower it, never raise it.
+   */
   maxBudgetUsd?: number;
+  /** The caller trusts the manifest's `pricing:` below the built-in prices (never set by the manifest). */
+  allowLowerPrices?: boolean;
+  /** Repository paths of files seedlock did not write that the caller lets this run overwrite. */
+  overwriteUntracked?: string[];
   /** Gemini endpoint override (emulator, proxy). */
   baseUrl?: string;
   apiKey?: string;
-  /** Run only this shard of the work list: assets whose index % count === index. */
+  /**
+   * Run only this shard of a matrix (`index` from 0): the assets the cost-balanced packing of the
+   * plan gives it, under its slice of the ceiling, at the declared rate ÷ `count`.
+   */
   shard?: { index: number; count: number };
+  /** `plan` only: also pack the work into this many shards (or as many as the estimate needs). */
+  shards?: number | "auto";
   /** Where report.html and contact sheets go; default `.seedlock/report` beside the manifest. */
   reportDir?: string;
   /** Overrides of the manifest's scheduling knobs. */
