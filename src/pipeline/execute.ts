@@ -162,10 +162,10 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   // spent, 0 outputs). So take whole assets, in manifest order, while their estimates fit; the rest
   // wait, unpaid, for a run with more budget.
   const deferred = new Set<string>();
-  if (estimatedUsd > ceiling.usd) {
+  if (workList.reduce((sum, spec) => sum + affordabilityUsd(planned.get(spec.id), mode), 0) > ceiling.usd) {
     let room = ceiling.usd;
     for (const spec of workList) {
-      const cost = planned.get(spec.id)?.estimatedUsd ?? 0;
+      const cost = affordabilityUsd(planned.get(spec.id), mode);
       if (cost <= room) room -= cost;
       else deferred.add(spec.id);
     }
@@ -404,6 +404,12 @@ function verdictOf(
     };
   }
   return { exitCode: ExitCode.ok };
+}
+
+/** What an asset is expected to cost in this mode: a preview drafts and judges, it renders nothing. */
+function affordabilityUsd(asset: Plan["assets"][number] | undefined, mode: WorkMode): number {
+  if (!asset) return 0;
+  return mode === "preview" ? asset.draftUsd + asset.judgeUsd : asset.estimatedUsd;
 }
 
 function list(items: string[]): string {
