@@ -60,7 +60,7 @@ async function measure(tier: Tier, spoiled: number): Promise<Point> {
       spoiled,
       acceptRate: report!.acceptRate ?? 0,
       regenRate: report!.regenRate ?? 0,
-      costPerAccepted: report!.costPerAcceptedUsd ?? NaN,
+      costPerAccepted: report!.costPerImageUsd ?? NaN,
       drafts: report!.drafts,
       accepted: report!.accepted,
       rendered: report!.rendered,

@@ -3,6 +3,7 @@
 // sharp is native, so it stays external: Linux x64 and arm64 get prebuilt libvips; macOS and
 // Windows runners fall back to sharp's WebAssembly build (see docs/BENCHMARKS.md for its cost).
 import { buildEntries } from "./entries.mjs";
+import { licensesText } from "./licenses.mjs";
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -58,6 +59,9 @@ for (const [name, version] of runtimes) {
   }
   copyPackage(name, join(unpacked, "package"));
 }
+
+// Licence texts of everything above: bundled (from the metafile), vendored, and inside libvips.
+writeFileSync(join(dist, "licenses.txt"), licensesText({ root, dist, metafile: built.metafile }));
 
 const size = (dir) => readdirSync(dir, { withFileTypes: true, recursive: true })
   .filter((e) => e.isFile()).length;

@@ -14,13 +14,15 @@ export const ENTRIES = {
 };
 
 /**
- * Bundles every entry that exists into `outdir`; returns the names written. Code splitting keeps
+ * Bundles every entry that exists into `outdir`; returns the names written, with esbuild's
+ * metafile as `.metafile` (what went in, for dist/licenses.txt). Code splitting keeps
  * each command in its own chunk, so `plan` (and an Action step that only plans) never loads
  * sharp's native library, which an eagerly hoisted import would load for every command.
  */
 export async function buildEntries(outdir) {
   const present = Object.entries(ENTRIES).filter(([, entry]) => existsSync(join(root, entry)));
-  await build({
+  const result = await build({
+    metafile: true,
     entryPoints: Object.fromEntries(present.map(([name, entry]) => [name, join(root, entry)])),
     outdir,
     entryNames: "[name]",
@@ -41,5 +43,5 @@ export async function buildEntries(outdir) {
       ].join("\n"),
     },
   });
-  return present.map(([name]) => name);
+  return Object.assign(present.map(([name]) => name), { metafile: result.metafile });
 }

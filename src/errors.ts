@@ -6,9 +6,23 @@ export const ExitCode = {
   budgetExceeded: 3,
   attemptCap: 4,
   providerUnavailable: 5,
+  /** `verify` found outputs or assets out of step with the lockfile: the input was valid, the tree is not. */
+  drift: 6,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** What each exit code means, in the words of `seedlock help`, the README and report.html. */
+export const EXIT_CODE_MEANING: Record<ExitCode, string> = {
+  0: "done",
+  1: "unexpected fault (a bug: please report it)",
+  2: "invalid input: manifest, lockfile, flags or key",
+  3: "budget: the estimate or the spend would cross the ceiling",
+  4: "attempt cap: an asset used maxAttempts drafts short of its count",
+  5: "provider unavailable: retries exhausted, circuit open or daily quota",
+  6: "drift: verify found outputs or assets out of step with the lockfile",
+  130: "interrupted (SIGINT/SIGTERM); everything received is kept",
+};
 
 /** Where in a user's file a problem is; line and column are 1-based. */
 export interface SourceLocation {

@@ -55,10 +55,10 @@ export function commentBody(report: RunReport, facts: CommentFacts): string {
         ["Asset", "Verdict", "Drafts", "Accepted", "Rejected", "Cost to merge"],
         report.assets.map((a) => [
           `\`${cell(a.id)}\``,
-          statusText(a.status),
+          statusText(a),
           String(a.drafts),
           String(a.accepted),
-          cell(rejectedText(a.rejected)),
+          cell(rejectedText(a)),
           usd(after.get(a.id) ?? a.estimatedUsd),
         ]),
       ),

@@ -28,6 +28,7 @@ export const Output = {
   rendered: "rendered",
   acceptRate: "accept-rate",
   costPerAcceptedUsd: "cost-per-accepted-usd",
+  costPerAcceptedDraftUsd: "cost-per-accepted-draft-usd",
   changedAssets: "changed-assets",
   report: "report",
   reportJson: "report-json",

@@ -13,7 +13,7 @@ function ids(list: string[]): string {
  */
 export function failureSentence(report: RunReport, workflowCeilingUsd?: number, trustedCeilingName?: string): string | undefined {
   if (report.exitCode === ExitCode.ok) return undefined;
-  const left = report.assets.filter((a) => a.status !== "done" && a.status !== "unchanged" && a.status !== "planned").map((a) => a.id);
+  const left = report.assets.filter((a) => a.status !== "done" && a.status !== "previewed" && a.status !== "unchanged" && a.status !== "planned").map((a) => a.id);
   switch (report.exitCode) {
     case ExitCode.budgetExceeded: {
       // A shard's ceiling is its slice of the matrix's; the lever is the matrix's ceiling.

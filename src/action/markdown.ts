@@ -1,4 +1,5 @@
-import type { AssetReport, AssetStatus, RunReport } from "../pipeline/result.js";
+import type { AssetReport, RunReport } from "../pipeline/result.js";
+import { count, FIGURE_NAME, rejectedText as rejectedFigure, statusText as statusFigure } from "../report/figures.js";
 
 /** Money as people read it: cents when that is exact or the sum is large, four places for per-image prices. */
 export function usd(value: number): string {
@@ -10,29 +11,27 @@ export function percent(rate: number | null): string {
   return rate === null ? "–" : `${Math.round(rate * 100)} %`;
 }
 
-const STATUS: Partial<Record<string, string>> = {
-  unchanged: "unchanged",
-  done: "✅ done",
-  capped: "⛔ attempt cap",
-  budget: "💸 stopped by budget",
-  unavailable: "⚠️ API unavailable",
-  interrupted: "⏹ interrupted",
-  incomplete: "◻️ incomplete",
-  planned: "📝 planned",
-  batch: "⏳ in a batch job",
+const ICON: Partial<Record<string, string>> = {
+  done: "✅",
+  previewed: "👀",
+  capped: "⛔",
+  budget: "💸",
+  unavailable: "⚠️",
+  interrupted: "⏹",
+  incomplete: "◻️",
+  planned: "📝",
+  batch: "⏳",
 };
 
-export function statusText(status: AssetStatus): string {
-  return STATUS[status] ?? status;
+/** The status in words (report/figures.ts), with an icon to scan by. */
+export function statusText(asset: Pick<AssetReport, "status" | "drafts" | "accepted" | "rendered">): string {
+  const icon = ICON[asset.status];
+  return `${icon ? `${icon} ` : ""}${statusFigure(asset)}`;
 }
 
-/** `too-dark 2, duplicate 1` */
-export function rejectedText(rejected: Record<string, number>): string {
-  const parts = Object.entries(rejected)
-    .filter(([, n]) => n > 0)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([reason, n]) => `${reason} ${n}`);
-  return parts.length ? parts.join(", ") : "–";
+/** `2 (too-dark 2, duplicate 1)`: drafts rejected, each once, with their reasons beside. */
+export function rejectedText(asset: Pick<AssetReport, "rejectedDrafts" | "rejected">): string {
+  return rejectedFigure(asset);
 }
 
 /** Markdown table cells cannot hold a bare pipe or a newline. */
@@ -52,21 +51,20 @@ export function assetTable(report: RunReport): string {
   const header = ["Asset", "Status", "Drafts", "Accepted", "Rejected", "Rendered", "Spent", ...(withEstimate ? ["Estimate"] : [])];
   const row = (a: AssetReport) => [
     `\`${cell(a.id)}\``,
-    statusText(a.status),
+    statusText(a),
     String(a.drafts),
     String(a.accepted),
-    cell(rejectedText(a.rejected)),
+    cell(rejectedText(a)),
     String(a.rendered),
     usd(a.spentUsd),
     ...(withEstimate ? [usd(a.estimatedUsd)] : []),
   ];
-  const rejected = report.assets.reduce((n, a) => n + Object.values(a.rejected).reduce((m, k) => m + k, 0), 0);
   const totals = [
     `**${report.assets.length} assets**`,
     "",
     `**${report.drafts}**`,
     `**${report.accepted}**`,
-    `**${rejected}**`,
+    `**${report.rejectedDrafts}**`,
     `**${report.rendered}**`,
     `**${usd(report.spentUsd)}**`,
     ...(withEstimate ? [`**${usd(report.estimatedUsd)}**`] : []),
@@ -74,11 +72,17 @@ export function assetTable(report: RunReport): string {
   return table(header, [...report.assets.map(row), totals]);
 }
 
-/** The two-tier claim, measured: what one kept image cost, and the rates behind it. */
+/** The two-tier claim, measured: what one delivered image (or, in a preview, one accepted draft) cost, and the rates behind it. */
 export function effectiveCostLine(report: RunReport): string {
-  const rates = `accept rate ${percent(report.acceptRate)}, regen rate ${percent(report.regenRate)}`;
-  if (report.costPerAcceptedUsd === null) return `Effective cost per accepted image: – (nothing accepted in this run; ${rates}).`;
-  return `Effective cost per accepted image: **${usd(report.costPerAcceptedUsd)}** (measured on this run: ${rates}, ${report.accepted} accepted of ${report.drafts} drafts).`;
+  const rates = `accept rate ${percent(report.acceptRate)}, regen rate ${percent(report.regenRate)}, ${report.accepted} accepted of ${count(report.drafts, "draft")}`;
+  const name = (figure: string) => figure[0]!.toUpperCase() + figure.slice(1);
+  if (report.costPerImageUsd !== null) {
+    return `${name(FIGURE_NAME.costPerImage)}: **${usd(report.costPerImageUsd)}** (${usd(report.spentUsd)} ÷ ${count(report.rendered, "image")} rendered; ${rates}).`;
+  }
+  if (report.costPerAcceptedDraftUsd !== null) {
+    return `${name(FIGURE_NAME.costPerAcceptedDraft)}: **${usd(report.costPerAcceptedDraftUsd)}** (${usd(report.spentUsd)} ÷ ${report.accepted} accepted; nothing rendered; ${rates}).`;
+  }
+  return `${name(FIGURE_NAME.costPerImage)}: – (nothing rendered or accepted in this run; ${rates}).`;
 }
 
 /** Batch jobs still out, with what each reserved against the ceiling: what the next run collects. */

@@ -17,7 +17,9 @@ export function outputsOf(report: RunReport): Record<string, string> {
     [Output.accepted]: String(report.accepted),
     [Output.rendered]: String(report.rendered),
     [Output.acceptRate]: report.acceptRate === null ? "" : number(report.acceptRate, 4),
-    [Output.costPerAcceptedUsd]: report.costPerAcceptedUsd === null ? "" : number(report.costPerAcceptedUsd, 6),
+    // Kept under its old name: spend ÷ images delivered (report/figures.ts costPerImageUsd).
+    [Output.costPerAcceptedUsd]: report.costPerImageUsd === null ? "" : number(report.costPerImageUsd, 6),
+    [Output.costPerAcceptedDraftUsd]: report.costPerAcceptedDraftUsd === null ? "" : number(report.costPerAcceptedDraftUsd, 6),
     [Output.changedAssets]: report.changedAssets.join(","),
     [Output.report]: report.reportDir ?? "",
     // `plan` with `shards`: what a workflow's `strategy.matrix` takes, via fromJSON.

@@ -22,10 +22,9 @@ const EMULATOR_KEY = "demo-key-for-the-local-emulator";
 export const demoCommand: Command = {
   summary: "run the example manifest against the built-in emulator in ./seedlock-demo (no key, no network)",
   options: {
-    dir: { type: "string", default: "seedlock-demo" },
-    "latency-ms": { type: "string", default: "100" },
-    // --batch: drafts and renders through the emulator's Batch API, collected in the same process.
-    batch: { type: "boolean" },
+    dir: { type: "string", default: "seedlock-demo", value: "DIR", help: "the folder to run in; made afresh (only one this command made is replaced)" },
+    "latency-ms": { type: "string", default: "100", value: "MS", help: "time each emulated answer takes" },
+    batch: { type: "boolean", help: "draft and render through the emulator's Batch API, collected in the same process" },
   },
   async run(ctx) {
     const dir = resolve(ctx.cwd, String(ctx.values.dir ?? "seedlock-demo"));

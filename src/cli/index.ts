@@ -7,6 +7,7 @@ registerCommand("run", async () => (await import("./run.js")).runCommand);
 registerCommand("render", async () => (await import("./render.js")).renderCommand);
 registerCommand("summary", async () => (await import("./summary.js")).summaryCommand);
 registerCommand("verify", async () => (await import("./verify.js")).verifyCommand);
+registerCommand("merge-lock", async () => (await import("./merge-lock.js")).mergeLockCommand);
 registerCommand("demo", async () => (await import("./demo.js")).demoCommand);
 registerCommand("emulate", async () => (await import("./emulate.js")).emulateCommand);
 

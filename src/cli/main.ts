@@ -1,7 +1,11 @@
 import { parseArgs } from "node:util";
 import { ExitCode, InputError, SeedlockError } from "../errors.js";
 import { StderrLogger } from "../logger.js";
-import { GLOBAL_OPTIONS, type Command } from "./command.js";
+import { runResultJson } from "../report/json.js";
+import packageJson from "../../package.json" with { type: "json" };
+import { GLOBAL_OPTIONS, parseArgsOptions, type Command } from "./command.js";
+import { commandHelp, overviewHelp } from "./help.js";
+import { wantsColor, widthOf } from "./terminal.js";
 
 /** Each command lives in its own module, loaded only when asked for. */
 const COMMANDS: Record<string, () => Promise<Command>> = {};
@@ -10,15 +14,17 @@ export function registerCommand(name: string, load: () => Promise<Command>): voi
   COMMANDS[name] = load;
 }
 
-function usage(): string {
-  const names = Object.keys(COMMANDS).join(" | ");
-  return [
-    `usage: seedlock <${names}> [--manifest assets.yaml] [--max-budget-usd N] [--base-url URL] [--json]`,
-    "",
-    "Environment: GEMINI_API_KEY, GOOGLE_GEMINI_BASE_URL.",
-    "Exit codes: 0 done, 1 fault, 2 invalid input, 3 budget exceeded, 4 attempt cap, 5 provider unavailable, 130 interrupted.",
-  ].join("\n");
+/** The overview loads every command for its summary; only help pays for that. */
+async function usage(env: NodeJS.ProcessEnv): Promise<string> {
+  const commands = await Promise.all(Object.entries(COMMANDS).map(async ([name, load]) => ({ name, summary: (await load()).summary })));
+  return overviewHelp(commands, layoutFor(env));
 }
+
+function layoutFor(env: NodeJS.ProcessEnv) {
+  return { width: widthOf(process.stdout, env), color: wantsColor(process.stdout, env) };
+}
+
+export const VERSION: string = packageJson.version;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const logger = new StderrLogger(argv.includes("--verbose") || argv.includes("-v"));
@@ -28,9 +34,20 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   process.once("SIGTERM", onSignal);
   try {
     const [name, ...rest] = argv;
-    if (!name || name === "--help" || name === "-h" || name === "help") {
-      process.stdout.write(`${usage()}\n`);
+    if (name === "--version" || name === "-V") {
+      process.stdout.write(`seedlock ${VERSION}\n`);
+      return ExitCode.ok;
+    }
+    if (!name || name === "--help" || name === "-h" || (name === "help" && rest.length === 0)) {
+      process.stdout.write(await usage(env));
       return name ? ExitCode.ok : ExitCode.invalidInput;
+    }
+    if (name === "help") {
+      const topic = rest[0]!;
+      const loadTopic = COMMANDS[topic];
+      if (!loadTopic) throw new InputError([{ message: `no help for "${topic}": there is no such command`, fix: `use one of: ${Object.keys(COMMANDS).join(", ")}` }]);
+      process.stdout.write(commandHelp(topic, await loadTopic(), layoutFor(env)));
+      return ExitCode.ok;
     }
     const load = COMMANDS[name];
     if (!load) {
@@ -39,12 +56,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const command = await load();
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: rest, options: parseArgsOptions(GLOBAL_OPTIONS, command.options), allowPositionals: true, strict: true });
     } catch (err) {
       throw new InputError([{ message: (err as Error).message.replace(/\. To specify a positional.*$/s, ""), fix: `run "seedlock ${name} --help" for the flags it takes` }]);
     }
     if (parsed.values.help) {
-      process.stdout.write(`seedlock ${name}: ${command.summary}\n`);
+      process.stdout.write(commandHelp(name, command, layoutFor(env)));
+      return ExitCode.ok;
+    }
+    if (parsed.values.version) {
+      process.stdout.write(`seedlock ${VERSION}\n`);
       return ExitCode.ok;
     }
     return await command.run({
@@ -62,7 +83,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       // A script that asked for --json reads stdout: give it one object there too, not silence.
       if (argv.includes("--json")) {
         const diagnostics = err instanceof InputError ? err.diagnostics : undefined;
-        process.stdout.write(`${JSON.stringify({ exitCode: err.exitCode, error: err.message, ...(diagnostics ? { diagnostics } : {}) })}\n`);
+        process.stdout.write(runResultJson({ exitCode: err.exitCode, error: err.message, ...(diagnostics ? { diagnostics } : {}) }));
       }
       return err.exitCode;
     }

@@ -8,13 +8,18 @@ import { parseBatchMode, withBatchMode } from "../pipeline/batch/mode.js";
 import { planRun } from "../plan/plan.js";
 import { overBudgetMessage, planReport, renderMatrix, renderPlan, type Ceiling } from "../plan/report.js";
 import { planMatrix } from "../plan/shards.js";
+import { runResultJson } from "../report/json.js";
 import { formatUsd } from "../report/table.js";
 import type { Command } from "./command.js";
 import { shardCountFromCli } from "./settings.js";
 
 export const planCommand: Command = {
   summary: "estimate the spend of the manifest's changes before any call (no network)",
-  options: { shards: { type: "string" }, "allow-lower-prices": { type: "boolean" }, batch: { type: "string" } },
+  options: {
+    shards: { type: "string", value: "N|auto", help: "also pack the work by estimated cost into N shards (or as many as pay off), each with its slice of the ceiling; with --json, a matrix for a workflow" },
+    "allow-lower-prices": { type: "boolean", help: "trust the manifest's pricing: even below the built-in prices" },
+    batch: { type: "string", value: "MODE", help: "off | drafts | finals | all: estimate those stages at the Batch API price" },
+  },
   async run(ctx) {
     const flagMaxUsd = parseMaxBudgetUsd(ctx.values["max-budget-usd"] as string | undefined);
     const shards = shardCountFromCli(ctx.values.shards as string | undefined);
@@ -33,7 +38,7 @@ export const planCommand: Command = {
       ...(manifest.budget.warnUsd !== undefined ? { warnUsd: manifest.budget.warnUsd } : {}),
     };
     const matrix = shards === undefined ? undefined : planMatrix(plan, usd, shards, { concurrency: manifest.concurrency, ...(manifest.rpm ? { rpm: manifest.rpm } : {}) });
-    if (ctx.values.json) ctx.stdout.write(`${JSON.stringify(planReport(plan, ceiling, manifest.displayFile, matrix))}\n`);
+    if (ctx.values.json) ctx.stdout.write(runResultJson(planReport(plan, ceiling, manifest.displayFile, matrix)));
     else ctx.stdout.write(`${renderPlan(plan, ceiling, manifest.displayFile)}\n${matrix ? `\n${renderMatrix(matrix)}\n` : ""}`);
 
     // The estimate is this command's answer, already on stdout: say no on stderr and exit 3.

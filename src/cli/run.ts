@@ -2,11 +2,13 @@ import { join, relative } from "node:path";
 import { execute } from "../pipeline/execute.js";
 import type { RunReport } from "../pipeline/result.js";
 import type { CommandName } from "../pipeline/settings.js";
+import { runResultJson } from "../report/json.js";
 import { createProgress } from "../report/progress.js";
 import { formatRunTable } from "../report/run-table.js";
 import { formatUsd } from "../report/table.js";
 import type { CliContext, Command } from "./command.js";
 import { GENERATE_OPTIONS, settingsFromCli } from "./settings.js";
+import { wantsColor } from "./terminal.js";
 
 /**
  * What run, preview, render and verify share: settings from the flags, progress on stderr while
@@ -35,9 +37,9 @@ export async function runAndPrint(name: Exclude<CommandName, "plan">, ctx: CliCo
     progress?.done();
   }
   if (json) {
-    ctx.stdout.write(`${JSON.stringify(report)}\n`);
+    ctx.stdout.write(runResultJson(report));
   } else {
-    if (name !== "verify") ctx.stdout.write(formatRunTable(report, { color: (ctx.stdout as { isTTY?: boolean }).isTTY === true }));
+    if (name !== "verify") ctx.stdout.write(formatRunTable(report, { color: wantsColor(ctx.stdout, ctx.env) }));
     for (const line of whereThingsAre(report, shownFrom)) ctx.stdout.write(`${line}\n`);
   }
   if (report.exitCode !== 0 && report.message) ctx.logger.error(report.message);

@@ -4,19 +4,19 @@ import { parseMaxBudgetUsd } from "../manifest/ceiling.js";
 import { parseBatchMode, parseWaitMinutes } from "../pipeline/batch/mode.js";
 import { isKnobProblem, parseShard, parseShardCount, type Shard } from "../plan/shard-knobs.js";
 import type { CommandName, Settings } from "../pipeline/settings.js";
-import type { CliContext } from "./command.js";
+import type { CliContext, FlagTable } from "./command.js";
 
 /** Flags the generating commands take beside the global ones. */
-export const GENERATE_OPTIONS = {
-  concurrency: { type: "string" },
-  rpm: { type: "string" },
-  "report-dir": { type: "string" },
-  shard: { type: "string" },
-  "allow-lower-prices": { type: "boolean" },
-  "overwrite-untracked": { type: "string", multiple: true },
-  batch: { type: "string" },
-  wait: { type: "string" },
-} as const;
+export const GENERATE_OPTIONS: FlagTable = {
+  concurrency: { type: "string", value: "N", help: "calls in flight at once (default: the manifest's concurrency, else 16, the ceiling the controller adapts under)" },
+  rpm: { type: "string", value: "N", help: "requests per minute to stay under (default: the manifest's rpm, else learnt from the service)" },
+  "report-dir": { type: "string", value: "DIR", help: "where report.html, its images and the contact sheets go (default .seedlock/report beside the manifest)" },
+  shard: { type: "string", value: "I/N", help: "work on the I-th of N cost-balanced slices of the assets and of the ceiling, e.g. 2/4 in a matrix job" },
+  "allow-lower-prices": { type: "boolean", help: "trust the manifest's pricing: even below the built-in prices" },
+  "overwrite-untracked": { type: "string", multiple: true, value: "PATH", help: "let the run replace PATH, a file (or folder of files) seedlock did not write; may be given more than once" },
+  batch: { type: "string", value: "MODE", help: "off | drafts | finals | all: send those stages through the Batch API at half the price (overrides the manifest's batch:)" },
+  wait: { type: "string", value: "MINUTES", help: "with batch jobs out, poll and collect them in this process for up to MINUTES" },
+};
 
 /**
  * The one place where flags and environment become Settings. Flags win over the environment;

@@ -37,6 +37,17 @@ export async function readLockfile(path: string, options: { displayPath?: string
 /** Parses lockfile text; `display` names the file in messages. */
 export function parseLockfile(text: string, display: string): Lockfile {
   const wholeFileFix = `restore it from git with git checkout -- ${display}, or delete it to start over, which generates every asset again`;
+  const marker = /^(<{7}|={7}|>{7})(?: |$)/m.exec(text);
+  if (marker) {
+    const line = text.slice(0, marker.index).split("\n").length;
+    throw new InputError([
+      {
+        location: { file: display, line, col: 1 },
+        message: "holds git conflict markers: two runs changed the lockfile and git could not merge the text",
+        fix: "run `seedlock merge-lock` to merge it asset by asset from git's three versions (nothing is paid for again); to have git do that itself, see docs/LOCKFILE-MERGE.md",
+      },
+    ]);
+  }
   if (text.trim() === "") {
     throw new InputError([{ location: { file: display, line: 1, col: 1 }, message: "the lockfile is empty; it may have been cut off while being written", fix: wholeFileFix }]);
   }

@@ -1,5 +1,5 @@
 import { access, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { extname, join } from "node:path";
 import { ExitCode, SeedlockError } from "../errors.js";
 import type { AssetLock, OutputRecord, SeedRecord } from "../lock/types.js";
 import type { Logger } from "../logger.js";
@@ -17,6 +17,7 @@ import {
 import type { ImageProvider, ImageResult, InlineImage } from "../provider/provider.js";
 import { JudgeAnswerError } from "../provider/errors.js";
 import { writeFileAtomic } from "../report/atomic-write.js";
+import { PREVIEW_SIDE, previewOf, type ReportPicture, type ReportPictures } from "../report/images.js";
 import { refusedWrite, writing } from "./disk.js";
 import { draftPath, keepDraftsInGit, mimeTypeOf, tileOf } from "./draft.js";
 import { AnswerJournal, type AnswerKind, type JournalEntry } from "./journal.js";
@@ -49,6 +50,15 @@ export interface DraftTile {
   accepted: boolean;
   reasons: string[];
   image?: Buffer;
+  /** The preview and full image written for the report, when the run writes one. */
+  picture?: ReportPicture;
+}
+
+/** An output as the report shows it: its preview and full image beside the draft it came from. */
+export interface OutputPicture {
+  seed: number;
+  path: string;
+  picture: ReportPicture;
 }
 
 export interface AssetWorkOptions {
@@ -69,6 +79,8 @@ export interface AssetWorkOptions {
   halt(error: unknown): void;
   /** Calls this asset sends through the Batch API: the run leaves them to be submitted after it. */
   batched?: { drafts: boolean; finals: boolean };
+  /** Where the report's pictures go as answers arrive; absent, tiles are kept in memory as before. */
+  pictures?: ReportPictures;
 }
 
 /** What is known about one draft on its way to a verdict. */
@@ -81,6 +93,9 @@ interface DraftVerdict {
   judgeScore?: number;
   /** The answer's bytes, for the contact-sheet tile made once the verdict is safely recorded. */
   bytes?: Buffer;
+  mimeType?: string;
+  /** The screen's preview of it, for the report. */
+  preview?: Buffer;
   /** Journal files holding this seed's answers, dropped (or moved into place) once it is recorded. */
   kept: string[];
   /** Said in the lockfile with the verdict, e.g. that the seed was drawn again for a missing draft file. */
@@ -128,6 +143,7 @@ const STATUS_WITH_IMAGE = new Set(["accepted", "rendered"]);
 export class AssetWork implements CallSource {
   readonly report: AssetReport;
   readonly tiles: DraftTile[] = [];
+  readonly outputPictures: OutputPicture[] = [];
   private readonly spec: AssetSpec;
   private readonly draftModel: ImageModel;
   private readonly draftSize: ImageSize;
@@ -200,6 +216,7 @@ export class AssetWork implements CallSource {
       status: "done",
       drafts: 0,
       accepted: 0,
+      rejectedDrafts: 0,
       rejected: {},
       regenerated: 0,
       rendered: 0,
@@ -382,7 +399,7 @@ export class AssetWork implements CallSource {
     }
     let analysis: ImageAnalysis;
     try {
-      analysis = await analyzeImage(result.image.data);
+      analysis = await analyzeImage(result.image.data, this.o.pictures ? { preview: PREVIEW_SIDE } : {});
     } catch (error) {
       if (!(error instanceof UndecodableImageError)) throw error;
       if (verdict.regenerated === 0) {
@@ -398,7 +415,7 @@ export class AssetWork implements CallSource {
       seen: this.seen.filter((s) => s.seed !== verdict.seed),
       ...(this.rendersOnFinal ? {} : { output: this.spec.output }),
     });
-    const described = { ...verdict, phash: analysis.phash, bytes: result.image.data, ...answerNote(result, verdict.note) };
+    const described = { ...verdict, phash: analysis.phash, bytes: result.image.data, mimeType: result.image.mimeType, ...(analysis.preview ? { preview: analysis.preview } : {}), ...answerNote(result, verdict.note) };
     if (!screened.accepted) {
       await this.reject(described, screened.reasons);
       return;
@@ -492,7 +509,7 @@ export class AssetWork implements CallSource {
     if (this.o.mode !== "preview") this.acceptedQueue.push(seed);
     await this.o.recorder.persist();
     for (const path of verdict.kept) await this.journal.drop(path);
-    await this.addTile({ seed, accepted: true, reasons: [] }, verdict.bytes);
+    await this.addTile({ seed, accepted: true, reasons: [] }, verdict);
   }
 
   private async reject(verdict: DraftVerdict, reasons: RejectReason[]): Promise<void> {
@@ -500,12 +517,13 @@ export class AssetWork implements CallSource {
     this.putSeed({ ...seedFields(verdict), model: this.draftModel.id, status: "rejected", reasons: details });
     this.answered++;
     for (const r of reasons) this.report.rejected[r.key] = (this.report.rejected[r.key] ?? 0) + 1;
+    this.report.rejectedDrafts++;
     this.o.tally.rejected++;
     this.draftsOpen--;
     await this.o.recorder.persist();
     for (const path of verdict.kept) await this.journal.drop(path);
     // Made after the verdict is on disk: a kill meanwhile loses a thumbnail, not an answer.
-    await this.addTile({ seed: verdict.seed, accepted: false, reasons: details }, verdict.bytes);
+    await this.addTile({ seed: verdict.seed, accepted: false, reasons: details }, verdict);
   }
 
   /**
@@ -611,7 +629,7 @@ export class AssetWork implements CallSource {
     }
     let analysis: ImageAnalysis;
     try {
-      analysis = await analyzeImage(result.image.data);
+      analysis = await analyzeImage(result.image.data, this.o.pictures ? { preview: PREVIEW_SIDE } : {});
     } catch (error) {
       if (!(error instanceof UndecodableImageError)) throw error;
       if (final.regenerated === 0) {
@@ -634,7 +652,7 @@ export class AssetWork implements CallSource {
       asked: pixelSize(this.spec.aspectRatio, this.spec.finalSize),
       answered: analysis,
       notes: final.notes ?? [],
-    });
+    }, analysis.preview);
   }
 
   /** The same seed on the final model once more, paid for: its first answer could not be used. */
@@ -672,6 +690,7 @@ export class AssetWork implements CallSource {
     regenerated = 0,
     kept: string[] = [],
     geometry?: { asked: { width: number; height: number }; answered: { width: number; height: number }; notes: string[] },
+    preview?: Buffer,
   ): Promise<void> {
     const path = outputPath(this.spec, slot, seed);
     const file = join(this.o.manifest.root, path);
@@ -705,6 +724,21 @@ export class AssetWork implements CallSource {
     this.o.tally.rendered++;
     await this.o.recorder.persist();
     for (const p of kept) await this.journal.drop(p);
+    await this.addOutputPicture(seed, slot, path, file, preview);
+  }
+
+  /** The output's picture for the report: the screen's preview when the output keeps the final's frame, else one made from the output. */
+  private async addOutputPicture(seed: number, slot: number, path: string, file: string, preview: Buffer | undefined): Promise<void> {
+    if (!this.o.pictures) return;
+    try {
+      const data = await readFile(file);
+      const reframed = this.spec.output.width !== undefined || this.spec.output.height !== undefined;
+      const shown = preview && !reframed ? preview : await previewOf(data);
+      const picture = await this.o.pictures.output(this.spec.id, slot, shown, { data, extension: extname(path) });
+      this.outputPictures.push({ seed, path, picture });
+    } catch {
+      // A missing preview costs the report one picture, never the run.
+    }
   }
 
   private async failRender(final: FinalAnswer, reasons: RejectReason[]): Promise<void> {
@@ -750,12 +784,19 @@ export class AssetWork implements CallSource {
   }
 
   /** A tile for the contact sheet; past the cap only accepted drafts are kept, so memory stays flat. */
-  private async addTile(tile: DraftTile, bytes: Buffer | undefined): Promise<void> {
+  private async addTile(tile: DraftTile, verdict: Pick<DraftVerdict, "bytes" | "preview" | "mimeType">): Promise<void> {
     if (this.tiles.length >= MAX_TILES) {
       if (!tile.accepted) return;
       const rejected = this.tiles.findIndex((t) => !t.accepted);
       if (rejected < 0) return;
       this.tiles.splice(rejected, 1);
+    }
+    const { bytes, preview } = verdict;
+    // With a report folder, the screen's preview goes to a file now; nothing is decoded again later.
+    if (this.o.pictures && bytes && preview) {
+      const picture = await this.o.pictures.draft(this.spec.id, tile.seed, preview, { data: bytes, mimeType: verdict.mimeType ?? "image/jpeg" }).catch(() => undefined);
+      this.tiles.push({ ...tile, ...(picture ? { picture } : {}) });
+      return;
     }
     this.tiles.push({ ...tile, ...(bytes ? { image: await tileOf(bytes) } : {}) });
   }

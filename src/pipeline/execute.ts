@@ -17,13 +17,17 @@ import { CircuitBreaker } from "../provider/circuit.js";
 import { createGeminiProvider } from "../provider/gemini.js";
 import type { ImageProvider } from "../provider/provider.js";
 import { writeContactSheet } from "../report/contact-sheet.js";
-import { thumbnail, writeReportHtml, type GalleryAsset } from "../report/gallery.js";
+import { thumbnail, writeReportHtml, type GalleryAsset, type GalleryOutput } from "../report/gallery.js";
+import { keepRun, runIdOf } from "../report/history.js";
+import { previewOf, RunPictures } from "../report/images.js";
+import { runFigures } from "../report/figures.js";
 import { formatUsd } from "../report/table.js";
 import { AssetWork, type RunTally, type WorkMode } from "./asset.js";
 import { checkOutputClaims } from "./claims.js";
 import { batches, withBatchMode } from "./batch/mode.js";
 import { assetsInBatchJobs, BatchRound, batchClientFor, waitForBatches } from "./batch/round.js";
 import { probeFolders, writing } from "./disk.js";
+import { mimeTypeOf } from "./draft.js";
 import { journalFolder } from "./journal.js";
 import { BudgetLedger } from "./ledger.js";
 import { RateGate } from "./rate.js";
@@ -165,10 +169,23 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
         (declaredRpm ? `, at ${round(shardRpm(declaredRpm, settings.shard)!)} requests per minute (the project's ${declaredRpm} ÷ ${settings.shard!.count} shards)` : ""),
     );
   }
-  if (estimatedUsd > ceiling.usd) {
+  // Over the ceiling, money spread over every asset can end with none finished (observed: $0.24
+  // spent, 0 outputs). So take whole assets, in manifest order, while their estimates fit; the rest
+  // wait, unpaid, for a run with more budget.
+  const deferred = new Set<string>();
+  if (workList.reduce((sum, spec) => sum + affordabilityUsd(planned.get(spec.id), mode), 0) > ceiling.usd) {
+    let room = ceiling.usd;
+    for (const spec of workList) {
+      const cost = affordabilityUsd(planned.get(spec.id), mode);
+      if (cost <= room) room -= cost;
+      else deferred.add(spec.id);
+    }
+    workList = workList.filter((spec) => !deferred.has(spec.id));
     logger.warn(
       `the estimate ${formatUsd(estimatedUsd)} is above ${ceilingWords(ceiling)}: ` +
-        "seedlock stops before any call that would cross it and keeps every image accepted so far, so a rerun with more budget continues where this one ends",
+        (workList.length
+          ? `working only on ${list(workList.map((a) => a.id))}, whose estimates fit, and leaving ${list([...deferred])} for a run with more budget`
+          : `not even one asset fits, so nothing is sent and nothing spent`),
     );
   }
 
@@ -229,6 +246,9 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   // Built on the first call, so work that needs none (an output re-made from its kept draft) needs no key.
   const provider = deps.provider ?? lazily(() => buildProvider(settings, manifest, deps, rate));
 
+  // Pictures for the report are written into this run's own folder as answers arrive.
+  const runId = runIdOf(started, mode);
+  const pictures = new RunPictures(join(reportDir, "runs", runId));
   let scheduler: Scheduler | undefined;
   const works = workList.map(
     (spec) =>
@@ -246,6 +266,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
         logger,
         halt: (error) => scheduler?.stop("failed", error),
         ...(batchRound ? { batched: { drafts: batches(spec, "draft", settings.batch), finals: batches(spec, "final", settings.batch) } } : {}),
+        pictures,
       }),
   );
   for (const work of works) await work.prepare();
@@ -300,14 +321,15 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     const work = byId.get(spec.id);
     const plannedAsset = planned.get(spec.id)!;
     if (!work) {
-      const untouched: AssetStatus = plannedAsset.state === "unchanged" ? "unchanged" : inBatch.has(spec.id) ? "batch" : "planned";
+      const untouched: AssetStatus = plannedAsset.state === "unchanged" ? "unchanged" : inBatch.has(spec.id) ? "batch" : deferred.has(spec.id) ? "budget" : "planned";
       const outputs = plannedAsset.state === "unchanged" ? (lock.assets[spec.id]?.outputs ?? []).map((o) => o.path) : [];
-      return { id: spec.id, status: untouched, drafts: 0, accepted: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs };
+      return { id: spec.id, status: untouched, drafts: 0, accepted: 0, rejectedDrafts: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs };
     }
     let status = work.finalStatus({ waitingForBudget: waiting.has(work), ...(stoppedAs ? { stopped: stoppedAs } : {}) });
     if (status !== "done" && !stoppedAs && inBatch.has(spec.id)) status = "batch";
     // Drafted but not rendered, for want of a writable output folder: the render is left for the rerun.
     if (status === "done" && outputsRefused?.assets.has(spec.id)) status = "planned";
+    if (status === "done" && mode === "preview") status = "previewed";
     return { ...work.report, status, spentUsd: round(work.report.spentUsd), estimatedUsd: plannedAsset.estimatedUsd };
   });
 
@@ -319,22 +341,23 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     drafts: tally.drafts,
     accepted: tally.accepted,
     rendered: tally.rendered,
+    rejectedDrafts: tally.rejected,
     acceptRate: tally.drafts ? tally.accepted / tally.drafts : null,
     regenRate: tally.drafts ? tally.regenerated / tally.drafts : null,
-    costPerAcceptedUsd: costPerAccepted(mode, ledger.spentUsd, tally),
+    ...runFigures({ spentUsd: ledger.spentUsd, rendered: tally.rendered, accepted: tally.accepted }),
     changedAssets: assets.filter((a) => planned.get(a.id)!.state !== "unchanged").map((a) => a.id),
     assets: reports,
     exitCode: ExitCode.ok,
     ...(shardRun ? { shard: { ...shardRun, unspentUsd: round(Math.max(0, shardRun.sliceUsd - ledger.spentUsd)) } } : {}),
   };
-  Object.assign(report, verdictOf(report, stopped, ceiling, outputsRefused && { ...outputsRefused, mode }));
+  Object.assign(report, verdictOf(report, stopped, ceiling, outputsRefused && { ...outputsRefused, mode }, deferred));
   if (batchRound) {
     report.batch = batchRound.finish();
     if (report.exitCode === ExitCode.ok && report.batch.pending.length) report.message = batchRound.nextStep();
   }
 
   if (works.length) {
-    await writeReport(reportDir, report, works, manifest).then(
+    await writeReport(reportDir, runId, started, report, works, manifest, pictures).then(
       () => (report.reportDir = reportDir),
       (error: unknown) => logger.warn(`could not write the report in ${reportDir}: ${(error as Error).message}`),
     );
@@ -388,6 +411,7 @@ function verdictOf(
   stopped: { reason: StopReason; error?: unknown } | undefined,
   ceiling: Ceiling,
   outputsRefused: (OutputsRefused & { mode: WorkMode }) | undefined,
+  deferred: ReadonlySet<string> = new Set(),
 ): Pick<RunReport, "exitCode" | "message"> {
   const kept = `every image accepted so far is kept in the lockfile and a rerun continues from there`;
   if (stopped?.reason === "interrupted") return { exitCode: ExitCode.interrupted, message: `interrupted: ${kept}` };
@@ -413,6 +437,20 @@ function verdictOf(
   const capped = report.assets.filter((a) => a.status === "capped");
   if (budget.length) {
     const lever = ceiling.source === "--max-budget-usd" ? "raise --max-budget-usd (up to budget.maxUsd)" : "raise budget.maxUsd in the manifest";
+    const stopped = budget.filter((id) => !deferred.has(id));
+    if (stopped.length === 0) {
+      const started = report.assets.filter((a) => a.status !== "budget" && a.status !== "unchanged").map((a) => a.id);
+      return {
+        exitCode: ExitCode.budgetExceeded,
+        message:
+          `the estimate is above ${ceilingWords(ceiling)}: ` +
+          (started.length ? `${list(started)} ${started.length === 1 ? "was" : "were"} worked on for ${formatUsd(report.spentUsd)}, ` : "nothing was sent and nothing spent; ") +
+          `${list(budget)} ${budget.length === 1 ? "was" : "were"} left for the next run, unpaid; ${lever} and rerun, or rerun as it is to take the next ones`,
+      };
+    }
+  }
+  if (budget.length) {
+    const lever = ceiling.source === "--max-budget-usd" ? "raise --max-budget-usd (up to budget.maxUsd)" : "raise budget.maxUsd in the manifest";
     return {
       exitCode: ExitCode.budgetExceeded,
       message:
@@ -430,13 +468,14 @@ function verdictOf(
   return { exitCode: ExitCode.ok };
 }
 
-function list(items: string[]): string {
-  return items.length <= 5 ? items.join(", ") : `${items.slice(0, 5).join(", ")} and ${items.length - 5} more`;
+/** What an asset is expected to cost in this mode: a preview drafts and judges, it renders nothing. */
+function affordabilityUsd(asset: Plan["assets"][number] | undefined, mode: WorkMode): number {
+  if (!asset) return 0;
+  return mode === "preview" ? asset.draftUsd + asset.judgeUsd : asset.estimatedUsd;
 }
 
-function costPerAccepted(mode: WorkMode, spentUsd: number, tally: RunTally): number | null {
-  const keepers = mode === "preview" ? tally.accepted : tally.rendered;
-  return keepers ? round(spentUsd / keepers) : null;
+function list(items: string[]): string {
+  return items.length <= 5 ? items.join(", ") : `${items.slice(0, 5).join(", ")} and ${items.length - 5} more`;
 }
 
 /** "the ceiling $10 (budget.maxUsd)", or for a shard "shard 2/4's slice $2.50 of the ceiling $10 (budget.maxUsd)". */
@@ -490,27 +529,71 @@ function buildProvider(settings: Settings, manifest: Manifest, deps: Dependencie
   });
 }
 
-/** One contact sheet per asset that drafted, and report.html with every output and draft. */
-async function writeReport(dir: string, report: RunReport, works: AssetWork[], manifest: Manifest): Promise<void> {
+/**
+ * One contact sheet per asset that drafted, and report.html with every output and draft, in this
+ * run's folder (runs/<run>/) and as the latest page at the top of the report folder, which links
+ * the runs before it. The pictures are already on disk: nothing is decoded again here.
+ */
+async function writeReport(dir: string, runId: string, started: number, report: RunReport, works: AssetWork[], manifest: Manifest, pictures: RunPictures): Promise<void> {
+  const runFolder = pictures.runFolder;
   const gallery: GalleryAsset[] = [];
   for (const work of works) {
     const entry: GalleryAsset = { id: work.id, prompt: work.lockEntry.prompt, drafts: [], outputs: [] };
-    const tiles = work.tiles.filter((t) => t.image);
-    if (tiles.length) {
+    const rendered = new Set(work.lockEntry.outputs.map((o) => o.seed));
+    const tiles = (
+      await Promise.all(
+        work.tiles.map(async (t) => ({ ...t, sheetImage: t.picture ? await readOrUndefined(join(runFolder, t.picture.thumbnail)) : t.image })),
+      )
+    );
+    // Every tile gets a cell, a picture or not, so a draft's #index is the same on the sheet and the page.
+    if (tiles.some((t) => t.sheetImage)) {
       const file = `${work.id}.contact-sheet.jpg`;
-      await writeContactSheet(tiles.map((t) => ({ seed: t.seed, image: t.image!, accepted: t.accepted, reasons: t.reasons })), join(dir, file));
-      entry.contactSheet = file;
-      const asset = report.assets.find((a) => a.id === work.id);
-      if (asset) asset.contactSheet = file;
+      const spare = (seed: number, accepted: boolean) => accepted && report.command !== "preview" && !rendered.has(seed);
+      // One sheet that cannot be made costs that sheet, not the page.
+      const made = await writeContactSheet(
+        tiles.map((t) => ({ seed: t.seed, image: t.sheetImage ?? Buffer.alloc(0), accepted: t.accepted, reasons: t.reasons, spare: spare(t.seed, t.accepted) })),
+        join(runFolder, file),
+      ).then(
+        () => true,
+        () => false,
+      );
+      if (made) {
+        entry.contactSheet = file;
+        const asset = report.assets.find((a) => a.id === work.id);
+        if (asset) asset.contactSheet = `runs/${runId}/${file}`;
+      }
     }
-    for (const t of tiles) entry.drafts.push({ seed: t.seed, thumbnail: await thumbnail(t.image!), accepted: t.accepted, reasons: t.reasons });
+    for (const t of work.tiles) {
+      entry.drafts.push({ seed: t.seed, accepted: t.accepted, reasons: t.reasons, ...(t.picture ? { thumbnail: t.picture.thumbnail, full: t.picture.full } : t.image ? { thumbnail: await thumbnail(t.image) } : {}) });
+    }
+    // Outputs rendered from drafts an earlier run accepted (a preview's): their kept draft file stands beside them.
     for (const output of work.lockEntry.outputs) {
-      const image = await readOrUndefined(join(manifest.root, output.path));
-      if (image) entry.outputs.push({ path: output.path, thumbnail: await thumbnail(image), seed: output.seed, width: output.width, height: output.height });
+      if (entry.drafts.some((d) => d.seed === output.seed)) continue;
+      const record = work.lockEntry.seeds.find((r) => r.seed === output.seed);
+      const kept = record?.draft ? await readOrUndefined(join(manifest.root, record.draft)) : undefined;
+      const preview = kept ? await previewOf(kept).catch(() => undefined) : undefined;
+      const picture = kept && preview ? await pictures.draft(work.id, output.seed, preview, { data: kept, mimeType: mimeTypeOf(record!.draft!) }).catch(() => undefined) : undefined;
+      if (picture) entry.drafts.push({ seed: output.seed, accepted: true, reasons: [], note: "accepted by an earlier run", thumbnail: picture.thumbnail, full: picture.full });
+    }
+    const pictured = new Map(work.outputPictures.map((o) => [o.path, o.picture]));
+    for (const output of work.lockEntry.outputs) {
+      const shown: GalleryOutput = { path: output.path, seed: output.seed, width: output.width, height: output.height };
+      const picture = pictured.get(output.path);
+      if (picture) Object.assign(shown, { thumbnail: picture.thumbnail, full: picture.full });
+      else {
+        // An output an earlier run made: shown from its file, inlined.
+        const image = await readOrUndefined(join(manifest.root, output.path));
+        if (image) shown.thumbnail = await thumbnail(image).catch(() => undefined);
+      }
+      entry.outputs.push(shown);
     }
     gallery.push(entry);
   }
-  await writeReportHtml(dir, { report, assets: gallery, subtitle: relative(process.cwd(), manifest.file) || manifest.file });
+  const subtitle = relative(process.cwd(), manifest.file) || manifest.file;
+  const earlier = await keepRun(dir, { id: runId, command: report.command, at: new Date(started).toISOString(), spentUsd: report.spentUsd, exitCode: report.exitCode, rendered: report.rendered, drafts: report.drafts });
+  const label = (r: (typeof earlier)[number]) => `${r.at.replace("T", " ").slice(0, 19)} UTC · ${r.command} · ${r.drafts} drafts · ${r.rendered} rendered · ${formatUsd(r.spentUsd)} · exit ${r.exitCode}`;
+  await writeReportHtml(runFolder, { report, assets: gallery, subtitle, history: earlier.map((r) => ({ href: `../${r.id}/report.html`, label: label(r) })) });
+  await writeReportHtml(dir, { report, assets: gallery, subtitle, base: `runs/${runId}/`, history: earlier.map((r) => ({ href: `runs/${r.id}/report.html`, label: label(r) })) });
 }
 
 function readOrUndefined(path: string): Promise<Buffer | undefined> {

@@ -2,7 +2,8 @@
 
 export type AssetStatus =
   | "unchanged" // inputs and outputs match the lockfile: no call made
-  | "done" // has its count of outputs (or accepted drafts, for preview)
+  | "done" // has its count of outputs
+  | "previewed" // preview: has its count of accepted drafts, nothing rendered
   | "capped" // used maxAttempts drafts short of its count
   | "budget" // work left undone because the next call would cross the ceiling
   | "unavailable" // stopped because the provider stayed unavailable
@@ -15,7 +16,9 @@ export interface AssetReport {
   status: AssetStatus;
   drafts: number;
   accepted: number;
-  /** Rejections counted by reason key, e.g. {"too-dark": 2, "IMAGE_SAFETY": 1}. */
+  /** Drafts rejected by screening, each counted once however many reasons it had. */
+  rejectedDrafts: number;
+  /** How many rejected drafts (or finals, keyed `final …`) had each reason, e.g. {"too-dark": 2, "IMAGE_SAFETY": 1}; a draft may have several. */
   rejected: Record<string, number>;
   regenerated: number;
   rendered: number;
@@ -29,6 +32,8 @@ export interface AssetReport {
 }
 
 export interface RunReport {
+  /** Version of this shape in `--json` (schema/run-result.v1.json). */
+  schemaVersion?: 1;
   command: "plan" | "preview" | "run" | "render" | "verify";
   spentUsd: number;
   estimatedUsd: number;
@@ -36,9 +41,14 @@ export interface RunReport {
   drafts: number;
   accepted: number;
   rendered: number;
+  /** Drafts rejected by screening, each counted once. */
+  rejectedDrafts: number;
   acceptRate: number | null;
   regenRate: number | null;
-  costPerAcceptedUsd: number | null;
+  /** spentUsd ÷ rendered (report/figures.ts); null when nothing was rendered. The Action's `cost-per-accepted-usd`. */
+  costPerImageUsd: number | null;
+  /** spentUsd ÷ accepted drafts; null when none was accepted. */
+  costPerAcceptedDraftUsd: number | null;
   changedAssets: string[];
   assets: AssetReport[];
   /** Folder holding report.html and the contact sheets, when the command wrote one. */

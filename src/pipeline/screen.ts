@@ -22,6 +22,13 @@ export interface ImageAnalysis {
   lumaStd: number;
   /** 64-bit DCT perceptual hash, 16 hex digits. */
   phash: string;
+  /** A WebP of at most `preview` pixels a side, made from the same decode (when asked for). */
+  preview?: Buffer;
+}
+
+export interface AnalyzeOptions {
+  /** Also return a WebP preview this many pixels on its longer side, from the one decode the screen makes. */
+  preview?: number;
 }
 
 export type RejectReasonKey =
@@ -80,7 +87,7 @@ export const ANALYSIS_GRID = 64;
 const RASTER_FORMATS = new Set(["jpeg", "png", "webp", "gif", "avif", "heif", "tiff", "jp2", "jxl"]);
 
 /** Decodes `bytes` once (header, then one shrink-on-load pass) and measures what screening needs. */
-export async function analyzeImage(bytes: Buffer): Promise<ImageAnalysis> {
+export async function analyzeImage(bytes: Buffer, options: AnalyzeOptions = {}): Promise<ImageAnalysis> {
   if (bytes.length === 0) throw new UndecodableImageError("no bytes");
   // A truncated download must not pass as an image whose bottom is grey.
   const image = sharp(bytes, { failOn: "truncated" });
@@ -91,6 +98,7 @@ export async function analyzeImage(bytes: Buffer): Promise<ImageAnalysis> {
     throw new UndecodableImageError(firstLine(error), { cause: error });
   }
   if (!meta.format || !RASTER_FORMATS.has(meta.format)) throw new UndecodableImageError(`not a raster image (${meta.format ?? "unknown format"})`);
+  if (options.preview) return analyzeWithPreview(image, meta, options.preview);
   let grey: { data: Buffer; info: OutputInfo };
   try {
     grey = await image
@@ -113,6 +121,41 @@ export async function analyzeImage(bytes: Buffer): Promise<ImageAnalysis> {
     meanLuma: mean,
     lumaStd: std,
     phash: perceptualHash(grid),
+  };
+}
+
+/**
+ * The report's path: one shrink-on-load decode to the preview's size (a 1024² JPEG decodes at ½),
+ * then the WebP preview and the 64² luma grid are both made from those pixels, never from the file again.
+ */
+async function analyzeWithPreview(image: ReturnType<typeof sharp>, meta: Metadata, side: number): Promise<ImageAnalysis> {
+  let pixels: { data: Buffer; info: OutputInfo };
+  try {
+    pixels = await image
+      .rotate()
+      .resize(side, side, { fit: "inside", withoutEnlargement: true, fastShrinkOnLoad: true })
+      .toColourspace("srgb")
+      .removeAlpha()
+      .raw({ depth: "uchar" })
+      .toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw new UndecodableImageError(firstLine(error), { cause: error });
+  }
+  const raw = { raw: { width: pixels.info.width, height: pixels.info.height, channels: pixels.info.channels } } as const;
+  const [grey, preview] = await Promise.all([
+    sharp(pixels.data, raw).resize(ANALYSIS_GRID, ANALYSIS_GRID, { fit: "fill" }).toColourspace("b-w").raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true }),
+    sharp(pixels.data, raw).webp({ quality: 74 }).toBuffer(),
+  ]);
+  const { mean, std } = lumaStats(grey.data, grey.info.channels);
+  const grid = areaAverageToGrid(grey.data, grey.info.width, grey.info.height, grey.info.channels);
+  return {
+    format: meta.format!,
+    width: meta.autoOrient?.width ?? meta.width ?? pixels.info.width,
+    height: meta.autoOrient?.height ?? meta.height ?? pixels.info.height,
+    meanLuma: mean,
+    lumaStd: std,
+    phash: perceptualHash(grid),
+    preview,
   };
 }
 

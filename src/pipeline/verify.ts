@@ -8,15 +8,15 @@ import type { AssetReport, RunReport } from "./result.js";
 
 /**
  * `seedlock verify`: the outputs on disk are the ones the lockfile records (same sha256), and the
- * lockfile is in step with the manifest. A mismatch is invalid input for whatever consumes the
- * assets (exit 2), and the message names every file and asset at fault.
+ * lockfile is in step with the manifest. A mismatch is drift (exit 6, apart from invalid input's 2,
+ * so a script can tell "the tree changed" from "the command was wrong"); the message names every file and asset at fault.
  */
 export async function verifyOutputs(manifest: Manifest, lock: Lockfile, ceilingUsd: number): Promise<RunReport & { problems: string[] }> {
   const problems: string[] = [];
   const assets: AssetReport[] = [];
   for (const spec of manifest.assets) {
     const entry = lock.assets[spec.id];
-    const report: AssetReport = { id: spec.id, status: "unchanged", drafts: 0, accepted: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs: [] };
+    const report: AssetReport = { id: spec.id, status: "unchanged", drafts: 0, accepted: 0, rejectedDrafts: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs: [] };
     assets.push(report);
     if (!entry) {
       problems.push(`${spec.id}: not in the lockfile; run \`seedlock run\` to generate it`);
@@ -46,12 +46,14 @@ export async function verifyOutputs(manifest: Manifest, lock: Lockfile, ceilingU
     drafts: 0,
     accepted: 0,
     rendered: 0,
+    rejectedDrafts: 0,
     acceptRate: null,
     regenRate: null,
-    costPerAcceptedUsd: null,
+    costPerImageUsd: null,
+    costPerAcceptedDraftUsd: null,
     changedAssets: [],
     assets,
-    exitCode: problems.length ? ExitCode.invalidInput : ExitCode.ok,
+    exitCode: problems.length ? ExitCode.drift : ExitCode.ok,
     ...(problems.length ? { message: `${problems.length} output${problems.length === 1 ? "" : "s"} or asset${problems.length === 1 ? "" : "s"} out of step with the lockfile:\n  ${problems.join("\n  ")}` } : {}),
     problems,
   };

@@ -5,6 +5,12 @@ import { ExitCode, InputError, ProviderUnavailableError, SeedlockError } from ".
  * text: the SDK's own error messages carry the raw response body, which may echo the key.
  */
 
+/** Connection errors that mean nothing answers at the address, not that the service is busy. */
+export const NOT_ANSWERING = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN/;
+
+/** What to do then: check the address, do not wait. */
+export const NOT_ANSWERING_ADVICE = "The base URL is not answering: check --base-url or GOOGLE_GEMINI_BASE_URL (unset means Google's endpoint) and that the server there is up, then rerun";
+
 /** 400 API_KEY_INVALID, 401 or 403: nothing will work until the key is fixed (exit 2). */
 export class ApiKeyRejectedError extends InputError {
   constructor(
@@ -66,7 +72,9 @@ export class CircuitOpenError extends ProviderUnavailableError {
     super(
       `the circuit opened after ${failures} consecutive transient failures (last: ${lastFailure}); ` +
         "seedlock stopped calling the Gemini API for the rest of this run. " +
-        "Wait a few minutes and rerun: images accepted so far are kept and not paid for again",
+        (NOT_ANSWERING.test(lastFailure)
+          ? `${NOT_ANSWERING_ADVICE}; images accepted so far are kept and not paid for again`
+          : "Wait a few minutes and rerun: images accepted so far are kept and not paid for again"),
     );
   }
 }

@@ -19,7 +19,7 @@ import {
   type TextModel,
 } from "../models/catalog.js";
 import { CircuitBreaker } from "./circuit.js";
-import { ApiKeyRejectedError, JudgeAnswerError, ModelNotFoundError, QuotaExhaustedError, RequestRefusedError, redact } from "./errors.js";
+import { ApiKeyRejectedError, JudgeAnswerError, ModelNotFoundError, NOT_ANSWERING, QuotaExhaustedError, RequestRefusedError, redact } from "./errors.js";
 import type {
   ImageProvider,
   ImageRequest,
@@ -147,6 +147,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): GeminiProv
     ...(options.baseUrl ? { httpOptions: { baseUrl: options.baseUrl } } : {}),
   });
   let calls = 0;
+  const where = options.baseUrl ?? process.env.GOOGLE_GEMINI_BASE_URL ?? "Google's default endpoint";
 
   /** One SDK call under seedlock's policy: gate, circuit, timeout, retries, error wording. */
   async function call(model: string, signal: AbortSignal | undefined, send: (signal: AbortSignal, fetch: typeof globalThis.fetch) => Promise<GenerateContentResponse>) {
@@ -227,6 +228,8 @@ export function createGeminiProvider(options: GeminiProviderOptions): GeminiProv
     // undici reports a failed connection as TypeError "fetch failed" (cause.code) or "terminated".
     if (error?.cause?.code || (error?.name === "TypeError" && /fetch failed|terminated|socket|network/i.test(error.message ?? ""))) {
       const code = error.cause?.code ?? error.cause?.message ?? error.message ?? "unknown";
+      // Nothing listening, or no such host: name the address, since waiting will not fix it.
+      if (NOT_ANSWERING.test(String(code))) return new TransientFailure({ description: `network error (${String(code)} at ${where})` });
       return new TransientFailure({ description: `network error (${redact(String(code), apiKey)})` });
     }
     return new Error(`unexpected failure calling ${model}: ${redact(String(error?.message ?? err), apiKey)}`);

@@ -1,7 +1,7 @@
 import { InputError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { CircuitBreaker } from "./circuit.js";
-import { RetriesExhaustedError } from "./errors.js";
+import { NOT_ANSWERING, NOT_ANSWERING_ADVICE, RetriesExhaustedError } from "./errors.js";
 import type { RequestGate } from "./provider.js";
 
 /**
@@ -235,6 +235,7 @@ function describe(f: AttemptFailure): string {
 
 function advice(f: AttemptFailure): string {
   const kept = "images accepted so far are kept and not paid for again";
+  if (NOT_ANSWERING.test(f.description)) return `${NOT_ANSWERING_ADVICE}; ${kept}`;
   if (f.httpStatus === 429) return `The project's request limit was hit: lower rpm in the manifest or wait for the quota to refill, then rerun; ${kept}`;
   if (f.httpStatus !== undefined) return `The service is overloaded or down: wait a few minutes and rerun; ${kept}`;
   if (f.description.startsWith("timeout")) return `Calls took too long: wait and rerun, or allow a longer timeout; ${kept}`;

@@ -1,6 +1,8 @@
 /**
- * A contact sheet: an asset's drafts side by side, each labelled with its seed and verdict, so a
- * reviewer sees at a glance what was kept (framed green) and what was thrown away (dimmed, in red).
+ * A contact sheet: an asset's drafts side by side in the order they were drawn, each in a cell of
+ * the asset's own aspect (a 9:16 draft is not letterboxed into a square), labelled with a short
+ * index a reviewer can quote (#3), its seed and verdict, and every reason in full, wrapped; kept
+ * drafts are framed green, thrown-away ones dimmed with their reasons in red.
  */
 import sharp, { type OverlayOptions } from "sharp";
 import { extname } from "node:path";
@@ -11,67 +13,78 @@ export interface ContactSheetItem {
   seed: number;
   image: Buffer;
   accepted: boolean;
-  /** Verdict details, e.g. `too-dark: mean luma 12 < 20`; the tile shows the first one, shortened. */
+  /** Verdict details, e.g. `too-dark: mean luma 12 < 20`; all of them are shown. */
   reasons: string[];
+  /** Marked as an accepted draft no output came from. */
+  spare?: boolean;
 }
 
 export interface ContactSheetOptions {
-  /** Side of one square tile in pixels (default 256). */
+  /** Cell size: the picture covers about tile × tile pixels, in the asset's aspect (default 256). */
   tile?: number;
-  /** Tiles per row (default: up to 5). */
+  /** Tiles per row (default: up to 5, 6 for tall assets). */
   columns?: number;
+  /** width ÷ height of the asset's images; read from the first picture that decodes when absent. */
+  aspect?: number;
 }
 
 const BACKGROUND = "#161616";
 const ACCEPTED = "#34c759";
+const SPARE = "#f2b441";
 const REJECTED = "#ff5c5c";
 
-/** The sheet is exactly columns × tile wide and rows × tile high; it is written atomically. */
+/** Written atomically. Tiles are ordered by seed, so the index of a draft is the same on every sheet and in report.html. */
 export async function writeContactSheet(items: ContactSheetItem[], outPath: string, options: ContactSheetOptions = {}): Promise<void> {
   const format = formatFor(outPath);
+  const ordered = [...items].sort((a, b) => a.seed - b.seed);
   const tile = Math.max(64, Math.round(options.tile ?? 256));
-  const columns = Math.max(1, Math.round(options.columns ?? Math.min(5, Math.max(1, items.length))));
-  const rows = Math.max(1, Math.ceil(items.length / columns));
-  const width = columns * tile;
-  const height = rows * tile;
+  const aspect = options.aspect ?? (await firstAspect(ordered)) ?? 1;
+  const picture = { width: Math.round(tile * Math.sqrt(aspect)), height: Math.round(tile / Math.sqrt(aspect)) };
+  const columns = Math.max(1, Math.round(options.columns ?? Math.min(aspect < 1 ? 6 : 5, Math.max(1, ordered.length))));
+  const rows = Math.max(1, Math.ceil(ordered.length / columns));
   const inset = Math.max(4, Math.round(tile * 0.03));
-  const labelHeight = Math.max(18, Math.round(tile * 0.11));
+  const fontSize = Math.max(11, Math.round(tile * 0.055));
+  const lineHeight = Math.round(fontSize * 1.3);
   const frame = Math.max(3, Math.round(tile / 64));
-  const imageBox = { width: tile - 2 * inset, height: tile - 2 * inset - labelHeight };
+  const maxChars = Math.max(8, Math.floor((picture.width - fontSize) / (fontSize * 0.6)));
+  const labels = ordered.map((item, i) => labelLines(item, i + 1, maxChars));
+  const labelHeight = Math.max(...labels.map((l) => l.length)) * lineHeight + Math.round(fontSize * 0.6);
+  const cell = { width: picture.width + 2 * inset, height: picture.height + labelHeight + 2 * inset };
+  const width = columns * cell.width;
+  const height = rows * cell.height;
 
   const layers: OverlayOptions[] = [];
   const svg: string[] = [];
-  const fontSize = Math.round(labelHeight * 0.6);
   await Promise.all(
-    items.map(async (item, index) => {
-      const left = (index % columns) * tile;
-      const top = Math.floor(index / columns) * tile;
-      const box = { left: left + inset, top: top + inset };
-      const picture = await fitInto(item.image, imageBox).catch(() => undefined);
-      if (picture) {
+    ordered.map(async (item, i) => {
+      const left = (i % columns) * cell.width + inset;
+      const top = Math.floor(i / columns) * cell.height + inset;
+      const colour = !item.accepted ? REJECTED : item.spare ? SPARE : ACCEPTED;
+      const fitted = await fitInto(item.image, picture).catch(() => undefined);
+      if (fitted) {
         layers.push({
-          input: picture.data,
-          raw: { width: picture.width, height: picture.height, channels: 3 },
-          left: box.left + Math.floor((imageBox.width - picture.width) / 2),
-          top: box.top + Math.floor((imageBox.height - picture.height) / 2),
+          input: fitted.data,
+          raw: { width: fitted.width, height: fitted.height, channels: 3 },
+          left: left + Math.floor((picture.width - fitted.width) / 2),
+          top: top + Math.floor((picture.height - fitted.height) / 2),
         });
       } else {
-        svg.push(`<text x="${box.left + imageBox.width / 2}" y="${box.top + imageBox.height / 2}" text-anchor="middle" fill="#888" font-size="${fontSize}">no picture</text>`);
+        svg.push(`<text x="${left + picture.width / 2}" y="${top + picture.height / 2}" text-anchor="middle" fill="#888" font-size="${fontSize}">no picture</text>`);
       }
-      if (!item.accepted) svg.push(`<rect x="${box.left}" y="${box.top}" width="${imageBox.width}" height="${imageBox.height}" fill="#000" fill-opacity="0.55"/>`);
-      const labelTop = box.top + imageBox.height;
-      svg.push(`<rect x="${box.left}" y="${labelTop}" width="${imageBox.width}" height="${labelHeight}" fill="${item.accepted ? "#0f2a17" : "#2a1212"}"/>`);
-      const maxChars = Math.floor((imageBox.width - fontSize) / (fontSize * 0.62));
-      svg.push(
-        `<text x="${box.left + fontSize / 2}" y="${labelTop + labelHeight / 2}" dominant-baseline="central" font-size="${fontSize}" fill="${item.accepted ? ACCEPTED : REJECTED}">${escapeXml(clip(label(item), maxChars))}</text>`,
-      );
+      if (!item.accepted) svg.push(`<rect x="${left}" y="${top}" width="${picture.width}" height="${picture.height}" fill="#000" fill-opacity="0.55"/>`);
+      const labelTop = top + picture.height;
+      svg.push(`<rect x="${left}" y="${labelTop}" width="${picture.width}" height="${labelHeight}" fill="${!item.accepted ? "#2a1212" : item.spare ? "#2e2410" : "#0f2a17"}"/>`);
+      labels[i]!.forEach((line, n) => {
+        const y = labelTop + Math.round(fontSize * 0.3) + (n + 0.5) * lineHeight;
+        svg.push(`<text x="${left + fontSize / 2}" y="${y}" dominant-baseline="central" font-size="${fontSize}" font-weight="${n === 0 ? 700 : 500}" fill="${n === 0 ? "#f2f2f2" : colour}">${escapeXml(line)}</text>`);
+      });
       if (item.accepted) {
         const half = frame / 2;
-        svg.push(`<rect x="${box.left - half}" y="${box.top - half}" width="${imageBox.width + frame}" height="${imageBox.height + labelHeight + frame}" fill="none" stroke="${ACCEPTED}" stroke-width="${frame}"/>`);
+        svg.push(`<rect x="${left - half}" y="${top - half}" width="${picture.width + frame}" height="${picture.height + labelHeight + frame}" fill="none" stroke="${colour}" stroke-width="${frame}"${item.spare ? ` stroke-dasharray="${frame * 3} ${frame * 2}"` : ""}/>`);
       }
     }),
   );
-  const overlay = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, Verdana, Arial, sans-serif" font-weight="600">${svg.join("")}</svg>`;
+  const overlay = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, Verdana, Arial, sans-serif">${svg.join("")}</svg>`;
   layers.push({ input: Buffer.from(overlay), left: 0, top: 0 });
   // Composite first, then encode without the alpha channel the SVG overlay brings along.
   const flat = await sharp({ create: { width, height, channels: 3, background: BACKGROUND } }).composite(layers).raw().toBuffer({ resolveWithObject: true });
@@ -80,18 +93,47 @@ export async function writeContactSheet(items: ContactSheetItem[], outPath: stri
   await writeFileAtomic(outPath, bytes);
 }
 
-/** `#41 ✓` or `#41 ✗ too-dark +1`: the seed, the verdict and the first reason in a word or two. */
-export function label(item: Pick<ContactSheetItem, "seed" | "accepted" | "reasons">): string {
-  if (item.accepted) return `#${item.seed} ✓`;
-  const first = item.reasons[0];
-  const short = first ? (first.split(/[:(]| of /)[0] ?? first).trim() : "rejected";
-  const more = item.reasons.length > 1 ? ` +${item.reasons.length - 1}` : "";
-  return `#${item.seed} ✗ ${short}${more}`;
+/** `#3 · seed 42 ✓` and then every reason, whole, wrapped to the cell: what a reviewer quotes and reads. */
+export function labelLines(item: Pick<ContactSheetItem, "seed" | "accepted" | "reasons" | "spare">, index: number, maxChars: number): string[] {
+  const verdict = !item.accepted ? "✗" : item.spare ? "✓ spare" : "✓";
+  const lines = [`#${index} · seed ${item.seed} ${verdict}`];
+  const reasons = item.accepted ? [] : item.reasons.length ? item.reasons : ["rejected"];
+  for (const reason of reasons) lines.push(...wrapWords(reason, maxChars));
+  return lines;
 }
 
-function clip(text: string, maxChars: number): string {
-  const chars = [...text];
-  return chars.length <= maxChars ? text : `${chars.slice(0, Math.max(1, maxChars - 1)).join("")}…`;
+function wrapWords(text: string, width: number): string[] {
+  // A word longer than the line is cut into pieces rather than clipped.
+  const words = text.split(/\s+/).filter(Boolean).flatMap((word) => {
+    const chars = [...word];
+    const pieces: string[] = [];
+    for (let i = 0; i < chars.length; i += width) pieces.push(chars.slice(i, i + width).join(""));
+    return pieces;
+  });
+  const lines: string[] = [];
+  let line = "";
+  for (const word of words) {
+    if (line && [...line].length + 1 + [...word].length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+async function firstAspect(items: ContactSheetItem[]): Promise<number | undefined> {
+  for (const item of items) {
+    // A draft the service blocked has no picture (empty bytes), which sharp refuses outright.
+    if (item.image.length === 0) continue;
+    const meta = await Promise.resolve()
+      .then(() => sharp(item.image).metadata())
+      .catch(() => undefined);
+    if (meta?.width && meta.height) return meta.width / meta.height;
+  }
+  return undefined;
 }
 
 async function fitInto(image: Buffer, box: { width: number; height: number }): Promise<{ data: Buffer; width: number; height: number }> {

@@ -1,5 +1,34 @@
-/** How money, rates and durations read in every report: the table, the progress line, the gallery. */
+/**
+ * Every figure seedlock reports, defined once and named for what it is. The run table, report.html,
+ * the job summary, the pull-request comment, `--json` and the Action outputs all read them from here,
+ * so one label never means two numbers.
+ */
+import type { AssetReport, AssetStatus, RunReport } from "../pipeline/result.js";
 import { formatPercent, formatUsd } from "./table.js";
+
+/** Cost per image delivered: spend ÷ outputs rendered. Null while nothing was rendered (preview, plan). */
+export function costPerImageUsd(spentUsd: number, rendered: number): number | null {
+  return rendered > 0 ? round(spentUsd / rendered) : null;
+}
+
+/** Cost per accepted draft: spend ÷ drafts that passed screening (what a preview measures). Null while none did. */
+export function costPerAcceptedDraftUsd(spentUsd: number, accepted: number): number | null {
+  return accepted > 0 ? round(spentUsd / accepted) : null;
+}
+
+/** Names of the figures as every surface prints them. */
+export const FIGURE_NAME = {
+  costPerImage: "cost per image delivered",
+  costPerAcceptedDraft: "cost per accepted draft",
+  rejectedDrafts: "rejected drafts",
+} as const;
+
+/** The per-asset or per-run cost a reader wants: per image delivered when something was rendered, else per accepted draft. */
+export function headlineCost(figures: { spentUsd: number; rendered: number; accepted: number }): { name: string; usd: number | null } {
+  const perImage = costPerImageUsd(figures.spentUsd, figures.rendered);
+  if (perImage !== null || figures.accepted === 0) return { name: FIGURE_NAME.costPerImage, usd: perImage };
+  return { name: FIGURE_NAME.costPerAcceptedDraft, usd: costPerAcceptedDraftUsd(figures.spentUsd, figures.accepted) };
+}
 
 /** Money as every seedlock table writes it (table.ts): cents from 10¢ up, four decimals below. */
 export function usd(value: number): string {
@@ -12,6 +41,11 @@ export function percent(rate: number | null | undefined): string {
   return formatPercent(rate);
 }
 
+/** `1 draft`, `3 drafts`: a count with its noun, never "1 drafts". */
+export function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
 /** 72_000 → "1m12s", 4_500 → "4.5s", 3_725_000 → "1h02m". */
 export function duration(ms: number): string {
   const seconds = Math.max(0, ms) / 1000;
@@ -22,19 +56,49 @@ export function duration(ms: number): string {
   return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
 }
 
-/** Rejections by reason, most frequent first: "duplicate 3, too-dark 2"; none → "—". */
-export function rejectedByReason(rejected: Record<string, number>): string {
-  const entries = Object.entries(rejected).filter(([, n]) => n > 0);
-  if (entries.length === 0) return "—";
-  return entries
+/** Reasons with how many drafts had each, most frequent first: "duplicate 3, too-dark 2"; none → "". A draft may have several. */
+export function reasonsText(rejected: Record<string, number>): string {
+  return Object.entries(rejected)
+    .filter(([, n]) => n > 0)
     .sort(([a, n], [b, m]) => m - n || a.localeCompare(b))
     .map(([key, n]) => `${key} ${n}`)
     .join(", ");
 }
 
-/** Spend per accepted image, or "—" while nothing was accepted. */
-export function perAccepted(spentUsd: number, accepted: number): string {
-  return accepted > 0 ? usd(spentUsd / accepted) : "—";
+/** Rejections counted per draft, the reasons beside: "2 (flat 2, too-dark 2)"; none → "0". */
+export function rejectedText(figures: { rejectedDrafts: number; rejected: Record<string, number> }): string {
+  const reasons = reasonsText(figures.rejected);
+  return reasons ? `${figures.rejectedDrafts} (${reasons})` : String(figures.rejectedDrafts);
+}
+
+/** What happened to an asset, in words: `previewed · accepted 3 of 4 drafts`, `done · 4 rendered`. */
+export function statusText(asset: Pick<AssetReport, "status" | "drafts" | "accepted" | "rendered">): string {
+  const accepted = `accepted ${asset.accepted} of ${count(asset.drafts, "draft")}`;
+  switch (asset.status) {
+    case "done":
+      return asset.rendered > 0 ? `done · ${asset.rendered} rendered` : "done";
+    case "previewed":
+      return `previewed · ${accepted}`;
+    case "capped":
+      return `attempt cap · ${accepted}`;
+    case "budget":
+      return asset.drafts ? `stopped by budget · ${accepted}` : "stopped by budget";
+    case "unavailable":
+      return "API unavailable";
+    default:
+      return asset.status;
+  }
+}
+
+/** Statuses that mean the asset got what this command set out to do. */
+export const FINISHED: ReadonlySet<AssetStatus> = new Set(["done", "previewed", "unchanged"]);
+
+/** The run's figures, computed from its assets' counts by the definitions above (for `--json` and the Action outputs). */
+export function runFigures(report: Pick<RunReport, "spentUsd" | "rendered" | "accepted">): Pick<RunReport, "costPerImageUsd" | "costPerAcceptedDraftUsd"> {
+  return {
+    costPerImageUsd: costPerImageUsd(report.spentUsd, report.rendered),
+    costPerAcceptedDraftUsd: costPerAcceptedDraftUsd(report.spentUsd, report.accepted),
+  };
 }
 
 /**
@@ -48,4 +112,8 @@ export function twoTierSaving(prices: { draftUsd: number; finalUsd: number }, ac
   const twoTier = prices.finalUsd + prices.draftUsd * tries;
   const finalOnly = prices.finalUsd * tries;
   return 1 - twoTier / finalOnly;
+}
+
+function round(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
 }

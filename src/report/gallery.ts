@@ -1,29 +1,41 @@
 /**
- * report.html: one self-contained page per run — the spend and rates, then every asset with its
- * outputs and its drafts and their verdicts. Images are inlined as small thumbnails and a content
- * security policy forbids any fetch, so the file opens the same from an artifact, offline, anywhere.
+ * report.html: the page a designer reviews a run on — the spend and rates, then every asset with
+ * each output beside the draft it came from, then all its drafts in the order they were drawn, each
+ * with a short index a reviewer can quote (#3), its verdict and every reason; a click opens the full
+ * image; a filter shows only accepted, spare or rejected drafts; earlier runs stay linked. Pictures
+ * are files written while the run went (report/images.ts), or inlined when handed in as bytes. No
+ * script: the filter and the full-size view are CSS, and a content security policy forbids any fetch
+ * beyond the page's own folder, so it opens the same from an artifact, offline, anywhere.
  */
 import sharp from "sharp";
 import { join } from "node:path";
-import { ExitCode } from "../errors.js";
+import { EXIT_CODE_MEANING, type ExitCode } from "../errors.js";
 import type { AssetReport, RunReport } from "../pipeline/result.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { escapeHtml as h } from "./escape.js";
-import { perAccepted, percent, rejectedByReason, twoTierSaving, usd } from "./figures.js";
+import { count, FIGURE_NAME, FINISHED, headlineCost, percent, rejectedText, statusText, twoTierSaving, usd } from "./figures.js";
+
+/** A picture: bytes to inline, or a path relative to the page (`GalleryData.base` is put in front). */
+export type GalleryPicture = Buffer | string;
 
 export interface GalleryDraft {
   seed: number;
-  /** A small image (see `thumbnail`), inlined into the page. */
-  thumbnail: Buffer;
+  /** A small image: bytes (see `thumbnail`), inlined, or the path of a file beside the page. */
+  thumbnail?: GalleryPicture;
+  /** The full image, opened on click; the thumbnail when absent. */
+  full?: GalleryPicture;
   accepted: boolean;
   reasons: string[];
   judgeScore?: number;
+  /** A word on where it came from, e.g. accepted by an earlier run. */
+  note?: string;
 }
 
 export interface GalleryOutput {
   /** Where the output was written, relative to the repository. */
   path: string;
-  thumbnail: Buffer;
+  thumbnail?: GalleryPicture;
+  full?: GalleryPicture;
   seed: number;
   width: number;
   height: number;
@@ -34,8 +46,14 @@ export interface GalleryAsset {
   prompt: string;
   drafts: GalleryDraft[];
   outputs: GalleryOutput[];
-  /** Contact sheet file, relative to the report folder, linked from the asset. */
+  /** Contact sheet file, relative to the page's pictures, linked from the asset. */
   contactSheet?: string;
+}
+
+/** An earlier run, linked from the page. */
+export interface GalleryRun {
+  href: string;
+  label: string;
 }
 
 export interface GalleryData {
@@ -48,7 +66,14 @@ export interface GalleryData {
   generatedAt?: string;
   /** Draft and final price per image, for the two-tier saving against final-only. */
   prices?: { draftUsd: number; finalUsd: number };
+  /** Put in front of every picture path (`runs/<run>/` for the latest page, which lives above the run's folder). */
+  base?: string;
+  /** Earlier runs, newest first. */
+  history?: GalleryRun[];
 }
+
+/** What a draft turned out to be, as the filter and the badges name it. */
+type DraftKind = "accepted" | "spare" | "rejected";
 
 /** A small WebP for the gallery: at most `maxSide` pixels on its longer side, never enlarged. */
 export async function thumbnail(image: Buffer, maxSide = 320): Promise<Buffer> {
@@ -56,8 +81,8 @@ export async function thumbnail(image: Buffer, maxSide = 320): Promise<Buffer> {
 }
 
 /** Writes `dir/report.html` atomically and returns its path. */
-export async function writeReportHtml(dir: string, data: GalleryData): Promise<string> {
-  const path = join(dir, "report.html");
+export async function writeReportHtml(dir: string, data: GalleryData, name = "report.html"): Promise<string> {
+  const path = join(dir, name);
   await writeFileAtomic(path, await renderReportHtml(data));
   return path;
 }
@@ -66,19 +91,27 @@ export async function renderReportHtml(data: GalleryData): Promise<string> {
   const { report } = data;
   const byId = new Map(data.assets.map((a) => [a.id, a]));
   const ids = [...report.assets.map((a) => a.id), ...data.assets.map((a) => a.id).filter((id) => !report.assets.some((a) => a.id === id))];
-  const sections = await Promise.all(ids.map((id) => assetSection(report.assets.find((a) => a.id === id), byId.get(id), id)));
+  const views: string[] = [];
+  const sections = await Promise.all(ids.map((id) => assetSection(report, report.assets.find((a) => a.id === id), byId.get(id), id, data.base ?? "", views)));
   const title = `seedlock ${report.command}`;
+  const filters: [string, string][] = [
+    ["all", "all drafts"],
+    ["accepted", "accepted"],
+    ["spare", "spare"],
+    ["rejected", "rejected"],
+  ];
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data: file:; style-src 'unsafe-inline'">
 <meta name="referrer" content="no-referrer">
 <title>${h(title)} report</title>
 <style>${STYLE}</style>
 </head>
 <body>
+${filters.map(([key], i) => `<input type="radio" name="show" id="show-${key}" class="show"${i === 0 ? " checked" : ""}>`).join("")}
 <main>
 <header class="top">
   <div>
@@ -89,26 +122,24 @@ export async function renderReportHtml(data: GalleryData): Promise<string> {
 </header>
 ${report.message ? `<p class="notice ${report.exitCode === 0 ? "" : "bad"}">${h(report.message)}</p>` : ""}
 ${summary(data)}
+<nav class="filter" aria-label="show drafts">${filters.map(([key, label]) => `<label for="show-${key}" class="f-${key}">${h(label)}</label>`).join("")}</nav>
 ${sections.join("\n")}
+${history(data.history)}
 </main>
+${views.join("\n")}
 </body>
 </html>
 `;
 }
 
-const EXIT_MEANING: Record<number, string> = {
-  [ExitCode.ok]: "done",
-  [ExitCode.fault]: "fault",
-  [ExitCode.invalidInput]: "invalid input",
-  [ExitCode.budgetExceeded]: "budget",
-  [ExitCode.attemptCap]: "attempt cap",
-  [ExitCode.providerUnavailable]: "provider unavailable",
-  [ExitCode.interrupted]: "interrupted",
-};
-
 function exitBadge(report: RunReport): string {
-  const meaning = EXIT_MEANING[report.exitCode];
+  const meaning = EXIT_CODE_MEANING[report.exitCode as ExitCode]?.split(/[:(]/)[0]?.trim();
   return `<span class="pill ${report.exitCode === 0 ? "ok" : "bad"}">exit ${h(report.exitCode)}${meaning ? ` · ${h(meaning)}` : ""}</span>`;
+}
+
+function history(runs: GalleryRun[] | undefined): string {
+  if (!runs?.length) return "";
+  return `<section class="history" aria-label="earlier runs"><h3>earlier runs</h3><ul>${runs.map((r) => `<li><a href="${h(r.href)}">${h(r.label)}</a></li>`).join("")}</ul></section>`;
 }
 
 function summary(data: GalleryData): string {
@@ -120,9 +151,12 @@ function summary(data: GalleryData): string {
     ["estimate", usd(r.estimatedUsd)],
     ["drafts", String(r.drafts)],
     ["accepted", String(r.accepted), `accept rate ${percent(r.acceptRate)}`],
+    ["rejected drafts", String(r.rejectedDrafts)],
     ["rendered", String(r.rendered)],
     ["regen rate", percent(r.regenRate)],
-    ["per accepted image", r.costPerAcceptedUsd === null ? "—" : usd(r.costPerAcceptedUsd), saving === null ? undefined : `two-tier saves ${percent(saving)} vs final-only`],
+    r.costPerImageUsd !== null || r.costPerAcceptedDraftUsd === null
+      ? [FIGURE_NAME.costPerImage, r.costPerImageUsd === null ? "—" : usd(r.costPerImageUsd), saving === null ? undefined : `two-tier saves ${percent(saving)} vs final-only`]
+      : [FIGURE_NAME.costPerAcceptedDraft, usd(r.costPerAcceptedDraftUsd), "nothing rendered"],
   ];
   return `<section class="summary" aria-label="run summary">
   <div class="stat spend">
@@ -135,54 +169,83 @@ function summary(data: GalleryData): string {
 </section>`;
 }
 
-async function assetSection(row: AssetReport | undefined, images: GalleryAsset | undefined, id: string): Promise<string> {
+async function assetSection(report: RunReport, row: AssetReport | undefined, images: GalleryAsset | undefined, id: string, base: string, views: string[]): Promise<string> {
   const status = row?.status ?? "unknown";
-  const tone = status === "done" ? "ok" : status === "unchanged" || status === "planned" ? "quiet" : "bad";
+  const tone = status === "unchanged" || status === "planned" ? "quiet" : FINISHED.has(status as AssetReport["status"]) ? "ok" : "bad";
+  const cost = row ? headlineCost(row) : undefined;
   const facts = row
     ? [
-        `${row.drafts} drafts`,
+        count(row.drafts, "draft"),
         `${row.accepted} accepted`,
+        `rejected ${rejectedText(row)}`,
         `${row.rendered} rendered`,
-        `rejected: ${rejectedByReason(row.rejected)}`,
         `spent ${usd(row.spentUsd)}`,
-        `${perAccepted(row.spentUsd, row.accepted)} per accepted`,
+        ...(cost?.usd != null ? [`${cost.name} ${usd(cost.usd)}`] : []),
       ]
     : [];
   const outputs = images?.outputs ?? [];
-  const drafts = images?.drafts ?? [];
-  const sheet = images?.contactSheet && !/^[a-z][a-z0-9+.-]*:/i.test(images.contactSheet) ? images.contactSheet : undefined;
+  // The order they were drawn in (seeds count up), so #3 names the same draft on every surface.
+  const drafts = [...(images?.drafts ?? [])].sort((a, b) => a.seed - b.seed);
+  const index = new Map(drafts.map((d, i) => [d.seed, i + 1]));
+  const rendered = new Set(outputs.map((o) => o.seed));
+  // A spare is an accepted draft that no output came from: paid for, kept, not needed this time.
+  const kind = (d: GalleryDraft): DraftKind => (!d.accepted ? "rejected" : report.command !== "preview" && !rendered.has(d.seed) ? "spare" : "accepted");
+  const sheet = images?.contactSheet && !/^[a-z][a-z0-9+.-]*:/i.test(images.contactSheet) ? `${base}${images.contactSheet}` : undefined;
+  const pairs = await Promise.all(
+    outputs.map(async (o, n) => {
+      const draft = drafts.find((d) => d.seed === o.seed);
+      const viewId = `v-${id}-o${n + 1}`;
+      views.push(await view(viewId, `asset-${id}`, o.full ?? o.thumbnail, base, `${o.path} · seed ${o.seed} · ${o.width}×${o.height}`));
+      const from = draft ? await draftFigure(id, draft, index.get(draft.seed)!, kind(draft), base, views, "from") : `<div class="missing">draft not kept</div>`;
+      return `<div class="pair">${from}<span class="arrow" aria-hidden="true">→</span><figure class="output"><a href="#${viewId}">${await img(o.thumbnail, `${o.path} (seed ${o.seed})`, base)}</a><figcaption><span class="path">${h(o.path)}</span><span class="muted">seed ${h(o.seed)} · ${h(o.width)}×${h(o.height)}</span></figcaption></figure></div>`;
+    }),
+  );
+  const grid = await Promise.all(drafts.map((d) => draftFigure(id, d, index.get(d.seed)!, kind(d), base, views)));
   return `<section class="asset" id="asset-${h(id)}">
   <header>
     <h2>${h(id)}</h2>
-    <span class="pill ${tone}">${h(status)}</span>
+    <span class="pill ${tone}">${h(row ? statusText(row) : status)}</span>
     ${sheet ? `<a class="sheet" href="${h(sheet)}">contact sheet</a>` : ""}
   </header>
   ${images?.prompt ? `<p class="prompt">${h(images.prompt)}</p>` : ""}
   ${facts.length ? `<p class="facts">${facts.map((f) => `<span>${h(f)}</span>`).join("")}</p>` : ""}
-  ${outputs.length ? `<h3>outputs</h3>\n  <div class="grid outputs">${(await Promise.all(outputs.map(outputFigure))).join("")}</div>` : ""}
-  ${drafts.length ? `<h3>drafts</h3>\n  <div class="grid drafts">${(await Promise.all(drafts.map(draftFigure))).join("")}</div>` : ""}
+  ${pairs.length ? `<h3 class="outputs-title">outputs, each beside its draft</h3>\n  <div class="pairs">${pairs.join("")}</div>` : ""}
+  ${grid.length ? `<h3>drafts, in the order they were drawn</h3>\n  <div class="grid drafts">${grid.join("")}</div>` : ""}
 </section>`;
 }
 
-async function outputFigure(o: GalleryOutput): Promise<string> {
-  return `<figure class="output">${await img(o.thumbnail, `${o.path} (seed ${o.seed})`)}<figcaption><span class="path">${h(o.path)}</span><span class="muted">seed ${h(o.seed)} · ${h(o.width)}×${h(o.height)}</span></figcaption></figure>`;
-}
+const BADGE: Record<DraftKind, string> = { accepted: `<span class="badge ok">✓ accepted</span>`, spare: `<span class="badge spare">✓ spare · not rendered</span>`, rejected: `<span class="badge bad">✗ rejected</span>` };
 
-async function draftFigure(d: GalleryDraft): Promise<string> {
-  const verdict = d.accepted ? `<span class="badge ok">✓ accepted</span>` : `<span class="badge bad">✗ rejected</span>`;
+async function draftFigure(asset: string, d: GalleryDraft, index: number, kind: DraftKind, base: string, views: string[], role = "draft"): Promise<string> {
+  // The draft beside its output opens the same full view as its tile in the grid.
+  const viewId = `v-${asset}-d${index}`;
   const judge = d.judgeScore === undefined ? "" : `<span class="muted">judge ${h(Math.round(d.judgeScore * 10) / 10)}/10</span>`;
   const reasons = d.reasons.length ? `<ul class="reasons">${d.reasons.map((r) => `<li>${h(r)}</li>`).join("")}</ul>` : "";
-  return `<figure class="draft ${d.accepted ? "accepted" : "rejected"}">${await img(d.thumbnail, `seed ${d.seed}`)}<figcaption><span class="seed">seed ${h(d.seed)}</span>${verdict}${judge}${reasons}</figcaption></figure>`;
+  const note = d.note ? `<span class="muted">${h(d.note)}</span>` : "";
+  const caption = `<span class="index">#${index}</span><span class="seed">seed ${h(d.seed)}</span>${BADGE[kind]}${judge}${note}${reasons}`;
+  if (role !== "from") views.push(await view(viewId, `asset-${asset}`, d.full ?? d.thumbnail, base, `#${index} · seed ${d.seed} · ${kind}${d.reasons.length ? ` · ${d.reasons.join("; ")}` : ""}`));
+  return `<figure class="draft ${kind}" data-index="${index}"><a href="#${viewId}">${await img(d.thumbnail, `#${index}, seed ${d.seed}`, base)}</a><figcaption>${caption}</figcaption></figure>`;
 }
 
-async function img(bytes: Buffer, alt: string): Promise<string> {
-  const mime = mimeOf(bytes);
+/** The full-size view: shown when its id is the page's target (a click on the thumbnail), closed by a click anywhere. */
+async function view(id: string, back: string, picture: GalleryPicture | undefined, base: string, caption: string): Promise<string> {
+  return `<div class="view" id="${h(id)}"><a class="shut" href="#${h(back)}" aria-label="close"></a><figure>${await img(picture, caption, base, true)}<figcaption>${h(caption)}</figcaption></figure></div>`;
+}
+
+async function img(picture: GalleryPicture | undefined, alt: string, base: string, lazy = false): Promise<string> {
+  if (picture === undefined) return `<div class="missing">no picture</div>`;
+  if (typeof picture === "string") {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(picture) || picture.startsWith("/")) return `<div class="missing">no picture</div>`;
+    // Full views load when opened (lazy), thumbnails at once.
+    return `<img src="${h(encodeURI(`${base}${picture}`))}" alt="${h(alt)}" loading="${lazy ? "lazy" : "eager"}">`;
+  }
+  const mime = mimeOf(picture);
   if (!mime) return `<div class="missing">no picture</div>`;
-  const size = await sharp(bytes)
+  const size = await sharp(picture)
     .metadata()
     .then((m) => (m.width && m.height ? ` width="${m.width}" height="${m.height}"` : ""))
     .catch(() => "");
-  return `<img src="data:${mime};base64,${bytes.toString("base64")}"${size} alt="${h(alt)}" loading="eager">`;
+  return `<img src="data:${mime};base64,${picture.toString("base64")}"${size} alt="${h(alt)}" loading="${lazy ? "lazy" : "eager"}">`;
 }
 
 /** Only formats every browser shows, recognised by their first bytes rather than trusted from a name. */
@@ -194,8 +257,8 @@ function mimeOf(bytes: Buffer): string | undefined {
 }
 
 const STYLE = `
-:root{color-scheme:light dark;--bg:#f5f5f3;--card:#fff;--ink:#1c1c1e;--muted:#6e6e73;--line:#e2e2de;--ok:#1e8e4e;--ok-bg:#e3f4ea;--bad:#c93434;--bad-bg:#fbe6e6;--quiet-bg:#ececea;--tile:#e9e9e6}
-@media (prefers-color-scheme:dark){:root{--bg:#151618;--card:#1e1f22;--ink:#ececee;--muted:#9b9ba1;--line:#2d2e32;--ok:#46c97c;--ok-bg:#173324;--bad:#ff7070;--bad-bg:#3a1c1c;--quiet-bg:#2a2b2f;--tile:#26272b}}
+:root{color-scheme:light dark;--bg:#f5f5f3;--card:#fff;--ink:#1c1c1e;--muted:#6e6e73;--line:#e2e2de;--ok:#1e8e4e;--ok-bg:#e3f4ea;--bad:#c93434;--bad-bg:#fbe6e6;--quiet-bg:#ececea;--tile:#e9e9e6;--spare:#8a5a00;--spare-bg:#fbefd5}
+@media (prefers-color-scheme:dark){:root{--bg:#151618;--card:#1e1f22;--ink:#ececee;--muted:#9b9ba1;--line:#2d2e32;--ok:#46c97c;--ok-bg:#173324;--bad:#ff7070;--bad-bg:#3a1c1c;--quiet-bg:#2a2b2f;--tile:#26272b;--spare:#f2b441;--spare-bg:#3a2d12}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
 main{max-width:1180px;margin:0 auto;padding:28px 24px 64px}
@@ -238,5 +301,26 @@ figcaption{display:flex;flex-wrap:wrap;align-items:center;gap:6px;font-size:12px
 .badge{font-size:11px;font-weight:650;border-radius:6px;padding:1px 6px}
 .badge.ok{background:var(--ok-bg);color:var(--ok)}
 .badge.bad{background:var(--bad-bg);color:var(--bad)}
-.reasons{margin:0;padding:0 0 0 16px;color:var(--bad);width:100%}
+.reasons{margin:0;padding:0 0 0 16px;color:var(--bad);width:100%;overflow-wrap:anywhere}
+.index{font-weight:700;font-variant-numeric:tabular-nums}
+.badge.spare{background:var(--spare-bg);color:var(--spare)}
+.draft.spare img{outline:3px dashed var(--spare);outline-offset:-3px}
+.pairs{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:14px}
+.pair{display:grid;grid-template-columns:1fr auto 1.4fr;align-items:center;gap:10px}
+.arrow{font-size:22px;color:var(--muted)}
+figure a{display:block}
+.filter{display:flex;gap:6px;margin:18px 0 0}
+.filter label{font-size:13px;border:1px solid var(--line);border-radius:999px;padding:3px 12px;cursor:pointer;background:var(--card)}
+.show{position:absolute;opacity:0;pointer-events:none}
+#show-all:checked~main .f-all,#show-accepted:checked~main .f-accepted,#show-spare:checked~main .f-spare,#show-rejected:checked~main .f-rejected{background:var(--ink);color:var(--bg);border-color:var(--ink)}
+#show-accepted:checked~main .draft:not(.accepted),#show-spare:checked~main .draft:not(.spare),#show-rejected:checked~main .draft:not(.rejected){display:none}
+#show-spare:checked~main .pairs,#show-rejected:checked~main .pairs,#show-spare:checked~main .outputs-title,#show-rejected:checked~main .outputs-title{display:none}
+.view{display:none;position:fixed;inset:0;z-index:10;background:rgba(10,10,12,.88);align-items:center;justify-content:center;padding:24px}
+.view:target{display:flex}
+.view .shut{position:absolute;inset:0}
+.view figure{position:relative;max-width:100%;max-height:100%;pointer-events:none;align-items:center}
+.view img{max-width:calc(100vw - 48px);max-height:calc(100vh - 96px);width:auto;height:auto;border-radius:6px;background:#000}
+.view figcaption{color:#eee;font-size:14px;justify-content:center}
+.history{margin-top:28px}
+.history ul{margin:0;padding-left:18px}
 `;

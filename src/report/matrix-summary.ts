@@ -2,6 +2,7 @@ import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { ExitCode, InputError } from "../errors.js";
 import type { AssetReport, RunReport } from "../pipeline/result.js";
+import { runFigures } from "./figures.js";
 
 /** One shard's line in the matrix's summary. */
 export interface ShardLine {
@@ -102,7 +103,6 @@ export function combineShardReports(reports: { file: string; report: RunReport }
   const exitCode = codes.length ? (SEVERITY.find((c) => codes.includes(c)) ?? codes[0]!) : ExitCode.ok;
   const ceilingUsd = Math.max(...ordered.map((r) => r.shard!.matrixCeilingUsd));
   const first = ordered[0]!;
-  const keepers = first.command === "preview" ? accepted : rendered;
 
   const report: RunReport = {
     command: first.command,
@@ -112,9 +112,11 @@ export function combineShardReports(reports: { file: string; report: RunReport }
     drafts,
     accepted,
     rendered,
+    // Shards from before rejectedDrafts existed count as 0 rather than guessing from reasons.
+    rejectedDrafts: sum((r) => r.rejectedDrafts ?? 0),
     acceptRate: drafts ? accepted / drafts : null,
     regenRate: drafts ? regenerated / drafts : null,
-    costPerAcceptedUsd: keepers ? round(spentUsd / keepers) : null,
+    ...runFigures({ spentUsd, rendered, accepted }),
     changedAssets: ordered.flatMap((r) => r.changedAssets),
     assets,
     exitCode,

@@ -3,7 +3,7 @@
  * every few seconds, because a log cannot redraw and a line per event would drown it.
  */
 import type { ProgressSnapshot } from "../pipeline/result.js";
-import { duration, usd } from "./figures.js";
+import { count, duration, usd } from "./figures.js";
 
 export interface ProgressOptions {
   /** Least time between two plain lines when the stream is not a terminal (default 5000 ms). */
@@ -33,8 +33,7 @@ export function createProgress(stream: ProgressStream, options: ProgressOptions 
     lastShown = now();
     pending = undefined;
     if (live) {
-      const width = Math.max(20, (stream.columns ?? 100) - 1);
-      stream.write(`\r${barLine(snapshot).slice(0, width)}\u001b[K`);
+      stream.write(`\r${barLine(snapshot, Math.max(20, (stream.columns ?? 100) - 1))}\u001b[K`);
     } else {
       stream.write(`${plainLine(snapshot)}\n`);
     }
@@ -60,23 +59,43 @@ export function plainLine(s: ProgressSnapshot): string {
   return `progress: ${counts(s)}`;
 }
 
-/** `[██████░░░░░░░░░░] 3/10 assets · …` for a terminal. */
-export function barLine(s: ProgressSnapshot, cells = 16): string {
+/**
+ * `[██████░░░░░░░░░░] 3/10 assets · …` for a terminal, at most `width` columns: when the line is too
+ * long the least telling counts go first and the bar shrinks, so spend and time always show.
+ */
+export function barLine(s: ProgressSnapshot, width = Infinity): string {
   const share = s.assetsTotal > 0 ? Math.min(1, s.assetsDone / s.assetsTotal) : 0;
-  const full = Math.round(share * cells);
-  return `[${"█".repeat(full)}${"░".repeat(cells - full)}] ${counts(s)}`;
+  const bar = (cells: number) => {
+    const full = Math.round(share * cells);
+    return `[${"█".repeat(full)}${"░".repeat(cells - full)}] `;
+  };
+  const fields = fieldsOf(s);
+  // Dropped in this order when the terminal is narrow: in flight, rejected, accepted, drafts, rendered.
+  const dropOrder = ["inFlight", "rejected", "accepted", "drafts", "rendered"];
+  for (let dropped = 0; dropped <= dropOrder.length; dropped++) {
+    const kept = fields.filter((f) => !dropOrder.slice(0, dropped).includes(f.key)).map((f) => f.text).join(" · ");
+    for (const cells of [16, 8]) if ([...bar(cells)].length + [...kept].length <= width) return bar(cells) + kept;
+    if (dropped === dropOrder.length) return [...kept].length <= width ? kept : [...kept].slice(0, width).join("");
+  }
+  return fields.map((f) => f.text).join(" · ");
 }
 
 function counts(s: ProgressSnapshot): string {
+  return fieldsOf(s)
+    .map((f) => f.text)
+    .join(" · ");
+}
+
+function fieldsOf(s: ProgressSnapshot): { key: string; text: string }[] {
   const ceiling = Number.isFinite(s.ceilingUsd) ? ` / ${usd(s.ceilingUsd)}` : "";
   return [
-    `${s.assetsDone}/${s.assetsTotal} assets`,
-    `${s.drafts} drafts`,
-    `${s.accepted} accepted`,
-    `${s.rejected} rejected`,
-    `${s.rendered} rendered`,
-    `${s.inFlight} in flight`,
-    `${usd(s.spentUsd)}${ceiling}`,
-    duration(s.elapsedMs),
-  ].join(" · ");
+    { key: "assets", text: `${s.assetsDone}/${count(s.assetsTotal, "asset")}` },
+    { key: "drafts", text: count(s.drafts, "draft") },
+    { key: "accepted", text: `${s.accepted} accepted` },
+    { key: "rejected", text: `${s.rejected} rejected` },
+    { key: "rendered", text: `${s.rendered} rendered` },
+    { key: "inFlight", text: `${s.inFlight} in flight` },
+    { key: "spend", text: `${usd(s.spentUsd)}${ceiling}` },
+    { key: "time", text: duration(s.elapsedMs) },
+  ];
 }

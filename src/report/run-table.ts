@@ -1,6 +1,6 @@
 /** The table a person reads after `run` / `preview` / `render`: one row per asset, then the totals. */
 import type { AssetReport, AssetStatus, RunReport } from "../pipeline/result.js";
-import { perAccepted, percent, rejectedByReason, twoTierSaving, usd } from "./figures.js";
+import { count, FIGURE_NAME, headlineCost, percent, rejectedText, statusText, twoTierSaving, usd } from "./figures.js";
 import { renderTable } from "./table.js";
 
 export interface RunTableOptions {
@@ -10,23 +10,19 @@ export interface RunTableOptions {
   prices?: { draftUsd: number; finalUsd: number };
 }
 
-const HEADERS = ["asset", "status", "drafts", "accepted", "rejected by reason", "rendered", "spend", "per accepted"];
 const ALIGN: ("left" | "right")[] = ["left", "left", "right", "right", "left", "right", "right", "right"];
 
 export function formatRunTable(report: RunReport, options: RunTableOptions = {}): string {
   const paint = painter(options.color ?? false);
-  const rows = report.assets.map((a) => [
-    a.id,
-    a.status,
-    a.drafts,
-    a.accepted,
-    rejectedByReason(a.rejected),
-    a.rendered,
-    usd(a.spentUsd),
-    perAccepted(a.spentUsd, a.accepted),
-  ]);
+  // Preview renders nothing, so its cost column is per accepted draft; the others' per image delivered.
+  const perDraft = report.command === "preview";
+  const headers = ["asset", "status", "drafts", "accepted", "rejected (reasons)", "rendered", "spend", perDraft ? "per accepted draft" : "per image"];
+  const rows = report.assets.map((a) => {
+    const cost = perDraft ? headlineCost({ spentUsd: a.spentUsd, rendered: 0, accepted: a.accepted }).usd : headlineCost({ ...a, accepted: 0 }).usd;
+    return [a.id, statusText(a), a.drafts, a.accepted, rejectedText(a), a.rendered, usd(a.spentUsd), cost === null ? "—" : usd(cost)];
+  });
   // Colour whole lines after layout, so escape codes never count towards a column's width.
-  const [header = "", rule = "", ...body] = renderTable(HEADERS, rows, { align: ALIGN }).split("\n");
+  const [header = "", rule = "", ...body] = renderTable(headers, rows, { align: ALIGN }).split("\n");
   const lines = [paint("bold", header), paint("dim", rule), ...body.map((line, i) => paint(STATUS_COLOUR[report.assets[i]!.status], line))];
   if (report.assets.length === 0) lines.push("(no assets)");
   lines.push("", ...totals(report, options, paint));
@@ -37,11 +33,12 @@ function totals(report: RunReport, options: RunTableOptions, paint: Painter): st
   const regenerated = report.assets.reduce((n, a: AssetReport) => n + a.regenerated, 0);
   const ceiling = Number.isFinite(report.ceilingUsd) ? ` of ${usd(report.ceilingUsd)} ceiling` : "";
   const first =
-    `total: ${report.drafts} drafts · ${report.accepted} accepted · ${report.rendered} rendered` +
+    `total: ${count(report.drafts, "draft")} · ${report.accepted} accepted · ${report.rejectedDrafts} rejected · ${report.rendered} rendered` +
     (regenerated ? ` · ${regenerated} regenerated` : "") +
     ` · spent ${paint("bold", usd(report.spentUsd))}${ceiling} (estimate ${usd(report.estimatedUsd)})`;
   const rates = [`accept rate ${percent(report.acceptRate)}`, `regen rate ${percent(report.regenRate)}`];
-  if (report.costPerAcceptedUsd !== null) rates.push(`${usd(report.costPerAcceptedUsd)} per accepted image`);
+  if (report.costPerImageUsd !== null) rates.push(`${FIGURE_NAME.costPerImage} ${usd(report.costPerImageUsd)}`);
+  if (report.costPerAcceptedDraftUsd !== null) rates.push(`${FIGURE_NAME.costPerAcceptedDraft} ${usd(report.costPerAcceptedDraftUsd)}`);
   const saving = options.prices ? twoTierSaving(options.prices, report.acceptRate, report.regenRate) : null;
   if (saving !== null) rates.push(`two-tier saves ${percent(saving)} vs final-only`);
   return [first, `rates: ${rates.join(" · ")}`];
@@ -52,6 +49,7 @@ type Painter = (colour: Colour | undefined, text: string) => string;
 const ANSI: Record<Colour, [number, number]> = { bold: [1, 22], dim: [2, 22], green: [32, 39], red: [31, 39], yellow: [33, 39] };
 const STATUS_COLOUR: Partial<Record<AssetStatus, Colour>> = {
   done: "green",
+  previewed: "green",
   unchanged: "dim",
   capped: "red",
   budget: "red",

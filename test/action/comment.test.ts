@@ -15,11 +15,13 @@ const preview: RunReport = {
   rendered: 0,
   acceptRate: 0.625,
   regenRate: 0,
-  costPerAcceptedUsd: 0.05376,
+  rejectedDrafts: 3,
+  costPerImageUsd: null,
+  costPerAcceptedDraftUsd: 0.05376,
   changedAssets: ["dunes", "hero"],
   assets: [
-    { id: "dunes", status: "done", drafts: 6, accepted: 4, rejected: { "too-dark": 1, duplicate: 1 }, regenerated: 0, rendered: 0, spentUsd: 0.2016, estimatedUsd: 0.536, outputs: [], contactSheet: "dunes.png" },
-    { id: "hero", status: "capped", drafts: 2, accepted: 1, rejected: { flat: 1 }, regenerated: 0, rendered: 0, spentUsd: 0.0672, estimatedUsd: 0.268, outputs: [], contactSheet: "hero.png" },
+    { id: "dunes", status: "previewed", drafts: 6, accepted: 4, rejectedDrafts: 2, rejected: { "too-dark": 1, duplicate: 1 }, regenerated: 0, rendered: 0, spentUsd: 0.2016, estimatedUsd: 0.536, outputs: [], contactSheet: "dunes.png" },
+    { id: "hero", status: "capped", drafts: 2, accepted: 1, rejectedDrafts: 1, rejected: { flat: 1 }, regenerated: 0, rendered: 0, spentUsd: 0.0672, estimatedUsd: 0.268, outputs: [], contactSheet: "hero.png" },
   ],
   reportDir: "/tmp/runner/seedlock/report",
   exitCode: 4,
@@ -40,8 +42,8 @@ describe("the pull-request comment", () => {
     expect(body.split("\n")[0]).toBe("<!-- seedlock:preview -->");
     expect(body).toContain("Merging this pull request would cost about **$0.30** more");
     expect(body).toContain("This preview spent $0.2688 on 8 drafts (accept rate 63 %)");
-    expect(body).toMatch(/\| `dunes` \| ✅ done \| 6 \| 4 \| duplicate 1, too-dark 1 \| \$0\.20 \|/);
-    expect(body).toMatch(/\| `hero` \| ⛔ attempt cap \| 2 \| 1 \| flat 1 \| \$0\.10 \|/);
+    expect(body).toMatch(/\| `dunes` \| 👀 previewed · accepted 4 of 6 drafts \| 6 \| 4 \| 2 \(duplicate 1, too-dark 1\) \| \$0\.20 \|/);
+    expect(body).toMatch(/\| `hero` \| ⛔ attempt cap · accepted 1 of 2 drafts \| 2 \| 1 \| 1 \(flat 1\) \| \$0\.10 \|/);
     expect(body).toContain("![contact sheet of dunes](http://git.example/o/r/raw/abc/pr-7/dunes.png)");
     expect(body).toContain("For 0123456");
   });
@@ -134,12 +136,12 @@ describe("the sticky comment on GitHub", () => {
 
 describe("the job summary", () => {
   it("has a row per asset with totals, the effective cost with measured rates, and where the report is", () => {
-    const md = summaryMarkdown({ ...preview, command: "run", rendered: 5, exitCode: 0 }, { manifest: "assets.yaml", runUrl: "http://git.example/o/r/actions/runs/42", commit: "landed abc1234 on main" });
+    const md = summaryMarkdown({ ...preview, command: "run", rendered: 5, costPerImageUsd: 0.05376, exitCode: 0, assets: preview.assets.map((a) => ({ ...a, status: "done" as const })) }, { manifest: "assets.yaml", runUrl: "http://git.example/o/r/actions/runs/42", commit: "landed abc1234 on main" });
     expect(md).toContain("## seedlock run · `assets.yaml`");
     expect(md).toMatch(/\| Asset \| Status \| Drafts \| Accepted \| Rejected \| Rendered \| Spent \|/);
-    expect(md).toMatch(/\| `dunes` \| ✅ done \| 6 \| 4 \| duplicate 1, too-dark 1 \| 0 \| \$0\.2016 \|/);
+    expect(md).toMatch(/\| `dunes` \| ✅ done \| 6 \| 4 \| 2 \(duplicate 1, too-dark 1\) \| 0 \| \$0\.2016 \|/);
     expect(md).toMatch(/\| \*\*2 assets\*\* \|  \| \*\*8\*\* \| \*\*5\*\* \| \*\*3\*\* \| \*\*5\*\* \| \*\*\$0\.2688\*\* \|/);
-    expect(md).toContain("Effective cost per accepted image: **$0.0538** (measured on this run: accept rate 63 %, regen rate 0 %, 5 accepted of 8 drafts).");
+    expect(md).toContain("Cost per image delivered: **$0.0538** ($0.2688 ÷ 5 images rendered; accept rate 63 %, regen rate 0 %, 5 accepted of 8 drafts).");
     expect(md).toContain("[this run's artifacts](http://git.example/o/r/actions/runs/42#artifacts)");
     expect(md).toContain("Commit: landed abc1234 on main");
   });

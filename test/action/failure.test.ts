@@ -5,11 +5,11 @@ import { InputError } from "../../src/errors.js";
 import type { AssetReport, RunReport } from "../../src/pipeline/result.js";
 
 const asset = (id: string, status: AssetReport["status"], accepted = 1, drafts = 3): AssetReport => ({
-  id, status, drafts, accepted, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0.1, estimatedUsd: 0.3, outputs: [],
+  id, status, drafts, accepted, rejectedDrafts: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0.1, estimatedUsd: 0.3, outputs: [],
 });
 const report = (over: Partial<RunReport>): RunReport => ({
   command: "run", spentUsd: 0.95, estimatedUsd: 1.4, ceilingUsd: 1, drafts: 12, accepted: 4, rendered: 3,
-  acceptRate: 1 / 3, regenRate: 0, costPerAcceptedUsd: 0.1 + 0.2, changedAssets: ["dunes", "hero"],
+  acceptRate: 1 / 3, regenRate: 0, costPerAcceptedDraftUsd: null, rejectedDrafts: 0, costPerImageUsd: 0.1 + 0.2, changedAssets: ["dunes", "hero"],
   assets: [asset("dunes", "done"), asset("hero", "budget")], exitCode: 0, ...over,
 });
 
@@ -70,10 +70,11 @@ describe("the step's outputs", () => {
       rendered: "3",
       "accept-rate": "0.3333",
       "cost-per-accepted-usd": "0.3",
+      "cost-per-accepted-draft-usd": "",
       "changed-assets": "dunes,hero",
       report: "/tmp/r",
     });
-    expect(outputsOf(report({ acceptRate: null, costPerAcceptedUsd: null, changedAssets: [] }))).toMatchObject({
+    expect(outputsOf(report({ acceptRate: null, costPerAcceptedDraftUsd: null, rejectedDrafts: 0, costPerImageUsd: null, changedAssets: [] }))).toMatchObject({
       "accept-rate": "",
       "cost-per-accepted-usd": "",
       "changed-assets": "",

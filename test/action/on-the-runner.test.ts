@@ -24,9 +24,9 @@ describe("run on a push to main", () => {
     expect(existsSync(join(r.outputs.report!, "report.html"))).toBe(true);
 
     expect(r.summary).toContain("## seedlock run · `assets.yaml`");
-    expect(r.summary).toMatch(/\| `dunes` \| ✅ done \| \d+ \| \d+ \| – \| 1 \|/);
+    expect(r.summary).toMatch(/\| `dunes` \| ✅ done · 1 rendered \| \d+ \| \d+ \| 0 \| 1 \|/);
     expect(r.summary).toContain(`| **${r.outputs.drafts}** | **${r.outputs.accepted}** | **0** | **2** |`);
-    expect(r.summary).toContain("Effective cost per accepted image:");
+    expect(r.summary).toContain("Cost per image delivered:");
     expect(r.summary).toContain("accept rate 100 %");
 
     expect(repo.originGit("rev-list", "--count", `${before}..main`)).toBe("1");

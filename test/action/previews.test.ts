@@ -19,9 +19,9 @@ function reportWith(sheets: Record<string, string>): RunReport {
   mkdirSync(join(dir, "sheets"));
   const assets: AssetReport[] = Object.entries(sheets).map(([id, content]) => {
     writeFileSync(join(dir, "sheets", `${id}.png`), content);
-    return { id, status: "done", drafts: 3, accepted: 1, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0.1, estimatedUsd: 0.2, outputs: [], contactSheet: `sheets/${id}.png` };
+    return { id, status: "done", drafts: 3, accepted: 1, rejectedDrafts: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0.1, estimatedUsd: 0.2, outputs: [], contactSheet: `sheets/${id}.png` };
   });
-  return { command: "preview", spentUsd: 0.1, estimatedUsd: 0.2, ceilingUsd: 1, drafts: 3, accepted: 1, rendered: 0, acceptRate: 1 / 3, regenRate: 0, costPerAcceptedUsd: 0.1, changedAssets: [], assets, reportDir: dir, exitCode: 0 };
+  return { command: "preview", spentUsd: 0.1, estimatedUsd: 0.2, ceilingUsd: 1, drafts: 3, accepted: 1, rendered: 0, acceptRate: 1 / 3, regenRate: 0, costPerAcceptedDraftUsd: null, rejectedDrafts: 0, costPerImageUsd: 0.1, changedAssets: [], assets, reportDir: dir, exitCode: 0 };
 }
 
 describe("contact sheets for a pull-request comment", () => {

@@ -57,9 +57,9 @@ afterAll(async () => {
 });
 
 describe("a run never spends past the ceiling, at concurrency 8", () => {
-  it("stops with exit 3 and says which ceiling and how to raise it", () => {
+  it("stops with exit 3 and says which ceiling, what it left for later and how to raise it", () => {
     expect(code).toBe(3);
-    expect(stderr).toMatch(/the ceiling \$0\.60 \(--max-budget-usd\) left .* unfinished/);
+    expect(stderr).toMatch(/the estimate is above the ceiling \$0\.60 \(--max-budget-usd\): .* left for the next run, unpaid/);
     expect(stderr).toMatch(/raise --max-budget-usd/);
     expect(stderr).not.toMatch(STACK_LINE);
   });
@@ -71,12 +71,19 @@ describe("a run never spends past the ceiling, at concurrency 8", () => {
     expect(Math.abs(report.spentUsd - emulator.stats.billedUsd)).toBeLessThan(0.005);
   });
 
-  it("uses the budget rather than stopping early: what is left would not pay for the worst case of a draft and its final", () => {
-    expect(CEILING - report.spentUsd).toBeLessThan(2 * (DRAFT_CEILING_USD + FINAL_CEILING_USD));
+  it("spends on whole assets, one at a time: every asset paid for is finished, the ones left had nothing spent", () => {
+    const paid = report.assets.filter((a) => a.spentUsd > 0);
+    expect(paid.length).toBeGreaterThan(0);
+    for (const a of paid) expect(a, a.id).toMatchObject({ status: "done", rendered: 3 });
+    for (const a of report.assets.filter((a) => a.status === "budget")) expect(a, a.id).toMatchObject({ spentUsd: 0, drafts: 0 });
+    expect(report.rendered).toBe(3 * paid.length);
+    // What is left is less than the next asset's estimate: starting it could have left money spent on nothing.
+    expect(CEILING - report.spentUsd).toBeGreaterThan(0);
+    expect(CEILING - report.spentUsd).toBeLessThan(report.estimatedUsd / report.assets.length);
   });
 
   it("marks the unfinished assets as stopped by the budget and keeps what they accepted", () => {
-    expect(report.assets.some((a) => a.status === "budget")).toBe(true);
+    expect(report.assets.filter((a) => a.status === "budget").length).toBeGreaterThan(0);
     const accepted = Object.values(lockAfterBudget.assets).flatMap((a) => a.seeds.filter((s) => s.status !== "rejected"));
     expect(accepted.length).toBeGreaterThan(0);
     expect(lockAfterBudget.stats.spentUsd).toBeCloseTo(report.spentUsd, 6);
@@ -97,5 +104,23 @@ describe("a rerun with more budget finishes without paying twice", () => {
     for (const r of rerun.filter((r) => r.withReference)) expect(rendered.has(String(r.seed))).toBe(false);
     const final = JSON.parse(ran.stdout) as RunReport;
     expect(final.assets.every((a) => a.status === "done" || a.status === "unchanged")).toBe(true);
+  });
+});
+
+describe("a ceiling below the estimate of any one asset", () => {
+  it("refuses with exit 3 before any call: nothing sent, nothing spent", async () => {
+    const repo = await tempRepo(MANIFEST);
+    const seen = proxy.requests.length;
+    try {
+      const ran = await cli(repo, url, ["run", "--json", "--max-budget-usd", "0.05"]);
+      expect(ran.code).toBe(3);
+      expect(ran.stderr).toMatch(/not even one asset fits, so nothing is sent and nothing spent/);
+      expect(proxy.requests.length).toBe(seen);
+      const refused = JSON.parse(ran.stdout) as RunReport;
+      expect(refused.spentUsd).toBe(0);
+      expect(refused.assets.every((a) => a.status === "budget")).toBe(true);
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
   });
 });

@@ -128,7 +128,7 @@ describe("the lockfile records exactly what is on disk", () => {
     const html = await readFile(join(dir, ".seedlock", "report", "report.html"), "utf8");
     expect(html).toContain("wall");
     for (const a of first.assets) {
-      expect(a.contactSheet).toBe(`${a.id}.contact-sheet.jpg`);
+      expect(a.contactSheet).toMatch(new RegExp(`^runs/[\\w-]+-run/${a.id}\\.contact-sheet\\.jpg$`));
       const meta = await sharp(await readFile(join(dir, ".seedlock", "report", a.contactSheet!))).metadata();
       expect(meta.format).toBe("jpeg");
     }
@@ -167,14 +167,16 @@ describe("verify checks the outputs against the lockfile", () => {
     expect(ran.stdout).toMatch(/verified: 5 outputs match the lockfile/);
   });
 
-  it("exits 2 naming the file that changed, without a stack trace", async () => {
+  it("exits 6 (drift, not invalid input's 2) naming the file that changed, without a stack trace", async () => {
     const path = join(dir, "img/wall-1.webp");
     const original = await readFile(path);
     await writeFile(path, Buffer.concat([original, Buffer.from("edited")]));
     try {
       const ran = await cli(dir, url, ["verify"]);
-      expect(ran.code).toBe(2);
+      expect(ran.code).toBe(6);
       expect(ran.stderr).toMatch(/img\/wall-1\.webp: differs from the lockfile/);
+      const bad = await cli(dir, url, ["verify", "--manifest", "no-such.yaml"]);
+      expect(bad.code).toBe(2);
       expect(ran.stderr).not.toMatch(STACK_LINE);
     } finally {
       await writeFile(path, original);

@@ -170,6 +170,8 @@ describe("a full outage: nothing listens at the base URL", () => {
     expect(ran.code).toBe(5);
     expect(ran.stderr).toMatch(/ECONNREFUSED|network|connect/i);
     expect(ran.stderr).toMatch(/rerun/);
+    expect(ran.stderr).toMatch(/base URL is not answering: check --base-url/);
+    expect(ran.stderr).not.toMatch(/wait a few minutes/i);
     expect(ran.stderr).not.toMatch(STACK_LINE);
     expect(kept.accepted.size).toBe(0);
   });

@@ -335,7 +335,7 @@ describe("network failures are transient", () => {
     expect(delays).toEqual([500]);
   });
 
-  it("a refused connection is retried, then reported with what to check", async () => {
+  it("a refused connection is retried, then reported as a base URL that does not answer, with no advice to wait", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", () => resolve()));
     const port = (closed.address() as AddressInfo).port;
@@ -344,7 +344,8 @@ describe("network failures are transient", () => {
     const provider = createGeminiProvider({ apiKey: "test-key-1234", baseUrl: `http://127.0.0.1:${port}`, sleep, random: half });
     const err = await failure(provider.generate(DRAFT));
     expect(err).toBeInstanceOf(RetriesExhaustedError);
-    expect(err.message).toMatch(/network error \(ECONNREFUSED\)\. Check the network and the base URL/);
+    expect(err.message).toContain(`network error (ECONNREFUSED at http://127.0.0.1:${port}). The base URL is not answering: check --base-url or GOOGLE_GEMINI_BASE_URL`);
+    expect(err.message).not.toMatch(/wait/i);
     expect(provider.calls).toBe(3);
     expect(delays).toEqual([500, 1000]);
   });

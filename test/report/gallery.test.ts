@@ -13,7 +13,7 @@ import { solid } from "../screen/scenes.js";
 /** Debian's Chromium, or another build named by SEEDLOCK_CHROMIUM. */
 const CHROMIUM = process.env.SEEDLOCK_CHROMIUM || "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
-const MISSING = `${CHROMIUM} is not installed (run \`node scripts/pretest.mjs\` as root, or apt-get install chromium)`;
+const MISSING = `${CHROMIUM} is not installed (run \`npm run setup:chromium\` (scripts/setup-ci.sh))`;
 
 type Rgb = [number, number, number];
 /** Colours of the outputs and accepted drafts: each must show up on screen as a sizeable area. */
@@ -42,11 +42,11 @@ async function gallery(): Promise<GalleryData> {
     rendered: 3,
     acceptRate: 4 / 7,
     regenRate: 0,
-    costPerAcceptedUsd: 0.1178,
+    costPerAcceptedDraftUsd: null, rejectedDrafts: 0, costPerImageUsd: 0.1178,
     changedAssets: ["dunes", "hero"],
     assets: [
-      { id: "dunes", status: "done", drafts: 4, accepted: 2, rejected: { "too-dark": 1, duplicate: 1 }, regenerated: 0, rendered: 2, spentUsd: 0.2716, estimatedUsd: 0.3, outputs: [], contactSheet: "dunes.webp" },
-      { id: "hero", status: "capped", drafts: 3, accepted: 2, rejected: { flat: 1 }, regenerated: 0, rendered: 1, spentUsd: 0.1996, estimatedUsd: 0.22, outputs: [] },
+      { id: "dunes", status: "done", drafts: 4, accepted: 2, rejectedDrafts: 2, rejected: { "too-dark": 1, duplicate: 1 }, regenerated: 0, rendered: 2, spentUsd: 0.2716, estimatedUsd: 0.3, outputs: [], contactSheet: "dunes.webp" },
+      { id: "hero", status: "capped", drafts: 3, accepted: 2, rejectedDrafts: 1, rejected: { flat: 1 }, regenerated: 0, rendered: 1, spentUsd: 0.1996, estimatedUsd: 0.22, outputs: [] },
     ],
     exitCode: 4,
     message: "hero used all 3 drafts allowed by maxAttempts and has 1 of its 2 images; raise maxAttempts or loosen its screen rules",
@@ -108,7 +108,8 @@ async function screenshot(page: string, dir: string, name: string): Promise<stri
     "--hide-scrollbars",
     "--force-color-profile=srgb",
     `--user-data-dir=${profile}`,
-    "--window-size=1280,2000",
+    // Tall enough for all three assets now that each output stands beside its draft.
+    "--window-size=1280,3600",
     `--screenshot=${png}`,
     pathToFileURL(page).href,
   ];

@@ -27,9 +27,9 @@ const report: RunReport = {
   rendered: 0,
   acceptRate: 1 / 3,
   regenRate: 0,
-  costPerAcceptedUsd: 0.1008,
+  costPerAcceptedDraftUsd: null, rejectedDrafts: 0, costPerImageUsd: 0.1008,
   changedAssets: ["poster"],
-  assets: [{ id: "poster", status: "done", drafts: 3, accepted: 1, rejected: { "too-dark": 1, duplicate: 1 }, regenerated: 0, rendered: 0, spentUsd: 0.1008, estimatedUsd: 0.1, outputs: [] }],
+  assets: [{ id: "poster", status: "done", drafts: 3, accepted: 1, rejectedDrafts: 2, rejected: { "too-dark": 1, duplicate: 1 }, regenerated: 0, rendered: 0, spentUsd: 0.1008, estimatedUsd: 0.1, outputs: [] }],
   exitCode: 0,
 };
 
@@ -60,21 +60,22 @@ describe("report.html is one self-contained page", () => {
     expect(await readdir(dir)).toEqual(["report.html"]);
   });
 
-  it("embeds every image as data and references nothing outside the file", async () => {
+  it("given pictures as bytes, embeds them as data and references nothing outside the file", async () => {
     const html = await readFile(await writeReportHtml(dir, await data()), "utf8");
     const sources = [...html.matchAll(/\ssrc="([^"]*)"/g)].map((m) => m[1]!);
-    expect(sources).toHaveLength(3);
+    // Each draft once in the grid and once in its full view; the output beside its draft, and in its full view.
+    expect(sources).toHaveLength(7);
     for (const src of sources) expect(src).toMatch(/^data:image\/webp;base64,[A-Za-z0-9+/]+=*$/);
     expect(html).not.toMatch(/\shref="(?!#)/);
     expect(html).not.toMatch(/<link\b|<script\b|@import|url\(/i);
-    expect(html).toContain(`content="default-src 'none'; img-src data:; style-src 'unsafe-inline'"`);
+    expect(html).toContain(`content="default-src 'none'; img-src 'self' data: file:; style-src 'unsafe-inline'"`);
     const first = Buffer.from(sources[0]!.split(",")[1]!, "base64");
     expect((await sharp(first).metadata()).width).toBe(128);
   });
 
   it("shows the run summary and each draft's verdict and reasons", async () => {
     const html = await readFile(await writeReportHtml(dir, await data()), "utf8");
-    for (const text of ["$0.10", "of $1.00 ceiling", "$0.40", "accept rate 33%", "too-dark 1", "✓ accepted", "✗ rejected", "judge 8.3/10", "too-dark: mean luma 12 &lt; 20", "seed 7 · 1024×1024"]) {
+    for (const text of ["$0.10", "of $1.00 ceiling", "$0.40", "accept rate 33%", "too-dark 1", "✓ accepted", "✗ rejected", "#1", "#2", "judge 8.3/10", "too-dark: mean luma 12 &lt; 20", "seed 7 · 1024×1024"]) {
       expect(html).toContain(text);
     }
   });
@@ -89,8 +90,8 @@ describe("text from the manifest cannot inject markup into the report", () => {
     expect(html).not.toContain("javascript:");
     expect(html).toContain("A poster &quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;");
     expect(html).toContain("&amp; more");
-    // Exactly the tags the page itself writes: one style element, three images.
+    // Exactly the tags the page itself writes: one style element, seven images (see above).
     expect(html.match(/<style\b/g)).toHaveLength(1);
-    expect(html.match(/<img\b/g)).toHaveLength(3);
+    expect(html.match(/<img\b/g)).toHaveLength(7);
   });
 });

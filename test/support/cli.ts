@@ -20,7 +20,8 @@ export function runNode(script: string, args: string[], options: { cwd?: string;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], {
       cwd: options.cwd ?? repoRoot,
-      env: options.env ?? { PATH: process.env.PATH, HOME: process.env.HOME },
+      // TMPDIR goes along, so a child's temporary files land in the run's own folder too (global-setup.ts).
+      env: { ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}), ...(options.env ?? { PATH: process.env.PATH, HOME: process.env.HOME }) },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

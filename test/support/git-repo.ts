@@ -9,6 +9,7 @@ export function gitEnv(home: string): NodeJS.ProcessEnv {
     PATH: process.env.PATH,
     HOME: home,
     GIT_CONFIG_NOSYSTEM: "1",
+    ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
     GIT_AUTHOR_NAME: "Test Author",
     GIT_AUTHOR_EMAIL: "author@example.test",
     GIT_COMMITTER_NAME: "Test Author",

@@ -39,14 +39,15 @@ describe("a pull request that prices its calls at zero", () => {
     const { headSha } = repo.pullRequest("new-tide", { "assets.yaml": free }, "author");
     const { ws } = checkoutMerge("pr", "new-tide");
 
-    const r = await step("main", pullRequestStep(ws, headSha, "octo/site", { command: "preview", "api-key": KEY, "max-budget-usd": "0.10" }));
+    // Enough for one asset's estimate: over the ceiling, seedlock works on whole assets only (README, "Over the ceiling").
+    const r = await step("main", pullRequestStep(ws, headSha, "octo/site", { command: "preview", "api-key": KEY, "max-budget-usd": "0.25" }));
 
     expect(r.code, r.stdout).toBe(1);
-    expect(r.annotations.join("\n")).toMatch(/workflow's max-budget-usd \(\$0\.10\)/);
+    expect(r.annotations.join("\n")).toMatch(/workflow's max-budget-usd \(\$0\.25\)/);
     const spent = Number(r.outputs["spent-usd"]);
     expect(draftBill()).toBeGreaterThan(0);
-    expect(draftBill()).toBeLessThanOrEqual(0.1);
-    expect(spent).toBeLessThanOrEqual(0.1);
+    expect(draftBill()).toBeLessThanOrEqual(0.25);
+    expect(spent).toBeLessThanOrEqual(0.25);
     // Prompt tokens come on top of the image tokens, by a fraction of a cent.
     expect(Math.abs(spent - draftBill())).toBeLessThan(0.005);
     expect(r.stdout).toMatch(/below the built-in price/);
@@ -55,20 +56,20 @@ describe("a pull request that prices its calls at zero", () => {
 
 describe("a pull request that raises budget.maxUsd, in a workflow without max-budget-usd", () => {
   it("runs under the base branch's budget.maxUsd and is told so in its comment", async () => {
-    onMain({ "assets.yaml": MANIFEST.replace("maxUsd: 2", "maxUsd: 0.10") });
+    onMain({ "assets.yaml": MANIFEST.replace("maxUsd: 2", "maxUsd: 0.25") });
     const { headSha } = repo.pullRequest("new-tide", { "assets.yaml": MANY.replace("maxUsd: 2", "maxUsd: 50") }, "author");
     const { ws } = checkoutMerge("pr", "new-tide");
 
     const r = await step("main", pullRequestStep(ws, headSha, "octo/site", { command: "preview", "api-key": KEY }));
 
     expect(r.code, r.stdout).toBe(1);
-    expect(r.annotations.join("\n")).toMatch(/base branch's budget\.maxUsd \(\$0\.10\)/);
-    expect(Number(r.outputs["spent-usd"])).toBeLessThanOrEqual(0.1);
-    expect(draftBill()).toBeLessThanOrEqual(0.1);
+    expect(r.annotations.join("\n")).toMatch(/base branch's budget\.maxUsd \(\$0\.25\)/);
+    expect(Number(r.outputs["spent-usd"])).toBeLessThanOrEqual(0.25);
+    expect(draftBill()).toBeLessThanOrEqual(0.25);
     expect(draftBill()).toBeGreaterThan(0);
     const body = api.commentsOn(7).at(-1)?.body ?? "";
-    expect(body).toMatch(/raises budget\.maxUsd from \$0\.10 \(main:assets\.yaml\) to \$50\.00/);
-    expect(body).toMatch(/within a \*\*\$0\.10\*\* ceiling/);
+    expect(body).toMatch(/raises budget\.maxUsd from \$0\.25 \(main:assets\.yaml\) to \$50\.00/);
+    expect(body).toMatch(/within a \*\*\$0\.25\*\* ceiling/);
   });
 
   it("reads the base branch from a shallow checkout of the pull request's head, fetching the base commit", async () => {

@@ -1,0 +1,113 @@
+import { readFile, readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { summaryMarkdown } from "../../src/action/summary.js";
+import { outputsOf } from "../../src/action/outputs.js";
+import { startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
+import type { Lockfile } from "../../src/lock/types.js";
+import type { RunReport } from "../../src/pipeline/result.js";
+import { formatRunTable } from "../../src/report/run-table.js";
+import { usd } from "../../src/report/figures.js";
+import { cli, readLock, tempRepo } from "../e2e/harness.js";
+
+const MANIFEST = `version: 1
+budget: { maxUsd: 5 }
+defaults:
+  finalSize: "512"
+  maxAttempts: 40
+  screen: { minWidth: 256, minHeight: 256 }
+assets:
+  - id: mesa
+    prompt: Red mesa under a clear sky, graphic style, no text
+    count: 2
+    out: img/mesa-{n}.webp
+  - id: pier
+    prompt: Wooden pier into a still lake, dusk, no text
+    count: 3
+    out: img/pier-{n}.webp
+`;
+
+let emulator: RunningEmulator;
+let dir: string;
+let report: RunReport;
+let lock: Lockfile;
+
+beforeAll(async () => {
+  // Dark and flat drafts in numbers, so that some drafts have two reasons and the counts can differ.
+  emulator = await startEmulator({ latencyMs: 1, randomSeed: 7, darkRate: 0.25, flatRate: 0.25, corruptRate: 0 });
+  dir = await tempRepo(MANIFEST);
+  const ran = await cli(dir, emulator.url, ["run", "--json"]);
+  expect(ran.code, ran.stderr).toBe(0);
+  report = JSON.parse(ran.stdout) as RunReport;
+  lock = await readLock(dir);
+});
+
+afterAll(async () => {
+  await emulator?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("one run's figures mean the same on every surface", () => {
+  it("counts what the lockfile and the disk hold: drafts, rejections per draft, outputs rendered, spend", async () => {
+    const seeds = Object.values(lock.assets).flatMap((a) => a.seeds);
+    const rejectedSeeds = seeds.filter((s) => s.status === "rejected");
+    const outputs = await readdir(join(dir, "img"));
+    expect(report.schemaVersion).toBe(1);
+    expect(report.drafts).toBe(seeds.length);
+    expect(report.rejectedDrafts).toBe(rejectedSeeds.length);
+    expect(report.rendered).toBe(outputs.length);
+    expect(report.rendered).toBe(5);
+    // Reasons are listed per draft: a draft both dark and flat counts once as a draft, twice among reasons.
+    const reasons = report.assets.reduce((n, a) => n + Object.values(a.rejected).reduce((m, k) => m + k, 0), 0);
+    expect(reasons).toBe(rejectedSeeds.reduce((n, s) => n + (s.reasons?.length ?? 0), 0));
+    expect(rejectedSeeds.some((s) => (s.reasons?.length ?? 0) > 1)).toBe(true);
+    expect(reasons).toBeGreaterThan(report.rejectedDrafts);
+    const spent = Object.values(lock.assets).reduce((n, a) => n + a.spentUsd, 0);
+    expect(report.spentUsd).toBeCloseTo(spent, 6);
+  });
+
+  it("defines cost per image delivered as spend ÷ outputs rendered, and cost per accepted draft as spend ÷ accepted", () => {
+    expect(report.costPerImageUsd).toBeCloseTo(report.spentUsd / report.rendered, 6);
+    expect(report.costPerAcceptedDraftUsd).toBeCloseTo(report.spentUsd / report.accepted, 6);
+    expect(report.accepted).toBeGreaterThan(report.rendered - 1);
+  });
+
+  it("prints the same cost per image delivered in the table, report.html, the job summary and the Action output", async () => {
+    const perImage = usd(report.spentUsd / report.rendered);
+    const table = formatRunTable(report);
+    expect(table).toContain(`cost per image delivered ${perImage}`);
+    expect(table).toContain(`${report.rejectedDrafts} rejected`);
+    const html = await readFile(join(dir, ".seedlock", "report", "report.html"), "utf8");
+    expect(html).toMatch(new RegExp(`cost per image delivered</span><b>${perImage.replace("$", "\\$")}</b>`));
+    expect(html).toMatch(new RegExp(`rejected drafts</span><b>${report.rejectedDrafts}</b>`));
+    const summary = summaryMarkdown(report, { manifest: "assets.yaml" });
+    const [, summaryUsd] = /Cost per image delivered: \*\*(\$[\d.]+)\*\*/.exec(summary) ?? [];
+    expect(Number(summaryUsd!.slice(1))).toBeCloseTo(report.spentUsd / report.rendered, 4);
+    expect(summary).toContain(`**${report.rejectedDrafts}**`);
+    expect(Number(outputsOf(report)["cost-per-accepted-usd"])).toBeCloseTo(report.spentUsd / report.rendered, 6);
+    expect(Number(outputsOf(report)["cost-per-accepted-draft-usd"])).toBeCloseTo(report.spentUsd / report.accepted, 6);
+  });
+
+  it("says per asset what happened: done with the outputs rendered", () => {
+    const table = formatRunTable(report);
+    for (const a of report.assets) expect(table).toMatch(new RegExp(`^${a.id} +done · ${a.rendered} rendered`, "m"));
+  });
+});
+
+describe("after a preview", () => {
+  it("no asset says done: each is previewed, with how many drafts were accepted", async () => {
+    const emu = await startEmulator({ latencyMs: 1, randomSeed: 3, corruptRate: 0 });
+    const repo = await tempRepo(MANIFEST);
+    try {
+      const ran = await cli(repo, emu.url, ["preview"]);
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(ran.stdout).not.toMatch(/^\w+ +done/m);
+      expect(ran.stdout).toMatch(/^mesa +previewed · accepted \d+ of \d+ drafts?/m);
+      expect(ran.stdout).toMatch(/per accepted draft/);
+      expect(ran.stdout).not.toMatch(/cost per image delivered/);
+    } finally {
+      await emu.close();
+      await rm(repo, { recursive: true, force: true });
+    }
+  });
+});
