@@ -1,4 +1,5 @@
 import { normalize, resolve } from "node:path";
+import { RepositoryFolder } from "../disk/repository-path.js";
 import { ExitCode } from "../errors.js";
 import { lockPathFor, readLockfile } from "../lock/file.js";
 import { ceilingUsd, parseMaxBudgetUsd } from "../manifest/ceiling.js";
@@ -16,7 +17,7 @@ export const planCommand: Command = {
     // Messages name the files the way the user typed them.
     const typed = normalize((ctx.values.manifest as string | undefined) ?? "assets.yaml");
     const manifest = await loadManifest(resolve(ctx.cwd, typed), { logger: ctx.logger, displayPath: typed });
-    const lock = await readLockfile(lockPathFor(manifest.file), { displayPath: lockPathFor(typed) });
+    const lock = await readLockfile(lockPathFor(manifest.file), { displayPath: lockPathFor(typed), within: new RepositoryFolder(manifest.root) });
     const plan = await planRun(manifest, lock);
 
     const usd = ceilingUsd(manifest, flagMaxUsd);

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { InputError, type Diagnostic } from "../errors.js";
 import { NullLogger, type Logger } from "../logger.js";
-import { outputPath, SymlinkGuard } from "./out.js";
+import { PathRefusedError, RepositoryFolder } from "../disk/repository-path.js";
+import { outputPath } from "./out.js";
 import { resolveManifest, BUILTIN, type RawAsset, type RawManifest } from "./resolve.js";
 import { schemaFindings } from "./schema.js";
 import { readFastYaml } from "./fast-yaml.js";
@@ -31,8 +31,12 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
 
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    // Read only once its real place is known to be inside the repository it names.
+    text = (await new RepositoryFolder(repositoryRoot(file)).readFile(file)).toString("utf8");
   } catch (err) {
+    if (err instanceof PathRefusedError) {
+      throw new InputError([{ message: `${display}: ${err.message.slice(err.path.length + 1)}`, fix: "point --manifest (or the manifest input) at a real file inside the repository" }]);
+    }
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError([
       {
@@ -109,15 +113,21 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
   return manifest;
 }
 
-/** Outputs whose existing parent folders (or the file itself) are symlinks leading out of the repository. */
+/**
+ * Outputs whose existing parent folders are symlinks leading out of the repository. Seeds are not
+ * known before a run: folders named by a seed are checked again before each draft, and every
+ * write checks its folder at the moment it happens (src/disk/repository-path.ts).
+ */
 async function symlinkFindings(manifest: Manifest): Promise<Finding[]> {
-  const guard = new SymlinkGuard(manifest.root);
+  const repository = new RepositoryFolder(manifest.root);
+  const verdicts = new Map<string, string | undefined>();
   const findings = await Promise.all(
     manifest.assets.map(async (asset): Promise<Finding | undefined> => {
-      // {seed} is unknown before a run; the folders around it are what matters here.
       for (let n = 1; n <= asset.count; n++) {
         const path = outputPath(asset, n, asset.seedStart + n - 1);
-        const target = await guard.escape(path);
+        const folder = dirname(join(manifest.root, path));
+        if (!verdicts.has(folder)) verdicts.set(folder, repository.escapeOf(folder));
+        const target = verdicts.get(folder);
         if (target) {
           return {
             path: ["assets", asset.index, "out"],

@@ -1,5 +1,6 @@
-import { access, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { access } from "node:fs/promises";
+import { RepositoryFolder } from "../disk/repository-path.js";
+import { dirname, join } from "node:path";
 import { ExitCode, SeedlockError } from "../errors.js";
 import type { AssetLock, OutputRecord, SeedRecord } from "../lock/types.js";
 import type { Logger } from "../logger.js";
@@ -15,7 +16,6 @@ import {
 } from "../models/catalog.js";
 import type { ImageProvider, ImageResult, InlineImage } from "../provider/provider.js";
 import { JudgeAnswerError } from "../provider/errors.js";
-import { writeFileAtomic } from "../report/atomic-write.js";
 import { refusedWrite, writing } from "./disk.js";
 import { draftPath, mimeTypeOf, tileOf } from "./draft.js";
 import { AnswerJournal, type AnswerKind, type JournalEntry } from "./journal.js";
@@ -149,6 +149,8 @@ export class AssetWork implements CallSource {
   private readonly draftCall: Call;
   private readonly renderCall: Call;
   private readonly journal: AnswerJournal;
+  /** Every output and draft is read and written through it: inside the repository, after symlinks. */
+  private readonly repository: RepositoryFolder;
 
   constructor(private readonly o: AssetWorkOptions) {
     const { spec, manifest } = o;
@@ -175,7 +177,8 @@ export class AssetWork implements CallSource {
       ? { priority: 0, priceUsd: this.finalPrice, send: (reservation, answered) => this.render(reservation, answered, undefined) }
       : { priority: 0, priceUsd: 0, send: (reservation, answered) => this.materialize(reservation, answered) };
     this.cursor = spec.seedStart;
-    this.journal = new AnswerJournal(manifest, spec.id, o.inputHash);
+    this.repository = new RepositoryFolder(manifest.root);
+    this.journal = new AnswerJournal(manifest, spec.id, o.inputHash, this.repository);
     const existing = o.recorder.lock.assets[spec.id];
     this.entryInLock = existing?.inputHash === o.inputHash;
     this.entry = this.entryInLock
@@ -213,7 +216,7 @@ export class AssetWork implements CallSource {
       const kept: OutputRecord[] = [];
       for (const output of this.entry.outputs) {
         const slot = this.slotOf(output);
-        const intact = slot !== undefined && (await sha256OfFile(join(root, output.path))) === output.sha256;
+        const intact = slot !== undefined && (await sha256OfFile(join(root, output.path), this.repository)) === output.sha256;
         if (!intact || seedsWithOutput.has(output.seed)) continue;
         kept.push(output);
         seedsWithOutput.add(output.seed);
@@ -329,6 +332,8 @@ export class AssetWork implements CallSource {
     this.draftsOpen++;
     let result: ImageResult;
     try {
+      // A seed whose output folder leads out of the repository is refused before it is paid for.
+      if (this.o.mode !== "preview") this.checkOutputFolders(seed);
       result = await this.generate(this.draftModel, this.draftSize, seed);
     } catch (error) {
       this.o.ledger.release(reservation);
@@ -626,7 +631,7 @@ export class AssetWork implements CallSource {
   private async writeFinal(seed: number, slot: number, image: Buffer, model: string, costUsd: number, regenerated = 0, kept: string[] = []): Promise<void> {
     const path = outputPath(this.spec, slot, seed);
     const file = join(this.o.manifest.root, path);
-    const written = await writing(file, () => writeOutput(image, this.spec.output, file));
+    const written = await writing(file, () => writeOutput(image, this.spec.output, file, this.repository));
     const record = this.entry.seeds.find((s) => s.seed === seed);
     if (record) this.putSeed({ ...withRegenerated(record, regenerated), status: "rendered", costUsd: round(record.costUsd + costUsd) });
     this.entry.outputs = this.entry.outputs.filter((o) => o.path !== path);
@@ -672,7 +677,7 @@ export class AssetWork implements CallSource {
 
   private async writeDraft(draft: string, data: Buffer): Promise<void> {
     const file = join(this.o.manifest.root, draft);
-    await writing(file, () => writeFileAtomic(file, data));
+    await writing(file, () => this.repository.writeFile(file, data));
   }
 
   /** A tile for the contact sheet; past the cap only accepted drafts are kept, so memory stays flat. */
@@ -693,7 +698,7 @@ export class AssetWork implements CallSource {
   private async readDraft(seed: number): Promise<InlineImage> {
     const record = this.entry.seeds.find((s) => s.seed === seed);
     if (!record?.draft) throw new SeedlockError(`${this.spec.id}: seed ${seed} has no saved draft to render from`, ExitCode.fault);
-    return { mimeType: mimeTypeOf(record.draft), data: await readFile(join(this.o.manifest.root, record.draft)) };
+    return { mimeType: mimeTypeOf(record.draft), data: await this.repository.readFile(record.draft) };
   }
 
   private pay(reservation: Reservation, costUsd: number): void {
@@ -714,6 +719,14 @@ export class AssetWork implements CallSource {
     if (this.entryInLock) return;
     this.o.recorder.lock.assets[this.spec.id] = this.entry;
     this.entryInLock = true;
+  }
+
+  /** Outputs named by their seed land in folders known only now; each must stay inside the repository. */
+  private checkOutputFolders(seed: number): void {
+    if (!this.spec.out.includes("{seed}")) return;
+    const folders = new Set<string>();
+    for (let n = 1; n <= this.spec.count; n++) folders.add(dirname(join(this.o.manifest.root, outputPath(this.spec, n, seed))));
+    for (const folder of folders) this.repository.checkFolder(folder);
   }
 
   private claimSeed(): number {

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { RepositoryFolder } from "../disk/repository-path.js";
 import { dirname, join, relative } from "node:path";
 import { ExitCode, InputError, SeedlockError, WriteRefusedError } from "../errors.js";
 import { lockPathFor, readLockfile, writeLockfile } from "../lock/file.js";
@@ -50,9 +50,15 @@ export async function execute(settings: Settings, deps: Dependencies): Promise<R
   const command = settings.command;
 
   if (command === "verify" || command === "plan") {
-    const lock = await readLockfile(lockPath);
+    const lock = await readLockfile(lockPath, { within: new RepositoryFolder(manifest.root) });
     if (command === "verify") return verifyOutputs(manifest, lock, ceiling.usd);
     return planReport(await planRun(manifest, lock), ceiling, manifest.displayFile);
+  }
+
+  // Checked before anything is written: a run that would need the key stops with nothing on disk.
+  if (!deps.provider && !settings.apiKey) {
+    const plan = await planRun(manifest, await readLockfile(lockPath, { within: new RepositoryFolder(manifest.root) }), { hashCache: false });
+    if (workListOf(command, manifest, plan, settings).length) throw missingKey();
   }
 
   // Taken before the lockfile is read, so that no run works from a copy another run is rewriting.
@@ -66,7 +72,7 @@ export async function execute(settings: Settings, deps: Dependencies): Promise<R
     lockRefused = error;
   }
   try {
-    const lock = await readLockfile(lockPath);
+    const lock = await readLockfile(lockPath, { within: new RepositoryFolder(manifest.root) });
     const plan = await planRun(manifest, lock);
     return await generate(command, settings, deps, { manifest, lock, lockPath, plan, ceiling, lockRefused });
   } finally {
@@ -90,28 +96,24 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   const started = now();
   const { manifest, lock, lockPath, plan, ceiling, lockRefused } = loaded;
   const planned = new Map(plan.assets.map((a) => [a.id, a]));
-  const inShard = (index: number) => !settings.shard || index % settings.shard.count === settings.shard.index;
-
-  // Unchanged assets make no call; render leaves alone what was never drafted under these inputs.
-  const assets = manifest.assets.filter((a) => inShard(a.index));
-  let workList = assets.filter((a) => {
-    const state = planned.get(a.id)!.state;
-    if (state === "unchanged") return false;
-    return mode !== "render" || state === "incomplete";
-  });
+  const assets = manifest.assets.filter((a) => inShard(settings, a.index));
+  let workList = workListOf(mode, manifest, plan, settings);
   const reportDir = settings.reportDir ?? join(dirname(manifest.file), REPORT_FOLDER);
+  // Every write goes through it; a --report-dir the caller chose is its own boundary.
+  const repository = new RepositoryFolder(manifest.root);
+  const reportFolder = settings.reportDir ? new RepositoryFolder(settings.reportDir) : repository;
 
   // Before the first paid call: the folders where answers are kept must take files, or nothing is sent.
   if (workList.length) {
     if (lockRefused) throw beforeCalls(lockRefused);
-    const workFolders = [dirname(lockPath), reportDir, ...workList.map((spec) => journalFolder(manifest, spec.id))];
-    const refused = await probeFolders(workFolders);
-    const first = workFolders.find((dir) => refused.has(dir));
+    const workFolders = [dirname(lockPath), ...workList.map((spec) => journalFolder(manifest, spec.id))];
+    const refused = new Map([...(await probeFolders(workFolders, repository)), ...(await probeFolders([reportDir], reportFolder))]);
+    const first = [...workFolders, reportDir].find((dir) => refused.has(dir));
     if (first) throw beforeCalls(refused.get(first)!);
   }
   // Outputs that cannot be written are not paid for: their assets are drafted and screened (the
   // accepted drafts are kept for the rerun) but not rendered.
-  const outputsRefused = mode === "preview" ? undefined : await refusedOutputs(workList, manifest.root);
+  const outputsRefused = mode === "preview" ? undefined : await refusedOutputs(workList, repository);
   if (outputsRefused) {
     const ids = [...outputsRefused.assets];
     logger.warn(`${outputsRefused.error.message}; until then ${list(ids)} ${mode === "run" ? "are drafted and screened but not rendered" : "are not rendered"}`);
@@ -132,7 +134,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   });
   const recorder = new LockfileRecorder(lockPath, lock, async (path, current) => {
     current.stats = lockStats(current.assets);
-    await writing(path, () => writeLockfile(path, current));
+    await writing(path, () => writeLockfile(path, current, repository));
   });
   const tally: RunTally = { drafts: 0, accepted: 0, rejected: 0, regenerated: 0, rendered: 0 };
   const concurrency = settings.concurrency ?? manifest.concurrency;
@@ -227,7 +229,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   Object.assign(report, verdictOf(report, stopped, ceiling, outputsRefused && { ...outputsRefused, mode }));
 
   if (works.length) {
-    await writeReport(reportDir, report, works, manifest).then(
+    await writeReport(reportDir, report, works, manifest, { repository, reportFolder }).then(
       () => (report.reportDir = reportDir),
       (error: unknown) => logger.warn(`could not write the report in ${reportDir}: ${(error as Error).message}`),
     );
@@ -249,9 +251,9 @@ interface OutputsRefused {
 }
 
 /** Probes every folder the work list's outputs go to; which assets cannot have their outputs written. */
-async function refusedOutputs(workList: AssetSpec[], root: string): Promise<OutputsRefused | undefined> {
-  const folders = new Map(workList.map((spec) => [spec.id, outputFolders(spec, root)]));
-  const refused = await probeFolders([...folders.values()].flat());
+async function refusedOutputs(workList: AssetSpec[], repository: RepositoryFolder): Promise<OutputsRefused | undefined> {
+  const folders = new Map(workList.map((spec) => [spec.id, outputFolders(spec, repository.root)]));
+  const refused = await probeFolders([...folders.values()].flat(), repository);
   if (!refused.size) return undefined;
   const assets = new Set(workList.filter((spec) => folders.get(spec.id)!.some((dir) => refused.has(dir))).map((spec) => spec.id));
   const first = [...folders.values()].flat().find((dir) => refused.has(dir))!;
@@ -349,10 +351,27 @@ function lazily(build: () => ImageProvider): ImageProvider {
   };
 }
 
+function missingKey(): InputError {
+  return new InputError([{ message: "no API key: GEMINI_API_KEY is not set; nothing was written and nothing spent", fix: "export GEMINI_API_KEY=… (or pass the Action's api-key input); `seedlock plan` needs none" }]);
+}
+
+function inShard(settings: Settings, index: number): boolean {
+  return !settings.shard || index % settings.shard.count === settings.shard.index;
+}
+
+/** The assets this command works on: unchanged ones make no call; render leaves alone what was never drafted under these inputs. */
+function workListOf(mode: Settings["command"], manifest: Manifest, plan: Plan, settings: Settings): AssetSpec[] {
+  const planned = new Map(plan.assets.map((a) => [a.id, a]));
+  return manifest.assets.filter((a) => {
+    if (!inShard(settings, a.index)) return false;
+    const state = planned.get(a.id)!.state;
+    if (state === "unchanged") return false;
+    return mode !== "render" || state === "incomplete";
+  });
+}
+
 function buildProvider(settings: Settings, manifest: Manifest, deps: Dependencies): ImageProvider {
-  if (!settings.apiKey) {
-    throw new InputError([{ message: "no API key: GEMINI_API_KEY is not set", fix: "export GEMINI_API_KEY=… (or pass the Action's api-key input); `seedlock plan` needs none" }]);
-  }
+  if (!settings.apiKey) throw missingKey();
   const rate = new RateGate({ ...((settings.rpm ?? manifest.rpm) ? { rpm: settings.rpm ?? manifest.rpm } : {}), logger: deps.logger });
   // A wait for the rate limit is cut short by an interrupt; a request already sent is not.
   const gate: RequestGate = {
@@ -371,30 +390,32 @@ function buildProvider(settings: Settings, manifest: Manifest, deps: Dependencie
 }
 
 /** One contact sheet per asset that drafted, and report.html with every output and draft. */
-async function writeReport(dir: string, report: RunReport, works: AssetWork[], manifest: Manifest): Promise<void> {
+async function writeReport(
+  dir: string,
+  report: RunReport,
+  works: AssetWork[],
+  manifest: Manifest,
+  folders: { repository: RepositoryFolder; reportFolder: RepositoryFolder },
+): Promise<void> {
   const gallery: GalleryAsset[] = [];
   for (const work of works) {
     const entry: GalleryAsset = { id: work.id, prompt: work.lockEntry.prompt, drafts: [], outputs: [] };
     const tiles = work.tiles.filter((t) => t.image);
     if (tiles.length) {
       const file = `${work.id}.contact-sheet.jpg`;
-      await writeContactSheet(tiles.map((t) => ({ seed: t.seed, image: t.image!, accepted: t.accepted, reasons: t.reasons })), join(dir, file));
+      await writeContactSheet(tiles.map((t) => ({ seed: t.seed, image: t.image!, accepted: t.accepted, reasons: t.reasons })), join(dir, file), { within: folders.reportFolder });
       entry.contactSheet = file;
       const asset = report.assets.find((a) => a.id === work.id);
       if (asset) asset.contactSheet = file;
     }
     for (const t of tiles) entry.drafts.push({ seed: t.seed, thumbnail: await thumbnail(t.image!), accepted: t.accepted, reasons: t.reasons });
     for (const output of work.lockEntry.outputs) {
-      const image = await readOrUndefined(join(manifest.root, output.path));
+      const image = await folders.repository.readFile(output.path).catch(() => undefined);
       if (image) entry.outputs.push({ path: output.path, thumbnail: await thumbnail(image), seed: output.seed, width: output.width, height: output.height });
     }
     gallery.push(entry);
   }
-  await writeReportHtml(dir, { report, assets: gallery, subtitle: relative(process.cwd(), manifest.file) || manifest.file });
-}
-
-function readOrUndefined(path: string): Promise<Buffer | undefined> {
-  return readFile(path).catch(() => undefined);
+  await writeReportHtml(dir, { report, assets: gallery, subtitle: relative(process.cwd(), manifest.file) || manifest.file }, folders.reportFolder);
 }
 
 function round(usd: number): number {

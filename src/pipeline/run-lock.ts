@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, unlinkSync } from "node:fs";
-import { link, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { link, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
+import { RepositoryFolder } from "../disk/repository-path.js";
 import { RunLockedError } from "../errors.js";
 import { isProcessAlive } from "../lock/file.js";
 import { displayPathFor } from "../manifest/load.js";
@@ -44,7 +45,8 @@ export async function takeRunLock(manifestFile: string, command: string, now: ()
   const mine: Holder = { pid: process.pid, host: hostname(), started: new Date(now()).toISOString(), command, manifest: manifestFile, token: randomBytes(8).toString("hex") };
   const text = `${JSON.stringify(mine, null, 2)}\n`;
   try {
-    await mkdir(dirname(path), { recursive: true });
+    // Its folder's real place is checked first: a symlinked .seedlock/ cannot take the lock elsewhere.
+    await new RepositoryFolder(dirname(manifestFile)).makeFolder(dirname(path));
   } catch (error) {
     throw refusedWrite(error, path) ?? error;
   }

@@ -4,6 +4,7 @@
  */
 import sharp, { type OverlayOptions } from "sharp";
 import { extname } from "node:path";
+import type { RepositoryFolder } from "../disk/repository-path.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { escapeXml } from "./escape.js";
 
@@ -20,6 +21,8 @@ export interface ContactSheetOptions {
   tile?: number;
   /** Tiles per row (default: up to 5). */
   columns?: number;
+  /** The folder the sheet must stay inside after symlinks (the repository, when it is in one). */
+  within?: RepositoryFolder;
 }
 
 const BACKGROUND = "#161616";
@@ -77,7 +80,7 @@ export async function writeContactSheet(items: ContactSheetItem[], outPath: stri
   const flat = await sharp({ create: { width, height, channels: 3, background: BACKGROUND } }).composite(layers).raw().toBuffer({ resolveWithObject: true });
   const sheet = sharp(flat.data, { raw: { width, height, channels: flat.info.channels } }).removeAlpha();
   const bytes = await (format === "webp" ? sheet.webp({ quality: 82 }) : format === "png" ? sheet.png() : sheet.jpeg({ quality: 85 })).toBuffer();
-  await writeFileAtomic(outPath, bytes);
+  await writeFileAtomic(outPath, bytes, options.within);
 }
 
 /** `#41 ✓` or `#41 ✗ too-dark +1`: the seed, the verdict and the first reason in a word or two. */

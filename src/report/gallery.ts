@@ -7,6 +7,7 @@ import sharp from "sharp";
 import { join } from "node:path";
 import { ExitCode } from "../errors.js";
 import type { AssetReport, RunReport } from "../pipeline/result.js";
+import type { RepositoryFolder } from "../disk/repository-path.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { escapeHtml as h } from "./escape.js";
 import { perAccepted, percent, rejectedByReason, twoTierSaving, usd } from "./figures.js";
@@ -56,9 +57,10 @@ export async function thumbnail(image: Buffer, maxSide = 320): Promise<Buffer> {
 }
 
 /** Writes `dir/report.html` atomically and returns its path. */
-export async function writeReportHtml(dir: string, data: GalleryData): Promise<string> {
+/** `within`: the folder the report must stay inside after symlinks (the repository, when it is in one). */
+export async function writeReportHtml(dir: string, data: GalleryData, within?: RepositoryFolder): Promise<string> {
   const path = join(dir, "report.html");
-  await writeFileAtomic(path, await renderReportHtml(data));
+  await writeFileAtomic(path, await renderReportHtml(data), within);
   return path;
 }
 
