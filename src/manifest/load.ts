@@ -87,6 +87,7 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
   );
   errors.push(...resolved.errors);
   warnings.push(...resolved.warnings);
+  if (assetsUsable) errors.push(...brokenAssetFindings(raw, schemaProblems, now));
   const manifest: Manifest = {
     file,
     displayFile: display,
@@ -140,6 +141,51 @@ async function symlinkFindings(manifest: Manifest): Promise<Finding[]> {
     }),
   );
   return findings.filter((f): f is Finding => f !== undefined);
+}
+
+/** Stand-ins for required fields an asset lacks or got wrong, so its other fields can still be checked. */
+const STAND_INS: Partial<RawAsset> = { id: "asset", prompt: "an image", out: "asset-{n}.webp" };
+
+/**
+ * The semantic problems of assets the schema refused, found in the same pass: each field the
+ * schema refused is left out (or stood in for), the rest is checked, and only findings about
+ * fields the user wrote are kept. So one run names every problem, not one more per rerun.
+ */
+function brokenAssetFindings(raw: RawManifest, schemaProblems: Finding[], now: Date): Finding[] {
+  const findings: Finding[] = [];
+  raw.assets.forEach((asset, index) => {
+    const own = schemaProblems.filter((f) => f.path[0] === "assets" && f.path[1] === index);
+    if (!own.length || !isMapping(asset)) return;
+    // A problem at the asset itself (a missing key) leaves its fields usable; one deeper spoils that field.
+    const spoiled = new Set(own.filter((f) => f.path.length > 2 && f.at !== "key").map((f) => String(f.path[2])));
+    const kept: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(asset)) if (!spoiled.has(key) && Object.hasOwn(STAND_INS, key) === false) kept[key] = value;
+    const stoodIn = new Set<string>();
+    for (const [key, standIn] of Object.entries(STAND_INS)) {
+      const value = (asset as unknown as Record<string, unknown>)[key];
+      if (typeof value === "string" && value !== "" && !spoiled.has(key)) kept[key] = value;
+      else {
+        kept[key] = standIn;
+        stoodIn.add(key);
+      }
+    }
+    let result;
+    try {
+      result = resolveManifest({ ...raw, budget: undefined }, [[index, kept as unknown as RawAsset]], now);
+    } catch {
+      return; // A field the schema refused in a way the stand-ins did not cover: its schema message is enough.
+    }
+    for (const finding of result.errors) {
+      const [first, at, field] = finding.path;
+      if (first !== "assets" || at !== index) continue;
+      if (field !== undefined && (stoodIn.has(String(field)) || spoiled.has(String(field)))) continue;
+      if (field === undefined && stoodIn.size) continue;
+      // The stand-in out's extension says nothing about the user's output settings.
+      if (field === "output" && stoodIn.has("out")) continue;
+      findings.push(finding);
+    }
+  });
+  return findings;
 }
 
 /** The nearest folder above the manifest that holds `.git`, else the manifest's own folder. */
