@@ -184,11 +184,14 @@ export class RepositoryFolder {
     return file;
   }
 
-  /** Throws WriteRefusedError when the folder `path` (existing or not) leads out of the repository. */
-  checkFolder(path: string): void {
+  /**
+   * Throws WriteRefusedError when the folder `path` (existing or not) leads out of the repository;
+   * `file`: the file to be written there, which the message then names.
+   */
+  checkFolder(path: string, file?: string): void {
     const folder = isAbsolute(path) ? path : join(this.root, path);
     const outside = this.escapeOf(folder);
-    if (outside) throw leadsOut(`${this.relative(folder)}/`, outside);
+    if (outside) throw leadsOut(file ? this.relative(file) : `${this.relative(folder)}/`, outside);
   }
 
   /** Makes the folder `path` (with its parents) once its real place is known to be inside. */

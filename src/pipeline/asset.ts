@@ -724,9 +724,12 @@ export class AssetWork implements CallSource {
   /** Outputs named by their seed land in folders known only now; each must stay inside the repository. */
   private checkOutputFolders(seed: number): void {
     if (!this.spec.out.includes("{seed}")) return;
-    const folders = new Set<string>();
-    for (let n = 1; n <= this.spec.count; n++) folders.add(dirname(join(this.o.manifest.root, outputPath(this.spec, n, seed))));
-    for (const folder of folders) this.repository.checkFolder(folder);
+    const folders = new Map<string, string>();
+    for (let n = 1; n <= this.spec.count; n++) {
+      const file = join(this.o.manifest.root, outputPath(this.spec, n, seed));
+      if (!folders.has(dirname(file))) folders.set(dirname(file), file);
+    }
+    for (const [folder, file] of folders) this.repository.checkFolder(folder, file);
   }
 
   private claimSeed(): number {
