@@ -176,16 +176,16 @@ function splitKey(content: string): Maybe<[string, string] | undefined> {
   } else {
     const colon = findKeyColon(content);
     if (colon < 0) return undefined;
-    const raw = content.slice(0, colon).trimEnd();
+    const raw = withoutTrailingSpaces(content.slice(0, colon));
     if (!raw || KEY_INDICATORS.includes(raw[0]!) || raw.includes(" #")) return FAIL;
     const resolved = resolvePlain(raw);
     if (typeof resolved !== "string") return FAIL;
     key = resolved;
     after = content.slice(colon);
   }
-  if (after === ":" || after.trimEnd() === ":") return [key, ""];
+  if (after === ":" || withoutTrailingSpaces(after) === ":") return [key, ""];
   if (!after.startsWith(": ")) return FAIL;
-  const value = after.slice(2).trimStart();
+  const value = withoutLeadingSpaces(after.slice(2));
   if (value[0] === "#") return [key, ""];
   return [key, value];
 }
@@ -222,7 +222,7 @@ function parseValue(text: string, line: number, column: number, starts: WeakMap<
   let plain = text;
   const comment = plain.indexOf(" #");
   if (comment >= 0) plain = plain.slice(0, comment);
-  plain = plain.trimEnd();
+  plain = withoutTrailingSpaces(plain);
   if (!plain || !plainStartOk(plain) || plain.includes(": ") || plain.endsWith(":")) return FAIL;
   return resolvePlain(plain);
 }
@@ -235,7 +235,7 @@ function plainStartOk(plain: string): boolean {
 }
 
 function onlyComment(rest: string): boolean {
-  const trimmed = rest.trimStart();
+  const trimmed = withoutLeadingSpaces(rest);
   return trimmed === "" || (trimmed[0] === "#" && trimmed.length < rest.length);
 }
 
@@ -249,7 +249,7 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
  * count, so equality proves there is no duplicate).
  */
 function jsonRecord(text: string): Maybe<Record<string, Value>> {
-  const body = text.trimEnd();
+  const body = withoutTrailingSpaces(text);
   // A key written `"k" :` would escape the count below; such lines go the slow way.
   if (body[body.length - 1] !== "}" || UNSAFE.test(body) || /"\s+:/.test(body)) return FAIL;
   let record: unknown;
@@ -413,9 +413,21 @@ function readFlowValue(text: string, start: number, line: number, column: number
     // , [ ] { }
     if (c === 44 || c === 91 || c === 93 || c === 123 || c === 125) break;
   }
-  const plain = text.slice(start, end).trimEnd();
+  const plain = withoutTrailingSpaces(text.slice(start, end));
   if (!plain || !plainStartOk(plain) || plain.includes(":") || plain.includes(" #")) return FAIL;
   return { value: resolvePlain(plain), end: start + plain.length };
+}
+
+/** YAML's white space is the space (tabs are declined above); JavaScript's trim would also eat U+00A0, U+3000, U+2028…, which are content. */
+function withoutTrailingSpaces(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+
+function withoutLeadingSpaces(text: string): string {
+  const start = leadingSpaces(text);
+  return start ? text.slice(start) : text;
 }
 
 function skipSpaces(text: string, i: number): number {

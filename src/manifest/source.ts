@@ -105,6 +105,20 @@ export class YamlSource {
         }
       }
     }
+    // An alias inside the value it names makes a value that contains itself, which no file needs.
+    visit(this.doc, {
+      Alias: (_, alias) => {
+        const target = alias.resolve(this.doc);
+        const at = alias.range?.[0];
+        if (!target?.range || at === undefined || at < target.range[0] || at >= target.range[1]) return;
+        problems.push({
+          location: this.at(at),
+          message: `the alias *${alias.source} is inside the value it names, so that value would contain itself`,
+          fix: "write the value out instead of the alias",
+        });
+        return visit.BREAK;
+      },
+    });
     return problems.sort((a, b) => a.location!.line - b.location!.line || a.location!.col - b.location!.col);
   }
 
