@@ -107,6 +107,14 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   if (workList.length) {
     if (lockRefused) throw beforeCalls(lockRefused);
     const workFolders = [dirname(lockPath), ...workList.map((spec) => journalFolder(manifest, spec.id))];
+    // Where each folder really is, before any of them is made: a folder leading outside leaves nothing behind.
+    try {
+      for (const dir of workFolders) repository.checkFolder(dir);
+      reportFolder.checkFolder(reportDir);
+    } catch (error) {
+      if (error instanceof WriteRefusedError) throw beforeCalls(error);
+      throw error;
+    }
     const refused = new Map([...(await probeFolders(workFolders, repository)), ...(await probeFolders([reportDir], reportFolder))]);
     const first = [...workFolders, reportDir].find((dir) => refused.has(dir));
     if (first) throw beforeCalls(refused.get(first)!);
