@@ -1,4 +1,4 @@
-import { closeSync, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { RepositoryFolder, repositoryPathProblem } from "../disk/repository-path.js";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { formatLockfile, parseLockfile, readLockfile } from "../lock/file.js";
@@ -58,12 +58,6 @@ export function draftsWanted(report: RunReport | undefined): (assetId: string) =
   return (id) => !finished.has(id);
 }
 
-function isRegularFileInside(repository: RepositoryFolder, abs: string): boolean {
-  const opened = repository.openRegularSync(abs);
-  if (opened) closeSync(opened.fd);
-  return opened !== undefined;
-}
-
 function inside(top: string, path: string): boolean {
   const rel = relative(top, join(top, path));
   return !!rel && !rel.startsWith("..") && !isAbsolute(rel);
@@ -87,7 +81,7 @@ export async function landingFiles(git: Git, plan: LandingPlan, keepDrafts?: (as
     seen.add(path);
     const abs = join(plan.top, path);
     // Only a regular file whose folder is really inside: a symlink would commit what it points at.
-    if (keep && isRegularFileInside(repository, abs)) files.push({ path, source: abs });
+    if (keep && repository.holdsRegularFile(abs)) files.push({ path, source: abs });
     else if (!keep) files.push({ path, source: null });
   };
   for (const p of [...now.outputs].sort()) add(p, true);

@@ -261,6 +261,13 @@ export class RepositoryFolder {
     return { fd, info };
   }
 
+  /** Whether `path` is a regular file (not a symlink) in a folder really inside: one openRegularSync would open. */
+  holdsRegularFile(path: string): boolean {
+    const opened = this.openRegularSync(path);
+    if (opened) closeSync(opened.fd);
+    return opened !== undefined;
+  }
+
   /** Whether a file or symlink stands at `path` (without following it). */
   async holds(path: string): Promise<boolean> {
     return lstat(this.absolute(path)).then(

@@ -57,8 +57,12 @@ export async function execute(settings: Settings, deps: Dependencies): Promise<R
 
   // Checked before anything is written: a run that would need the key stops with nothing on disk.
   if (!deps.provider && !settings.apiKey) {
-    const plan = await planRun(manifest, await readLockfile(lockPath, { within: new RepositoryFolder(manifest.root) }), { hashCache: false });
-    if (workListOf(command, manifest, plan, settings).length) throw missingKey();
+    const lock = await readLockfile(lockPath, { within: new RepositoryFolder(manifest.root) });
+    const plan = await planRun(manifest, lock, { hashCache: false });
+    const planned = new Map(plan.assets.map((a) => [a.id, a]));
+    const repository = new RepositoryFolder(manifest.root);
+    const work = workListOf(command, manifest, plan, settings);
+    if (work.some((spec) => !finishesFromKeptDrafts(spec, lock, planned.get(spec.id)!, repository))) throw missingKey();
   }
 
   // Taken before the lockfile is read, so that no run works from a copy another run is rewriting.
@@ -361,6 +365,17 @@ function lazily(build: () => ImageProvider): ImageProvider {
 
 function missingKey(): InputError {
   return new InputError([{ message: "no API key: GEMINI_API_KEY is not set; nothing was written and nothing spent", fix: "export GEMINI_API_KEY=… (or pass the Action's api-key input); `seedlock plan` needs none" }]);
+}
+
+/**
+ * Whether an asset's missing outputs can all be made from accepted drafts kept on disk, with no
+ * call: a draft-only or final-only asset whose output was deleted. Anything else needs the key.
+ */
+function finishesFromKeptDrafts(spec: AssetSpec, lock: Lockfile, planned: Plan["assets"][number], repository: RepositoryFolder): boolean {
+  const entry = lock.assets[spec.id];
+  if (spec.tier === "two-tier" || !entry || entry.inputHash !== planned.inputHash) return false;
+  const kept = entry.seeds.filter((s) => (s.status === "accepted" || s.status === "rendered") && s.draft && repository.holdsRegularFile(s.draft));
+  return kept.length - planned.have >= planned.missing;
 }
 
 function inShard(settings: Settings, index: number): boolean {
