@@ -1,5 +1,6 @@
 import { ExitCode, InputError, type Diagnostic } from "../errors.js";
 import { startEmulator, type EmulatorOptions } from "../emulator/emulator.js";
+import { LIMIT_SHAPES, type LimitShape } from "../emulator/limits.js";
 import type { Command, OptionValues } from "./command.js";
 
 /** `seedlock emulate`: a Gemini-compatible server on loopback for free dry runs and CI wiring. */
@@ -9,6 +10,10 @@ export const emulateCommand: Command = {
     port: { type: "string", default: "8787" },
     "latency-ms": { type: "string" },
     rpm: { type: "string" },
+    "limit-shape": { type: "string" },
+    burst: { type: "string" },
+    "retry-delay-ms": { type: "string" },
+    rpd: { type: "string" },
     "error-rate": { type: "string" },
     "block-rate": { type: "string" },
     "corrupt-rate": { type: "string" },
@@ -16,6 +21,7 @@ export const emulateCommand: Command = {
     "flat-rate": { type: "string" },
     "duplicate-rate": { type: "string" },
     key: { type: "string" },
+    "batch-delay-ms": { type: "string" },
   },
   async run(ctx) {
     const options = emulatorOptions(ctx.values);
@@ -73,7 +79,29 @@ export function emulatorOptions(values: OptionValues): EmulatorOptions & { port:
   const latencyMs = integer("latency-ms", 0, 600_000, "200");
   const rpm = integer("rpm", 1, 1_000_000, "60");
   if (latencyMs !== undefined) options.latencyMs = latencyMs;
-  if (rpm !== undefined) options.rpm = rpm;
+  // --rpm alone is a sliding minute; --limit-shape picks another shape of the same limit.
+  const shape = values["limit-shape"];
+  const burst = integer("burst", 1, 1_000_000, "20");
+  const retryDelayMs = integer("retry-delay-ms", 0, 3_600_000, "200");
+  if (shape !== undefined && !(LIMIT_SHAPES as readonly unknown[]).includes(shape)) {
+    problems.push({ message: `--limit-shape must be one of ${LIMIT_SHAPES.join(", ")}, got "${String(shape)}"`, fix: "e.g. --limit-shape token-bucket --rpm 120 --burst 20" });
+  } else if ((shape !== undefined || burst !== undefined || retryDelayMs !== undefined) && rpm === undefined) {
+    problems.push({ message: "--limit-shape, --burst and --retry-delay-ms shape a limit that --rpm sets", fix: "add --rpm N, e.g. --rpm 120" });
+  } else if (burst !== undefined && shape !== "token-bucket") {
+    problems.push({ message: "--burst applies to --limit-shape token-bucket only", fix: "add --limit-shape token-bucket, or leave --burst out" });
+  } else if (rpm !== undefined) {
+    options.limit = {
+      shape: (shape as LimitShape | undefined) ?? "sliding-window",
+      perMinute: rpm,
+      ...(burst !== undefined ? { burst } : {}),
+      ...(retryDelayMs !== undefined ? { retryDelayMs } : {}),
+    };
+  }
+  const rpd = integer("rpd", 0, 100_000_000, "250");
+  if (rpd !== undefined) options.perDay = rpd;
+  // How long a batch job stays pending: 86400000 is the Batch API's 24 h target.
+  const batchDelayMs = integer("batch-delay-ms", 0, 86_400_000, "60000");
+  if (batchDelayMs !== undefined) options.batchDelayMs = batchDelayMs;
   const rates = {
     errorRate: rate("error-rate"),
     blockRate: rate("block-rate"),

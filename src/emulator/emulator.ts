@@ -3,7 +3,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { NullLogger, type Logger } from "../logger.js";
 import { ASPECT_RATIOS, MODELS, pixelSize, type AspectRatio, type ImageModel, type ImageSize, type Model } from "../models/catalog.js";
+import { BatchService, type BatchOptions, type BatchStats, type ScriptedJob } from "./batch.js";
+import { FileStore } from "./files.js";
 import { judgeImage } from "./judge.js";
+import { checkRateLimit, createDailyQuota, createLimiter, type Limiter, type RateLimitOptions } from "./limits.js";
 import { corrupt, hashRandom, hashUnit, paint, paintFromReference, pictureKind, type OutputMime, type PictureKind } from "./painter.js";
 import {
   bodyForStatus,
@@ -47,14 +50,18 @@ export interface ScriptedAnswer {
   noUsage?: boolean;
 }
 
-export interface EmulatorOptions {
+export interface EmulatorOptions extends BatchOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: "127.0.0.1";
   /** Added before every generateContent answer. */
   latencyMs?: number;
-  /** Requests per minute per model (sliding 60 s window); beyond it, 429 with RetryInfo. */
+  /** Requests per minute per model (sliding 60 s window); beyond it, 429 with RetryInfo. Shorthand for `limit`. */
   rpm?: number;
+  /** A per-model rate limit of a chosen shape (token bucket, sliding or fixed window); wins over `rpm`. */
+  limit?: RateLimitOptions;
+  /** Requests per model per day; beyond it, 429 naming the per-day quota with a short RetryInfo, as the service does. */
+  perDay?: number;
   /** Share of requests answered 503 UNAVAILABLE. */
   errorRate?: number;
   /** Share of (model, prompt, seed) whose answer is blocked (IMAGE_SAFETY or a prompt block). */
@@ -92,6 +99,8 @@ export interface EmulatorStats {
   errors: number;
   /** Answers with a finishReason other than STOP or a promptFeedback.blockReason. */
   blocked: number;
+  /** Most generateContent requests being worked on at once: the client's concurrency, seen from the service. */
+  peakInFlight: number;
 }
 
 export interface RunningEmulator {
@@ -103,6 +112,10 @@ export interface RunningEmulator {
   enqueue(...answers: ScriptedAnswer[]): void;
   /** The last 20 generateContent request bodies, newest last (headers, and so the key, are not kept). */
   readonly recent: { model: string; body: unknown }[];
+  /** Batch jobs: every request they held, how it ended, and the batch bill. */
+  readonly batches: BatchStats;
+  /** Adds outcomes for batch jobs not yet submitted. */
+  enqueueBatch(...jobs: ScriptedJob[]): void;
 }
 
 /** Every flaw and failure switched off: each answer is a clean image (for tests that count calls). */
@@ -160,13 +173,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const random = hashRandom(`emulator\u0000${options.randomSeed ?? 1}`);
   const queue: ScriptedAnswer[] = Array.isArray(options.failures) ? [...options.failures] : [];
   const byIndex: Record<number, ScriptedAnswer> = Array.isArray(options.failures) ? {} : { ...(options.failures ?? {}) };
-  const stats: EmulatorStats = { requests: 0, images: 0, byModel: {}, throttled: 0, errors: 0, blocked: 0 };
-  const windows = new Map<string, number[]>();
+  const stats: EmulatorStats = { requests: 0, images: 0, byModel: {}, throttled: 0, errors: 0, blocked: 0, peakInFlight: 0 };
+  let inFlight = 0;
+  const limit: RateLimitOptions | undefined = options.limit ?? (options.rpm !== undefined ? { shape: "sliding-window", perMinute: options.rpm } : undefined);
+  if (limit) checkRateLimit(limit);
+  if (options.perDay !== undefined && !(Number.isInteger(options.perDay) && options.perDay >= 0)) throw new RangeError(`perDay must be an integer >= 0, got ${options.perDay}`);
+  const limiters = new Map<string, { minute?: Limiter; day?: Limiter }>();
   const recent: { model: string; body: unknown }[] = [];
   const cache = new PictureCache(96, 256 * 1024 * 1024);
   const pending = new Set<() => void>();
   let generateIndex = 0;
   let closed = false;
+  const files = new FileStore();
+  const batches = new BatchService({
+    files,
+    models,
+    ...(options.batchDelayMs !== undefined ? { batchDelayMs: options.batchDelayMs } : {}),
+    ...(options.batchScript ? { batchScript: options.batchScript } : {}),
+    answer: (modelId, body) => answerOne(modelId, body as RequestBody),
+  });
 
   /** Waits, but lets close() cut the wait short. */
   const wait = (ms: number) =>
@@ -196,6 +221,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<string> {
     stats.requests++;
     const url = new URL(req.url ?? "/", "http://emulator");
+    // Batch jobs and the files they read and write: their own modules, behind the same key check.
+    if (batches.owns(url.pathname) || files.owns(url.pathname)) return batchOrFiles(req, res, url);
     const route = ROUTE.exec(url.pathname);
     if (!route && !(req.method === "GET" && LIST_ROUTE.test(url.pathname))) {
       stats.errors++;
@@ -224,6 +251,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return "not POST";
     }
     stats.byModel[modelId] = (stats.byModel[modelId] ?? 0) + 1;
+    stats.peakInFlight = Math.max(stats.peakInFlight, ++inFlight);
+    res.once("close", () => inFlight--);
     const index = generateIndex++;
     let raw: Buffer;
     try {
@@ -271,16 +300,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       send(res, 400, invalidArgument("* GenerateContentRequest.contents: contents is not specified\n"));
       return "no contents";
     }
-    if (options.rpm !== undefined) {
-      const now = Date.now();
-      const window = (windows.get(modelId) ?? []).filter((t) => t > now - 60_000);
-      windows.set(modelId, window);
-      if (window.length >= options.rpm) {
-        stats.throttled++;
-        send(res, 429, quotaExceeded(modelId, options.rpm, durationText((window[0] as number) + 60_000 - now)));
-        return "over rpm";
+    if (limit || options.perDay !== undefined) {
+      let byModel = limiters.get(modelId);
+      if (!byModel) {
+        byModel = {
+          ...(limit ? { minute: createLimiter(limit) } : {}),
+          ...(options.perDay !== undefined ? { day: createDailyQuota(options.perDay) } : {}),
+        };
+        limiters.set(modelId, byModel);
       }
-      window.push(now);
+      const now = Date.now();
+      const minute = byModel.minute?.admit(now);
+      if (minute && !minute.admitted) {
+        stats.throttled++;
+        send(res, 429, quotaExceeded(modelId, limit!.perMinute, durationText(minute.retryAfterMs)));
+        return `over the ${limit!.shape} limit`;
+      }
+      const daily = byModel.day?.admit(now);
+      if (daily && !daily.admitted) {
+        stats.throttled++;
+        send(res, 429, quotaExceeded(modelId, options.perDay!, durationText(daily.retryAfterMs), "day"));
+        return "over the daily quota";
+      }
     }
     if (rates.errorRate > 0 && random() < rates.errorRate) {
       stats.errors++;
@@ -308,6 +349,40 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       send(res, 200, answer.body);
     }
     return answer.summary;
+  }
+
+  async function batchOrFiles(req: IncomingMessage, res: ServerResponse, url: URL): Promise<string> {
+    const key = headerValue(req.headers["x-goog-api-key"]) ?? url.searchParams.get("key") ?? "";
+    if (!key || (options.key !== undefined && key !== options.key)) {
+      stats.errors++;
+      send(res, key ? 400 : 403, key ? invalidKey() : missingKey());
+      return key ? "wrong API key" : "no API key";
+    }
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+    } catch {
+      stats.errors++;
+      send(res, 400, invalidArgument("Request payload size exceeds the limit: 67108864 bytes."));
+      return "body too large";
+    }
+    if (batches.owns(url.pathname)) return batches.handle(req, res, url, raw);
+    return files.handle(req, res, url, raw, `http://${req.headers.host ?? "127.0.0.1"}`);
+  }
+
+  /** One generateContent body answered as the interactive endpoint would, without its rate limits or scripts: a batch job's request. */
+  async function answerOne(modelId: string, body: RequestBody): Promise<{ status: number; body: unknown }> {
+    const model = models.find((m) => m.id === modelId);
+    if (!model) return { status: 404, body: modelNotFound(modelId, "v1beta") };
+    const parts = (body.contents ?? []).flatMap((c) => c.parts ?? []);
+    if (parts.length === 0) return { status: 400, body: invalidArgument("* GenerateContentRequest.contents: contents is not specified\n") };
+    const checked = model.kind === "image" ? checkImageRequest(model, body) : undefined;
+    if (typeof checked === "string") return { status: 400, body: invalidArgument(checked) };
+    const answer =
+      model.kind === "image"
+        ? await answerImage(model, body, parts, checked as { aspectRatio: AspectRatio; imageSize: ImageSize }, undefined)
+        : await answerText(model, body, parts, undefined);
+    return { status: 200, body: answer.body };
   }
 
   /** The size checks the service makes; a message for a 400, or the resolved config. */
@@ -461,6 +536,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stats,
     recent,
     enqueue: (...answers) => void queue.push(...answers),
+    batches: batches.stats,
+    enqueueBatch: (...jobs) => batches.enqueue(...jobs),
     close: async () => {
       if (closed) return;
       closed = true;

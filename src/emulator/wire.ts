@@ -45,8 +45,8 @@ export function invalidKey(): ErrorBody {
   ]);
 }
 
-/** 429 with the per-minute quota that was hit and, unless omitted, how long to wait. */
-export function quotaExceeded(model: string, limit: number, retryDelay?: string): ErrorBody {
+/** 429 with the quota that was hit (per minute unless said) and, unless omitted, how long to wait. */
+export function quotaExceeded(model: string, limit: number, retryDelay?: string, per: "minute" | "day" = "minute"): ErrorBody {
   const wait = retryDelay ? ` Please retry in ${retryDelay}.` : "";
   const details: Record<string, unknown>[] = [
     HELP_QUOTA,
@@ -55,7 +55,7 @@ export function quotaExceeded(model: string, limit: number, retryDelay?: string)
       violations: [
         {
           quotaMetric: "generativelanguage.googleapis.com/generate_content_requests",
-          quotaId: "GenerateRequestsPerMinutePerProjectPerModel",
+          quotaId: per === "day" ? "GenerateRequestsPerDayPerProjectPerModel" : "GenerateRequestsPerMinutePerProjectPerModel",
           quotaDimensions: { location: "global", model },
           quotaValue: String(limit),
         },

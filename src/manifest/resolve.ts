@@ -5,7 +5,7 @@ import { formatFromTemplate, renderTemplate, templateProblems, type TemplateProb
 import type { Finding, PathSegment } from "./source.js";
 import { repositoryPathProblem } from "../disk/repository-path.js";
 import { FORBIDDEN_KEYS } from "./fast-yaml.js";
-import type { AssetSpec, Fit, JudgeRule, OutputFormat, OutputSpec, ScreenRules, Tier } from "./spec.js";
+import type { AssetSpec, BatchMode, Fit, JudgeRule, OutputFormat, OutputSpec, ScreenRules, Tier } from "./spec.js";
 
 /** The manifest as YAML gives it, after the schema has passed it. */
 export interface RawJudge {
@@ -34,6 +34,7 @@ export interface RawModels {
 }
 export interface RawSettings {
   tier?: Tier;
+  batch?: BatchMode;
   count?: number;
   aspectRatio?: AspectRatio;
   oversample?: number;
@@ -64,6 +65,7 @@ export interface RawManifest {
 /** What an asset gets when neither it nor `defaults:` says otherwise (docs/MANIFEST.md lists them). */
 export const BUILTIN = {
   tier: "two-tier" as Tier,
+  batch: "off" as BatchMode,
   count: 1,
   aspectRatio: "1:1" as AspectRatio,
   oversample: 3,
@@ -73,7 +75,7 @@ export const BUILTIN = {
   screen: { minWidth: 256, minHeight: 256, brightness: [20, 235] as [number, number], minContrast: 8, maxDuplicateDistance: 6 },
   output: { format: "webp" as OutputFormat, quality: 90 },
   judgeMinScore: 7,
-  concurrency: 4,
+  concurrency: 16,
 };
 
 /** Largest seed the API takes (int32). */
@@ -165,6 +167,7 @@ function resolveAsset(
     errors.push({ path: [...here, "id"], message: `'${asset.id}' cannot be an asset id (the lockfile keys its entries by id, and this name is reserved)`, fix: `rename it, for example id: ${asset.id}-image` });
   }
   const tier = asset.tier ?? defaults.tier ?? BUILTIN.tier;
+  const batch = asset.batch ?? defaults.batch ?? BUILTIN.batch;
   const count = asset.count ?? defaults.count ?? BUILTIN.count;
   const aspectRatio = asset.aspectRatio ?? defaults.aspectRatio ?? BUILTIN.aspectRatio;
   const oversample = asset.oversample ?? defaults.oversample ?? BUILTIN.oversample;
@@ -240,6 +243,7 @@ function resolveAsset(
     count,
     out: asset.out,
     tier,
+    batch,
     models: assetModels.judge ? { draft: assetModels.draft, final: assetModels.final, judge: assetModels.judge } : { draft: assetModels.draft, final: assetModels.final },
     aspectRatio,
     oversample,

@@ -66,6 +66,8 @@ export interface AssetWorkOptions {
   logger: Logger;
   /** Stops the run at once (no new call is sent) while this answer is still handled. */
   halt(error: unknown): void;
+  /** Calls this asset sends through the Batch API: the run leaves them to be submitted after it. */
+  batched?: { drafts: boolean; finals: boolean };
 }
 
 /** What is known about one draft on its way to a verdict. */
@@ -291,10 +293,11 @@ export class AssetWork implements CallSource {
 
   next(): Call | undefined {
     if (this.followUps.length) return this.followUps[0];
-    if (this.o.mode !== "preview" && this.acceptedQueue.length && this.outputsDone + this.rendersOpen < this.spec.count) {
+    const rendersHere = !(this.rendersOnFinal && this.o.batched?.finals);
+    if (this.o.mode !== "preview" && rendersHere && this.acceptedQueue.length && this.outputsDone + this.rendersOpen < this.spec.count) {
       return this.renderCall;
     }
-    if (this.o.mode === "render") return undefined;
+    if (this.o.mode === "render" || this.o.batched?.drafts) return undefined;
     const remaining = this.remaining();
     if (remaining <= 0 || this.tried.size >= this.spec.maxAttempts) return undefined;
     // Keep in flight only what the remaining count needs at the accept rate measured so far (the

@@ -4,7 +4,9 @@ import { NullLogger, type Logger } from "../logger.js";
 import {
   IMAGE_SIZES,
   MODELS,
+  batchShareOf,
   findModel,
+  type CallRoute,
   imageCostFromTokens,
   imagePriceUsd,
   type ImageModel,
@@ -14,7 +16,7 @@ import {
   JUDGE_MAX_OUTPUT_TOKENS,
 } from "../models/catalog.js";
 import { CircuitBreaker } from "./circuit.js";
-import { ApiKeyRejectedError, JudgeAnswerError, ModelNotFoundError, RequestRefusedError, redact } from "./errors.js";
+import { ApiKeyRejectedError, JudgeAnswerError, ModelNotFoundError, QuotaExhaustedError, RequestRefusedError, redact } from "./errors.js";
 import type {
   ImageProvider,
   ImageRequest,
@@ -28,6 +30,7 @@ import type {
 import {
   TransientFailure,
   parseRetryAfter,
+  quotaViolations,
   realSleep,
   resolveRetryPolicy,
   retryInfoDelayMs,
@@ -53,9 +56,39 @@ export interface GeminiProviderOptions {
   random?: () => number;
   /** Model table; the catalog by default. */
   models?: readonly (ImageModel | TextModel)[];
+  /**
+   * The run's stop (SIGINT, SIGTERM): no new attempt is sent, waits end at once, and a request
+   * still unanswered is aborted after `stopGraceMs` (an answer arriving meanwhile is kept: it may be
+   * billed whether or not it is read).
+   */
+  stop?: AbortSignal;
+  /** Default 500 ms; an answer already arriving gets twice as long to finish. */
+  stopGraceMs?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
+export const DEFAULT_STOP_GRACE_MS = 500;
+
+export interface GeminiProvider extends ImageProvider {
+  readonly calls: number;
+  /** Reads a generateContent answer that came another way (a batch job's), billed at that way's price. */
+  answerOf(response: GenerateContentResponse, request: ImageRequest, route: CallRoute): ImageResult;
+}
+
+/** The generateContent request for one image, as the SDK takes it (also what a batch job holds). */
+export function imageCall(model: ImageModel, request: ImageRequest): { contents: { role: string; parts: Part[] }[]; config: { responseModalities: string[]; imageConfig: { aspectRatio: string; imageSize?: string }; seed: number } } {
+  const parts: Part[] = [{ text: request.prompt }];
+  if (request.reference) {
+    parts.push({ inlineData: { mimeType: request.reference.mimeType, data: request.reference.data.toString("base64") } });
+  }
+  const sizes = Object.keys(model.tokensBySize);
+  // A single-size model (Lite) takes no imageSize: one report has it answer 400 to the field.
+  const imageConfig =
+    sizes.length === 1 && sizes[0] === request.imageSize
+      ? { aspectRatio: request.aspectRatio }
+      : { aspectRatio: request.aspectRatio, imageSize: request.imageSize };
+  return { contents: [{ role: "user", parts }], config: { responseModalities: ["IMAGE"], imageConfig, seed: request.seed } };
+}
 
 const OPEN_GATE: RequestGate = {
   acquire: async () => {},
@@ -83,7 +116,7 @@ const KNOWN_FINISH_REJECTIONS = new Set<string>([
  * The Gemini provider on @google/genai (apiVersion v1beta). The SDK sends and parses; seedlock
  * owns retries, the timeout, the circuit and the wording of every error.
  */
-export function createGeminiProvider(options: GeminiProviderOptions): ImageProvider & { readonly calls: number } {
+export function createGeminiProvider(options: GeminiProviderOptions): GeminiProvider {
   const apiKey = options.apiKey?.trim() ?? "";
   if (!apiKey) {
     throw new InputError([{ message: "no API key for the Gemini API", fix: "set GEMINI_API_KEY (or the Action's api-key input)" }]);
@@ -98,6 +131,8 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
   const gate = options.gate ?? OPEN_GATE;
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
+  const stop = options.stop;
+  const stopGraceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
   const ai = new GoogleGenAI({
     apiKey,
     apiVersion: "v1beta",
@@ -107,19 +142,29 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
 
   /** One SDK call under seedlock's policy: gate, circuit, timeout, retries, error wording. */
   async function call(model: string, signal: AbortSignal | undefined, send: (signal: AbortSignal, fetch: typeof globalThis.fetch) => Promise<GenerateContentResponse>) {
+    // Sleeps and the gate stop at once on either; a request already sent is handled below.
+    const waits = signal && stop ? AbortSignal.any([signal, stop]) : (signal ?? stop);
     return runWithRetry(
       async () => {
         const attempt = new AbortController();
         let timedOut = false;
+        let answering = false;
         const timer = setTimeout(() => {
           timedOut = true;
           attempt.abort(new Error(`timeout after ${timeoutMs} ms`));
         }, timeoutMs);
+        let graceTimer: ReturnType<typeof setTimeout> | undefined;
+        const onStop = () => {
+          graceTimer = setTimeout(() => attempt.abort(stop?.reason), answering ? 2 * stopGraceMs : stopGraceMs);
+        };
+        if (stop?.aborted) onStop();
+        else stop?.addEventListener("abort", onStop, { once: true });
         const combined = signal ? AbortSignal.any([signal, attempt.signal]) : attempt.signal;
         let retryAfter: string | null = null;
         // The SDK drops response headers from its errors; keep Retry-After on the way through.
         const recordingFetch: typeof globalThis.fetch = async (input, init) => {
           const response = await globalThis.fetch(input, init);
+          answering = true;
           retryAfter = response.headers.get("retry-after");
           return response;
         };
@@ -127,13 +172,16 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
           return await send(combined, recordingFetch);
         } catch (err) {
           if (signal?.aborted) throw signal.reason ?? err;
+          if (stop?.aborted && !timedOut) throw stop.reason ?? err;
           if (timedOut) throw new TransientFailure({ description: `timeout after ${formatMs(timeoutMs)}` });
           throw translate(err, model, retryAfter);
         } finally {
           clearTimeout(timer);
+          clearTimeout(graceTimer);
+          stop?.removeEventListener("abort", onStop);
         }
       },
-      { policy, circuit, gate, sleep, random, logger, label: model, signal, onAttempt: () => void calls++ },
+      { policy, circuit, gate, sleep, random, logger, label: model, ...(waits ? { signal: waits } : {}), onAttempt: () => void calls++ },
     );
   }
 
@@ -144,6 +192,11 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
       const body = parseErrorBody(err.message);
       const apiMessage = redact(body.message ?? "", apiKey).trim();
       const apiStatus = body.status ? redact(body.status, apiKey) : undefined;
+      if (status === 429) {
+        // A per-day (or zero) quota still says "retry in 38s": believing it would only spin.
+        const quota = quotaViolations(body.details).find((q) => /per ?day/i.test(q.quotaId) || q.quotaValue === "0");
+        if (quota) return new QuotaExhaustedError(redact(quota.quotaId, apiKey), quota.quotaValue, model);
+      }
       if (TRANSIENT_STATUSES.has(status) || status >= 500) {
         const serverDelayMs = retryInfoDelayMs(body.details) ?? parseRetryAfter(retryAfter);
         return new TransientFailure({
@@ -203,30 +256,18 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
 
   async function generate(request: ImageRequest): Promise<ImageResult> {
     const model = imageModel(request.model);
-    const parts: Part[] = [{ text: request.prompt }];
-    if (request.reference) {
-      parts.push({ inlineData: { mimeType: request.reference.mimeType, data: request.reference.data.toString("base64") } });
-    }
-    const sizes = Object.keys(model.tokensBySize);
-    // A single-size model (Lite) takes no imageSize: one report has it answer 400 to the field.
-    const imageConfig =
-      sizes.length === 1 && sizes[0] === request.imageSize
-        ? { aspectRatio: request.aspectRatio }
-        : { aspectRatio: request.aspectRatio, imageSize: request.imageSize };
+    const { contents, config } = imageCall(model, request);
     const response = await call(model.id, request.signal, (abortSignal, fetch) =>
-      ai.models.generateContent({
-        model: model.id,
-        contents: [{ role: "user", parts }],
-        config: {
-          responseModalities: ["IMAGE"],
-          imageConfig,
-          seed: request.seed,
-          abortSignal,
-          httpOptions: { fetch },
-        },
-      }),
+      ai.models.generateContent({ model: model.id, contents, config: { ...config, abortSignal, httpOptions: { fetch } } }),
     );
     return readImageResponse(response, model, request.imageSize);
+  }
+
+  /** Reads an answer that came another way (a batch job's) as generate reads its own, at that way's price. */
+  function answerOf(response: GenerateContentResponse, request: ImageRequest, route: CallRoute): ImageResult {
+    const model = imageModel(request.model);
+    const result = readImageResponse(response, model, request.imageSize);
+    return route === "batch" ? { ...result, costUsd: result.costUsd * batchShareOf(model) } : result;
   }
 
   function readImageResponse(response: GenerateContentResponse, model: ImageModel, imageSize: string): ImageResult {
@@ -346,6 +387,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
   return {
     generate,
     judge,
+    answerOf,
     get calls() {
       return calls;
     },

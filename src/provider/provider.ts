@@ -68,15 +68,17 @@ export interface JudgeResult {
 
 /**
  * Throttling seam between the provider (which sees every HTTP attempt, retries included) and the
- * pipeline's rate limiter (which knows the requests-per-minute budget).
+ * run's rate and concurrency controller.
  */
 export interface RequestGate {
-  /** Resolves when one more request may be sent now. */
-  acquire(signal?: AbortSignal): Promise<void>;
+  /** Resolves when one more request may be sent now, to the send time it hands back with the outcome. */
+  acquire(signal?: AbortSignal): Promise<number | void>;
   /** The service said 429; `retryAfterMs` when it told us how long to wait. */
-  throttled(retryAfterMs?: number): void;
-  /** A request went through without throttling. */
-  succeeded(): void;
+  throttled(retryAfterMs?: number, sentAt?: number): void;
+  /** The service answered (not a 429). */
+  succeeded(sentAt?: number): void;
+  /** The attempt got no answer: a timeout, a 5xx, a network error. */
+  failed?(timedOut: boolean): void;
 }
 
 export interface ImageProvider {

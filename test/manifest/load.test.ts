@@ -49,7 +49,7 @@ describe("defaults resolve into one spec per asset", () => {
     const m = await loadManifest(repoWith(minimal));
     const [a] = m.assets;
     expect(m.models).toEqual({ draft: "gemini-3.1-flash-lite-image", final: "gemini-3.1-flash-image" });
-    expect(m.concurrency).toBe(4);
+    expect(m.concurrency).toBe(16);
     expect(m.rpm).toBeUndefined();
     expect(a).toMatchObject({
       id: "dunes",
