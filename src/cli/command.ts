@@ -19,6 +19,8 @@ export interface Command {
   summary: string;
   /** Options this command takes in addition to the global ones. */
   options: ParseArgsOptionsConfig;
+  /** Whether it takes bare arguments (summary's report files); every other command refuses them. */
+  takesArguments?: boolean;
   /** Resolves to the exit code; throws SeedlockError for user-facing failures. */
   run(ctx: CliContext): Promise<number>;
 }

@@ -44,7 +44,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       throw new InputError([{ message: (err as Error).message.replace(/\. To specify a positional.*$/s, ""), fix: `run "seedlock ${name} --help" for the flags it takes` }]);
     }
     // `seedlock run other.yaml` would otherwise run assets.yaml: no command takes a bare argument.
-    if (parsed.positionals.length) {
+    if (parsed.positionals.length && !command.takesArguments) {
       const [first] = parsed.positionals;
       throw new InputError([
         {
