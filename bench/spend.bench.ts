@@ -4,6 +4,7 @@
 // in a child process; the baseline is written here on the same provider, screen and post-processing
 // code; both talk to the same emulator through a proxy that counts what the service billed.
 import { join } from "node:path";
+import { RepositoryFolder } from "../src/disk/repository-path.js";
 import { NO_FLAWS, startEmulator, type EmulatorOptions, type RunningEmulator } from "../src/emulator/emulator.js";
 import { loadManifest } from "../src/manifest/load.js";
 import { outputPath } from "../src/manifest/out.js";
@@ -188,7 +189,7 @@ async function seedsApproach(): Promise<{ wallMs: number; requests: number; bill
         if (!analysis || analysis.width !== expected.width || analysis.height !== expected.height) continue;
         delivered++;
         made++;
-        await writeOutput(final.image.data, asset.output, join(repo.dir, outputPath(asset, made, keeper.seed)));
+        await writeOutput(final.image.data, asset.output, join(repo.dir, outputPath(asset, made, keeper.seed)), new RepositoryFolder(repo.dir));
       }
     }
     return { wallMs: performance.now() - started, requests: served.proxy.requests.length, billedUsd: billedUsd(served), spentUsd, delivered, drafts, finals };

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PathRefusedError, repositoryPathProblem } from "../disk/repository-path.js";
 import { BOT } from "./constants.js";
 
 export interface GitResult {
@@ -117,6 +118,11 @@ export async function landCommit(git: Git, request: LandRequest, options: LandOp
   const maxAttempts = options.maxAttempts ?? 5;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = options.random ?? Math.random;
+  // The last line of defence: a path git would take for something else never reaches its plumbing.
+  for (const file of [...request.files.map((f) => f.path), ...(request.lockfile ? [request.lockfile.path] : [])]) {
+    const problem = repositoryPathProblem(file);
+    if (problem) throw new PathRefusedError(`refusing to commit ${JSON.stringify(file)}: it ${problem}`, file);
+  }
   const blobs = await hashFiles(git, request.files);
   const lockPath = request.lockfile?.path;
   const ours = lockPath ? await lockfileSource(request.files, lockPath) : null;
@@ -146,7 +152,8 @@ export async function landCommit(git: Git, request: LandRequest, options: LandOp
           merged = true;
         }
       }
-      await git.exec(["update-index", "--index-info"], { env, input: lines.join("\n") + "\n" });
+      // NUL-terminated records: no byte of a path can start another index line.
+      await git.exec(["update-index", "-z", "--index-info"], { env, input: lines.map((line) => `${line}\0`).join("") });
       const tree = (await git.exec(["write-tree"], { env })).stdout.trim();
       if (tip && tree === (await git.exec(["rev-parse", `${tip}^{tree}`])).stdout.trim()) return { commit: null, attempts: attempt, tip };
 

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { RepositoryFolder, repositoryPathProblem } from "../disk/repository-path.js";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { formatLockfile, parseLockfile, readLockfile } from "../lock/file.js";
 import { mergeLockfiles } from "../lock/merge.js";
@@ -77,15 +78,17 @@ function inside(top: string, path: string): boolean {
 export async function landingFiles(git: Git, plan: LandingPlan, keepDrafts?: (assetId: string) => boolean): Promise<FileChange[]> {
   const lockAbs = join(plan.top, plan.lockfile);
   if (!existsSync(lockAbs)) return [];
-  const now = pathsIn(await readLockfile(lockAbs), keepDrafts);
+  const repository = new RepositoryFolder(plan.top);
+  const now = pathsIn(await readLockfile(lockAbs, { within: repository }), keepDrafts);
   const before = pathsIn(lockfileFrom(plan.startedFrom ? await show(git, plan.startedFrom, plan.lockfile) : null, `${plan.lockfile} (before)`));
   const files: FileChange[] = [{ path: posixPath(plan.lockfile), source: lockAbs }];
   const seen = new Set<string>([files[0]!.path]);
   const add = (path: string, keep: boolean) => {
-    if (seen.has(path) || !inside(plan.top, path)) return;
+    if (seen.has(path) || !inside(plan.top, path) || repositoryPathProblem(path) !== undefined) return;
     seen.add(path);
     const abs = join(plan.top, path);
-    if (keep && existsSync(abs)) files.push({ path, source: abs });
+    // Only a regular file whose folder is really inside: a symlink would commit what it points at.
+    if (keep && repository.holdsRegularFile(abs)) files.push({ path, source: abs });
     else if (!keep) files.push({ path, source: null });
   };
   for (const p of [...now.outputs].sort()) add(p, true);

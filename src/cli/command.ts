@@ -41,6 +41,8 @@ export interface Command {
   details?: string[];
   /** Flags this command takes in addition to the global ones. */
   options: FlagTable;
+  /** Whether it takes bare arguments (summary's report files); every other command refuses them. */
+  takesArguments?: boolean;
   /** Resolves to the exit code; throws SeedlockError for user-facing failures. */
   run(ctx: CliContext): Promise<number>;
 }

@@ -60,6 +60,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     } catch (err) {
       throw new InputError([{ message: (err as Error).message.replace(/\. To specify a positional.*$/s, ""), fix: `run "seedlock ${name} --help" for the flags it takes` }]);
     }
+    // `seedlock run other.yaml` would otherwise run assets.yaml: no command takes a bare argument.
+    if (parsed.positionals.length && !command.takesArguments) {
+      const [first] = parsed.positionals;
+      throw new InputError([
+        {
+          message: `unexpected argument ${JSON.stringify(first)}; seedlock ${name} takes flags only`,
+          fix: /\.ya?ml$/i.test(first!) ? `to use that manifest, write seedlock ${name} --manifest ${first}` : `run "seedlock ${name} --help" for the flags it takes`,
+        },
+      ]);
+    }
     if (parsed.values.help) {
       process.stdout.write(commandHelp(name, command, layoutFor(env)));
       return ExitCode.ok;

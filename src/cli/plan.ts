@@ -1,4 +1,5 @@
 import { normalize, resolve } from "node:path";
+import { RepositoryFolder } from "../disk/repository-path.js";
 import { ExitCode } from "../errors.js";
 import { lockPathFor, readLockfile } from "../lock/file.js";
 import { ceilingUsd, parseMaxBudgetUsd } from "../manifest/ceiling.js";
@@ -28,7 +29,7 @@ export const planCommand: Command = {
     const loaded = await loadManifest(resolve(ctx.cwd, typed), { logger: ctx.logger, displayPath: typed });
     const batch = parseBatchMode(ctx.values.batch as string | undefined, "--batch");
     const manifest = withBatchMode(withTrustedPrices(loaded, ctx.values["allow-lower-prices"] === true, ctx.logger), batch);
-    const lock = await readLockfile(lockPathFor(manifest.file), { displayPath: lockPathFor(typed) });
+    const lock = await readLockfile(lockPathFor(manifest.file), { displayPath: lockPathFor(typed), within: new RepositoryFolder(manifest.root) });
     const plan = await planRun(manifest, lock);
 
     const usd = ceilingUsd(manifest, flagMaxUsd);

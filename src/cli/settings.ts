@@ -35,9 +35,10 @@ export function settingsFromCli(command: CommandName, ctx: CliContext): Settings
   if (baseUrl !== undefined) settings.baseUrl = checkUrl(baseUrl, text("base-url") !== undefined ? "--base-url" : "GOOGLE_GEMINI_BASE_URL");
   const apiKey = nonEmpty(ctx.env.GEMINI_API_KEY);
   if (apiKey !== undefined) settings.apiKey = apiKey;
-  const concurrency = positiveInteger(text("concurrency"), "--concurrency", "8");
+  // The same bounds as the manifest's limits: (schema/manifest.v1.json).
+  const concurrency = positiveInteger(text("concurrency"), "--concurrency", "8", 64);
   if (concurrency !== undefined) settings.concurrency = concurrency;
-  const rpm = positiveInteger(text("rpm"), "--rpm", "60");
+  const rpm = positiveInteger(text("rpm"), "--rpm", "60", 100_000);
   if (rpm !== undefined) settings.rpm = rpm;
   const reportDir = text("report-dir");
   if (reportDir !== undefined) settings.reportDir = resolve(ctx.cwd, reportDir);
@@ -71,11 +72,14 @@ function checkUrl(raw: string, name: string): string {
   return raw.replace(/\/+$/, "");
 }
 
-function positiveInteger(raw: string | undefined, name: string, example: string): number | undefined {
+function positiveInteger(raw: string | undefined, name: string, example: string, max: number): number | undefined {
   if (raw === undefined) return undefined;
-  const value = Number(raw.trim());
+  const value = raw.trim() === "" ? NaN : Number(raw.trim());
   if (!Number.isInteger(value) || value < 1) {
     throw new InputError([{ message: `${name} must be a whole number ≥ 1, not ${JSON.stringify(raw)}`, fix: `for example ${name} ${example}` }]);
+  }
+  if (value > max) {
+    throw new InputError([{ message: `${name} must be at most ${max}, not ${value}; more calls at once only earn refusals from the service`, fix: `for example ${name} ${example}` }]);
   }
   return value;
 }

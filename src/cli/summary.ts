@@ -7,6 +7,7 @@ import type { Command } from "./command.js";
 export const summaryCommand: Command = {
   summary: "add up the --json reports of every shard of a matrix (files or folders) into one result",
   options: {},
+  takesArguments: true,
   async run(ctx) {
     const reports = await readShardReports(ctx.positionals.map((p) => resolve(ctx.cwd, p)));
     const summary = combineShardReports(reports);

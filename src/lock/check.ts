@@ -1,3 +1,4 @@
+import { repositoryPathProblem } from "../disk/repository-path.js";
 import { show } from "../manifest/schema.js";
 import type { Finding, PathSegment } from "../manifest/source.js";
 
@@ -209,7 +210,10 @@ function relativePath(map: Record<string, unknown>, at: PathSegment[], key: stri
   }
   if (value.startsWith("/") || /^[A-Za-z]:/.test(value) || value.includes("\\") || climbsOut(value)) {
     out.push({ path: [...at, key], message: `is ${JSON.stringify(value)}, outside the repository` });
+    return;
   }
+  const problem = repositoryPathProblem(value);
+  if (problem) out.push({ path: [...at, key], message: `is ${JSON.stringify(value)}, which ${problem}` });
 }
 
 function climbsOut(path: string): boolean {

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { open, readFile, readdir, rename, unlink } from "node:fs/promises";
+import { constants } from "node:fs";
+import { PathRefusedError, RepositoryFolder } from "../disk/repository-path.js";
+import { open, readdir, rename, unlink } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { InputError, type Diagnostic } from "../errors.js";
 import { displayPathFor } from "../manifest/load.js";
@@ -21,13 +23,17 @@ export function lockPathFor(manifestPath: string): string {
  * Reads the lockfile. A missing file is an empty lockfile (nothing generated yet); anything
  * unreadable, truncated or malformed is an InputError naming file:line:col and how to recover.
  */
-export async function readLockfile(path: string, options: { displayPath?: string } = {}): Promise<Lockfile> {
+export async function readLockfile(path: string, options: { displayPath?: string; within?: RepositoryFolder } = {}): Promise<Lockfile> {
   const file = resolve(path);
   const display = options.displayPath ?? displayPathFor(file);
+  const within = options.within ?? new RepositoryFolder(dirname(file));
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = (await within.readFile(file)).toString("utf8");
   } catch (err) {
+    if (err instanceof PathRefusedError) {
+      throw new InputError([{ message: `${display}: ${err.message.slice(err.path.length + 1)}`, fix: `replace the symlink with the lockfile itself, or delete ${display} to start over` }]);
+    }
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return emptyLockfile();
     throw new InputError([{ message: `${display}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, fix: "check its permissions" }]);
   }
@@ -120,12 +126,13 @@ export function formatLockfile(lock: Lockfile): string {
  * Replaces the lockfile atomically: a temporary file in the same folder, flushed to disk, then
  * renamed over the old one, so a crash leaves either the old or the new file, never half of one.
  */
-export async function writeLockfile(path: string, lock: Lockfile): Promise<void> {
-  const file = resolve(path);
+export async function writeLockfile(path: string, lock: Lockfile, within = new RepositoryFolder(dirname(resolve(path)))): Promise<void> {
+  // The folder's real place is checked just before the write: a symlinked folder cannot move it out.
+  const file = await within.prepareWrite(resolve(path));
   const directory = dirname(file);
   const temporary = join(directory, `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   const text = formatLockfile(lock);
-  const handle = await open(temporary, "wx", 0o644);
+  const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
   try {
     await handle.writeFile(text, "utf8");
     await handle.sync();

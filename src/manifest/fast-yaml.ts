@@ -5,8 +5,16 @@
  * anything outside that shape (anchors, tags, block scalars, multi-line values, odd indentation,
  * duplicate keys…), and the caller then uses the general parser, which is also the one that
  * reports errors with positions. On every text it accepts it must agree with that parser
- * (YAML 1.2, core schema); the tests hold it to that.
+ * (YAML 1.2, core schema); the tests hold it to that. Keys that would reach an object's
+ * prototype (`__proto__`, `constructor`, `prototype`) and nesting deeper than MAX_NESTING are
+ * declined too: the general reader refuses them with a position.
  */
+
+/** Keys no seedlock file has and that would touch a JavaScript object's prototype: refused in both readers. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Deepest nesting of mappings and lists either reader takes; a manifest needs five, a lockfile seven. */
+export const MAX_NESTING = 64;
 
 export interface Position {
   line: number;
@@ -75,7 +83,7 @@ export function readFastYaml(text: string): FastYaml | undefined {
       if (entry === FAIL) return undefined;
       if (!entry) {
         if (content[0] === "-" && isDash(content)) return undefined;
-        const item = parseValue(content, i, column, stack.length <= SHALLOW ? starts : undefined);
+        const item = parseValue(content, i, column, stack.length <= SHALLOW ? starts : undefined, stack.length);
         if (item === FAIL) return undefined;
         frame.list.push(item);
         continue;
@@ -92,13 +100,13 @@ export function readFastYaml(text: string): FastYaml | undefined {
     const entry = splitKey(content);
     if (!entry || entry === FAIL || !frame.map) return undefined;
     const [key, valueText] = entry;
-    if (Object.hasOwn(frame.map, key)) return undefined;
+    if (Object.hasOwn(frame.map, key) || FORBIDDEN_KEYS.has(key) || stack.length > MAX_NESTING) return undefined;
     if (!sawContent) {
       starts.set(root, { line: i + 1, col: column + 1 });
       sawContent = true;
     }
     if (valueText !== "") {
-      const value = parseValue(valueText, i, column + content.length - valueText.length, undefined);
+      const value = parseValue(valueText, i, column + content.length - valueText.length, undefined, stack.length);
       if (value === FAIL) return undefined;
       frame.map[key] = value;
       continue;
@@ -168,16 +176,16 @@ function splitKey(content: string): Maybe<[string, string] | undefined> {
   } else {
     const colon = findKeyColon(content);
     if (colon < 0) return undefined;
-    const raw = content.slice(0, colon).trimEnd();
+    const raw = withoutTrailingSpaces(content.slice(0, colon));
     if (!raw || KEY_INDICATORS.includes(raw[0]!) || raw.includes(" #")) return FAIL;
     const resolved = resolvePlain(raw);
     if (typeof resolved !== "string") return FAIL;
     key = resolved;
     after = content.slice(colon);
   }
-  if (after === ":" || after.trimEnd() === ":") return [key, ""];
+  if (after === ":" || withoutTrailingSpaces(after) === ":") return [key, ""];
   if (!after.startsWith(": ")) return FAIL;
-  const value = after.slice(2).trimStart();
+  const value = withoutLeadingSpaces(after.slice(2));
   if (value[0] === "#") return [key, ""];
   return [key, value];
 }
@@ -195,7 +203,7 @@ function findKeyColon(content: string): number {
 }
 
 /** A value on one line: quoted, flow, or plain; a trailing comment is allowed. */
-function parseValue(text: string, line: number, column: number, starts: WeakMap<object, Position> | undefined): Maybe<Value> {
+function parseValue(text: string, line: number, column: number, starts: WeakMap<object, Position> | undefined, depth: number): Maybe<Value> {
   const first = text[0];
   if (first === '"' || first === "'") {
     const quoted = first === '"' ? readDoubleQuoted(text, 0) : readSingleQuoted(text, 0);
@@ -207,14 +215,14 @@ function parseValue(text: string, line: number, column: number, starts: WeakMap<
     if (record !== FAIL) return record;
   }
   if (first === "[" || first === "{") {
-    const flow = readFlow(text, 0, line, column, starts);
+    const flow = readFlow(text, 0, line, column, starts, depth + 1);
     if (flow === FAIL || !onlyComment(text.slice(flow.end))) return FAIL;
     return flow.value;
   }
   let plain = text;
   const comment = plain.indexOf(" #");
   if (comment >= 0) plain = plain.slice(0, comment);
-  plain = plain.trimEnd();
+  plain = withoutTrailingSpaces(plain);
   if (!plain || !plainStartOk(plain) || plain.includes(": ") || plain.endsWith(":")) return FAIL;
   return resolvePlain(plain);
 }
@@ -227,7 +235,7 @@ function plainStartOk(plain: string): boolean {
 }
 
 function onlyComment(rest: string): boolean {
-  const trimmed = rest.trimStart();
+  const trimmed = withoutLeadingSpaces(rest);
   return trimmed === "" || (trimmed[0] === "#" && trimmed.length < rest.length);
 }
 
@@ -241,7 +249,7 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
  * count, so equality proves there is no duplicate).
  */
 function jsonRecord(text: string): Maybe<Record<string, Value>> {
-  const body = text.trimEnd();
+  const body = withoutTrailingSpaces(text);
   // A key written `"k" :` would escape the count below; such lines go the slow way.
   if (body[body.length - 1] !== "}" || UNSAFE.test(body) || /"\s+:/.test(body)) return FAIL;
   let record: unknown;
@@ -257,6 +265,7 @@ function jsonRecord(text: string): Maybe<Record<string, Value>> {
   for (let at = body.indexOf('":'); at >= 0; at = body.indexOf('":', at + 2)) tokens++;
   if (tokens !== keys.length) return FAIL;
   for (const key of keys) {
+    if (FORBIDDEN_KEYS.has(key)) return FAIL;
     const value = (record as Record<string, unknown>)[key];
     if (key.length > 1000) return FAIL; // YAML limits implicit keys to 1024 characters
     if (value !== null && typeof value === "object" && !(Array.isArray(value) && value.every((v) => v === null || typeof v !== "object"))) return FAIL;
@@ -336,14 +345,15 @@ function readSingleQuoted(text: string, start: number): Maybe<{ value: string; e
 }
 
 /** A flow list or mapping that opens and closes on this line. */
-function readFlow(text: string, start: number, line: number, column: number, starts: WeakMap<object, Position> | undefined): Maybe<{ value: Value; end: number }> {
+function readFlow(text: string, start: number, line: number, column: number, starts: WeakMap<object, Position> | undefined, depth: number): Maybe<{ value: Value; end: number }> {
+  if (depth > MAX_NESTING) return FAIL;
   const open = text[start];
   let i = skipSpaces(text, start + 1);
   if (open === "[") {
     const list: Value[] = [];
     if (text[i] === "]") return { value: list, end: i + 1 };
     for (;;) {
-      const item = readFlowValue(text, i, line, column, undefined);
+      const item = readFlowValue(text, i, line, column, undefined, depth);
       if (item === FAIL) return FAIL;
       list.push(item.value);
       i = skipSpaces(text, item.end);
@@ -375,8 +385,8 @@ function readFlow(text: string, start: number, line: number, column: number, sta
       key = resolved;
       i += match[0].length;
     }
-    if (text[i] !== ":" || text[i + 1] !== " " || Object.hasOwn(map, key)) return FAIL;
-    const value = readFlowValue(text, skipSpaces(text, i + 1), line, column, undefined);
+    if (text[i] !== ":" || text[i + 1] !== " " || Object.hasOwn(map, key) || FORBIDDEN_KEYS.has(key)) return FAIL;
+    const value = readFlowValue(text, skipSpaces(text, i + 1), line, column, undefined, depth);
     if (value === FAIL) return FAIL;
     map[key] = value.value;
     i = skipSpaces(text, value.end);
@@ -392,20 +402,32 @@ function readFlow(text: string, start: number, line: number, column: number, sta
 
 const FLOW_KEY = /[A-Za-z_][A-Za-z0-9_.\/-]*/y;
 
-function readFlowValue(text: string, start: number, line: number, column: number, starts: WeakMap<object, Position> | undefined): Maybe<{ value: Value; end: number }> {
+function readFlowValue(text: string, start: number, line: number, column: number, starts: WeakMap<object, Position> | undefined, depth: number): Maybe<{ value: Value; end: number }> {
   const c = text[start];
   if (c === '"') return readDoubleQuoted(text, start);
   if (c === "'") return readSingleQuoted(text, start);
-  if (c === "[" || c === "{") return readFlow(text, start, line, column, starts);
+  if (c === "[" || c === "{") return readFlow(text, start, line, column, starts, depth + 1);
   let end = start;
   for (; end < text.length; end++) {
     const c = text.charCodeAt(end);
     // , [ ] { }
     if (c === 44 || c === 91 || c === 93 || c === 123 || c === 125) break;
   }
-  const plain = text.slice(start, end).trimEnd();
+  const plain = withoutTrailingSpaces(text.slice(start, end));
   if (!plain || !plainStartOk(plain) || plain.includes(":") || plain.includes(" #")) return FAIL;
   return { value: resolvePlain(plain), end: start + plain.length };
+}
+
+/** YAML's white space is the space (tabs are declined above); JavaScript's trim would also eat U+00A0, U+3000, U+2028…, which are content. */
+function withoutTrailingSpaces(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+
+function withoutLeadingSpaces(text: string): string {
+  const start = leadingSpaces(text);
+  return start ? text.slice(start) : text;
 }
 
 function skipSpaces(text: string, i: number): number {

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { InputError, type Diagnostic } from "../errors.js";
 import { NullLogger, type Logger } from "../logger.js";
-import { outputPath, SymlinkGuard } from "./out.js";
+import { PathRefusedError, RepositoryFolder } from "../disk/repository-path.js";
+import { outputPath } from "./out.js";
 import { resolveManifest, BUILTIN, type RawAsset, type RawManifest } from "./resolve.js";
 import { schemaFindings } from "./schema.js";
 import { readFastYaml } from "./fast-yaml.js";
@@ -31,8 +31,12 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
 
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    // Read only once its real place is known to be inside the repository it names.
+    text = (await new RepositoryFolder(repositoryRoot(file)).readFile(file)).toString("utf8");
   } catch (err) {
+    if (err instanceof PathRefusedError) {
+      throw new InputError([{ message: `${display}: ${err.message.slice(err.path.length + 1)}`, fix: "point --manifest (or the manifest input) at a real file inside the repository" }]);
+    }
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError([
       {
@@ -83,6 +87,7 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
   );
   errors.push(...resolved.errors);
   warnings.push(...resolved.warnings);
+  if (assetsUsable) errors.push(...brokenAssetFindings(raw, schemaProblems, now));
   const manifest: Manifest = {
     file,
     displayFile: display,
@@ -109,15 +114,21 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
   return manifest;
 }
 
-/** Outputs whose existing parent folders (or the file itself) are symlinks leading out of the repository. */
+/**
+ * Outputs whose existing parent folders are symlinks leading out of the repository. Seeds are not
+ * known before a run: folders named by a seed are checked again before each draft, and every
+ * write checks its folder at the moment it happens (src/disk/repository-path.ts).
+ */
 async function symlinkFindings(manifest: Manifest): Promise<Finding[]> {
-  const guard = new SymlinkGuard(manifest.root);
+  const repository = new RepositoryFolder(manifest.root);
+  const verdicts = new Map<string, string | undefined>();
   const findings = await Promise.all(
     manifest.assets.map(async (asset): Promise<Finding | undefined> => {
-      // {seed} is unknown before a run; the folders around it are what matters here.
       for (let n = 1; n <= asset.count; n++) {
         const path = outputPath(asset, n, asset.seedStart + n - 1);
-        const target = await guard.escape(path);
+        const folder = dirname(join(manifest.root, path));
+        if (!verdicts.has(folder)) verdicts.set(folder, repository.escapeOf(folder));
+        const target = verdicts.get(folder);
         if (target) {
           return {
             path: ["assets", asset.index, "out"],
@@ -130,6 +141,51 @@ async function symlinkFindings(manifest: Manifest): Promise<Finding[]> {
     }),
   );
   return findings.filter((f): f is Finding => f !== undefined);
+}
+
+/** Stand-ins for required fields an asset lacks or got wrong, so its other fields can still be checked. */
+const STAND_INS: Partial<RawAsset> = { id: "asset", prompt: "an image", out: "asset-{n}.webp" };
+
+/**
+ * The semantic problems of assets the schema refused, found in the same pass: each field the
+ * schema refused is left out (or stood in for), the rest is checked, and only findings about
+ * fields the user wrote are kept. So one run names every problem, not one more per rerun.
+ */
+function brokenAssetFindings(raw: RawManifest, schemaProblems: Finding[], now: Date): Finding[] {
+  const findings: Finding[] = [];
+  raw.assets.forEach((asset, index) => {
+    const own = schemaProblems.filter((f) => f.path[0] === "assets" && f.path[1] === index);
+    if (!own.length || !isMapping(asset)) return;
+    // A problem at the asset itself (a missing key) leaves its fields usable; one deeper spoils that field.
+    const spoiled = new Set(own.filter((f) => f.path.length > 2 && f.at !== "key").map((f) => String(f.path[2])));
+    const kept: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(asset)) if (!spoiled.has(key) && Object.hasOwn(STAND_INS, key) === false) kept[key] = value;
+    const stoodIn = new Set<string>();
+    for (const [key, standIn] of Object.entries(STAND_INS)) {
+      const value = (asset as unknown as Record<string, unknown>)[key];
+      if (typeof value === "string" && value !== "" && !spoiled.has(key)) kept[key] = value;
+      else {
+        kept[key] = standIn;
+        stoodIn.add(key);
+      }
+    }
+    let result;
+    try {
+      result = resolveManifest({ ...raw, budget: undefined }, [[index, kept as unknown as RawAsset]], now);
+    } catch {
+      return; // A field the schema refused in a way the stand-ins did not cover: its schema message is enough.
+    }
+    for (const finding of result.errors) {
+      const [first, at, field] = finding.path;
+      if (first !== "assets" || at !== index) continue;
+      if (field !== undefined && (stoodIn.has(String(field)) || spoiled.has(String(field)))) continue;
+      if (field === undefined && stoodIn.size) continue;
+      // The stand-in out's extension says nothing about the user's output settings.
+      if (field === "output" && stoodIn.has("out")) continue;
+      findings.push(finding);
+    }
+  });
+  return findings;
 }
 
 /** The nearest folder above the manifest that holds `.git`, else the manifest's own folder. */

@@ -1,5 +1,5 @@
-import { lstat, realpath } from "node:fs/promises";
-import { dirname, isAbsolute, join, posix, sep } from "node:path";
+import { isAbsolute, posix } from "node:path";
+import { repositoryPathProblem, showControl } from "../disk/repository-path.js";
 import type { AssetSpec, OutputFormat } from "./spec.js";
 
 /** File extensions seedlock writes, and the format each one means. */
@@ -33,6 +33,12 @@ export interface TemplateProblem {
 /** What is wrong with an `out` template on its own (placeholders, shape, where it points). */
 export function templateProblems(template: string, count: number): TemplateProblem[] {
   const problems: TemplateProblem[] = [];
+  // A control character would reach git and the file system as part of a name (a newline is a new index line).
+  const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.exec(template);
+  if (control) {
+    problems.push({ message: `holds the control character ${showControl(control[0])}; a file name must not`, fix: "remove it; write the path on one line with no tabs or escapes" });
+    return problems;
+  }
   const unknown = [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!).filter((k) => !(PLACEHOLDERS as readonly string[]).includes(k));
   for (const key of new Set(unknown)) {
     problems.push({ message: `has an unknown placeholder {${key}}`, fix: "the placeholders are {n} for 1..count, {id} and {seed}" });
@@ -62,8 +68,9 @@ export function templateProblems(template: string, count: number): TemplateProbl
     problems.push({ message: "climbs out of the repository with '..'", fix: "keep outputs inside the repository, for example under public/ or assets/" });
     return problems;
   }
-  if (normal.split("/").includes(".git")) {
-    problems.push({ message: "points inside .git", fix: "write outputs to a folder of the working tree" });
+  const problem = repositoryPathProblem(normal);
+  if (problem?.startsWith("points inside .git")) {
+    problems.push({ message: problem, fix: "write outputs to a folder of the working tree" });
   }
   if (template.endsWith("/") || normal === ".") {
     problems.push({ message: "names a folder, not a file", fix: `end it with a file name, for example ${template.replace(/\/?$/, "/")}{id}-{n}.webp` });
@@ -87,50 +94,4 @@ export function formatFromTemplate(template: string): OutputFormat | undefined {
 function withNumber(template: string): string {
   const extension = posix.extname(template);
   return extension ? `${template.slice(0, -extension.length)}-{n}${extension}` : `${template}-{n}`;
-}
-
-/** Checks that writing to relative paths under `root` cannot land outside it through a symlink. */
-export class SymlinkGuard {
-  private realRoot: Promise<string>;
-  private readonly verdicts = new Map<string, Promise<string | undefined>>();
-
-  constructor(private readonly root: string) {
-    this.realRoot = realpath(root).catch(() => root);
-  }
-
-  /**
-   * Resolves to the real place outside the repository that `relativePath` would be written to,
-   * through a symlinked folder, or undefined when it stays inside. Only folders that exist are resolved.
-   */
-  async escape(relativePath: string): Promise<string | undefined> {
-    const file = join(this.root, relativePath);
-    const directory = dirname(file);
-    let verdict = this.verdicts.get(directory);
-    if (!verdict) {
-      verdict = this.resolve(directory);
-      this.verdicts.set(directory, verdict);
-    }
-    // A symlink at the output path itself is replaced by the atomic rename that writes outputs, not followed.
-    return verdict;
-  }
-
-  private async resolve(absolute: string): Promise<string | undefined> {
-    let existing = absolute;
-    while (existing !== this.root && !(await exists(existing))) {
-      const parent = dirname(existing);
-      if (parent === existing) break;
-      existing = parent;
-    }
-    const [real, realRoot] = await Promise.all([realpath(existing).catch(() => existing), this.realRoot]);
-    return real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep) ? undefined : real;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

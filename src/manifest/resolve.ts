@@ -3,6 +3,8 @@ import { DEFAULT_MODELS, pixelSize, type AspectRatio, type ImageModel, type Imag
 import { checkPricing, ModelCheck } from "./models.js";
 import { formatFromTemplate, renderTemplate, templateProblems, type TemplateProblem } from "./out.js";
 import type { Finding, PathSegment } from "./source.js";
+import { repositoryPathProblem } from "../disk/repository-path.js";
+import { FORBIDDEN_KEYS } from "./fast-yaml.js";
 import type { AssetSpec, BatchMode, Fit, JudgeRule, OutputFormat, OutputSpec, ScreenRules, Tier } from "./spec.js";
 
 /** The manifest as YAML gives it, after the schema has passed it. */
@@ -159,6 +161,12 @@ function resolveAsset(
   const modelOrigin = (role: "draft" | "final" | "judge"): PathSegment[] =>
     asset.models?.[role] !== undefined ? [...here, "models", role] : raw.models?.[role] !== undefined ? ["models", role] : here;
 
+  if (asset.prompt.trim() === "") {
+    errors.push({ path: [...here, "prompt"], message: "is only whitespace; every draft would be paid for a picture of nothing", fix: "describe the image, for example prompt: Minimal desert dunes at dusk, no text" });
+  }
+  if (FORBIDDEN_KEYS.has(asset.id)) {
+    errors.push({ path: [...here, "id"], message: `'${asset.id}' cannot be an asset id (the lockfile keys its entries by id, and this name is reserved)`, fix: `rename it, for example id: ${asset.id}-image` });
+  }
   const tier = asset.tier ?? defaults.tier ?? BUILTIN.tier;
   const batch = asset.batch ?? defaults.batch ?? BUILTIN.batch;
   const count = asset.count ?? defaults.count ?? BUILTIN.count;
@@ -298,7 +306,13 @@ function resolveOutput(
   count: number,
   errors: Finding[],
 ): OutputSpec {
-  for (const problem of problemsOf(asset.out, count)) errors.push({ path: [...here, "out"], ...problem });
+  const templateErrors = problemsOf(asset.out, count);
+  for (const problem of templateErrors) errors.push({ path: [...here, "out"], ...problem });
+  // The longest name the template can make (the largest n and seed) must still fit the file system.
+  const longest = repositoryPathProblem(renderTemplate(asset.out, asset.id, count, MAX_SEED));
+  if (!templateErrors.length && longest?.startsWith("has a name of")) {
+    errors.push({ path: [...here, "out"], message: `makes a path that ${longest}`, fix: "shorten that part of the out template or the asset id" });
+  }
   const fromExtension = formatFromTemplate(asset.out);
   const explicit = asset.output?.format;
   if (explicit && fromExtension && explicit !== fromExtension) {

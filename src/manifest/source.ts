@@ -1,5 +1,9 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
-import type { Diagnostic, SourceLocation } from "../errors.js";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from "yaml";
+import { InputError, type Diagnostic, type SourceLocation } from "../errors.js";
+import { FORBIDDEN_KEYS, MAX_NESTING } from "./fast-yaml.js";
+
+/** Copies of anchored values one document may expand to; a real manifest needs a handful. */
+const MAX_ALIASES = 1000;
 
 /** A step into a YAML document: a mapping key or a list index. */
 export type PathSegment = string | number;
@@ -45,11 +49,77 @@ export class YamlSource {
     for (const warning of this.doc.warnings) {
       this.warnings.push({ location: this.at(warning.pos[0]), message: firstLine(warning.message) });
     }
+    if (!this.syntax.length) this.syntax.push(...this.shapeProblems());
   }
 
-  /** The document as plain data (aliases resolved). */
+  /**
+   * The document as plain data (aliases resolved). An alias that names no anchor, or aliases that
+   * expand past MAX_ALIASES copies (an "alias bomb"), are InputErrors at the alias.
+   */
   toData(): unknown {
-    return this.doc.toJS({ maxAliasCount: 1000 });
+    try {
+      return this.doc.toJS({ maxAliasCount: MAX_ALIASES });
+    } catch (error) {
+      if (!(error instanceof ReferenceError)) throw error;
+      const aliases: Alias[] = [];
+      visit(this.doc, { Alias: (_, node) => void aliases.push(node) });
+      const unresolved = aliases.find((a) => a.resolve(this.doc) === undefined);
+      const at = unresolved ?? aliases[0];
+      const location = this.at(at?.range?.[0] ?? 0);
+      throw new InputError([
+        unresolved
+          ? { location, message: `the alias *${unresolved.source} names no anchor (&${unresolved.source}) above it`, fix: `define &${unresolved.source} before this line, or write the value out` }
+          : { location, message: `aliases here expand to more than ${MAX_ALIASES} copies of their anchors; seedlock refuses such a document (an alias bomb)`, fix: "write the values out instead of nesting aliases of aliases" },
+      ]);
+    }
+  }
+
+  /** Keys that would reach an object's prototype, and nesting past MAX_NESTING, at their position. */
+  private shapeProblems(): Diagnostic[] {
+    const problems: Diagnostic[] = [];
+    // An explicit stack: a document nested thousands deep must not overflow this walk either.
+    const stack: [unknown, number][] = [[this.doc.contents, 1]];
+    while (stack.length && problems.length < 20) {
+      const [node, depth] = stack.pop()!;
+      if (!isMap(node) && !isSeq(node)) continue;
+      if (depth > MAX_NESTING) {
+        problems.push({
+          location: this.at(rangeStart(node) ?? 0),
+          message: `lists and mappings are nested more than ${MAX_NESTING} deep here; seedlock files never need that`,
+          fix: "flatten the structure; a manifest nests five levels at most",
+        });
+        break;
+      }
+      for (const item of node.items as unknown[]) {
+        if (isPair(item)) {
+          if (isScalar(item.key) && FORBIDDEN_KEYS.has(String(item.key.value))) {
+            problems.push({
+              location: this.at(rangeStart(item.key) ?? 0),
+              message: `the key ${String(item.key.value)} is not allowed in a seedlock file (it would reach JavaScript's object prototype)`,
+              fix: "remove it; no seedlock setting has this name",
+            });
+          }
+          stack.push([item.key, depth + 1], [item.value, depth + 1]);
+        } else {
+          stack.push([item, depth + 1]);
+        }
+      }
+    }
+    // An alias inside the value it names makes a value that contains itself, which no file needs.
+    visit(this.doc, {
+      Alias: (_, alias) => {
+        const target = alias.resolve(this.doc);
+        const at = alias.range?.[0];
+        if (!target?.range || at === undefined || at < target.range[0] || at >= target.range[1]) return;
+        problems.push({
+          location: this.at(at),
+          message: `the alias *${alias.source} is inside the value it names, so that value would contain itself`,
+          fix: "write the value out instead of the alias",
+        });
+        return visit.BREAK;
+      },
+    });
+    return problems.sort((a, b) => a.location!.line - b.location!.line || a.location!.col - b.location!.col);
   }
 
   /** 1-based line and column of a character offset. */
@@ -131,6 +201,8 @@ function syntaxMessage(code: string, message: string): string {
       return "this key appears twice in the same mapping";
     case "MULTIPLE_DOCS":
       return "the file holds more than one YAML document (a second `---`)";
+    case "RESOURCE_EXHAUSTION":
+      return `lists and mappings are nested too deep here (more than ${MAX_NESTING} levels); seedlock files never need that`;
     default:
       return `YAML syntax error: ${firstLine(message).replace(/\.$/, "")}`;
   }
@@ -144,6 +216,8 @@ function syntaxFix(code: string): string {
       return "keep one of the two and delete the other";
     case "MULTIPLE_DOCS":
       return "keep one document per file";
+    case "RESOURCE_EXHAUSTION":
+      return "flatten the structure; a manifest nests five levels at most";
     case "BAD_INDENT":
     case "MISSING_CHAR":
     case "UNEXPECTED_TOKEN":

@@ -1,5 +1,6 @@
-import { access, readFile } from "node:fs/promises";
-import { extname, join } from "node:path";
+import { access } from "node:fs/promises";
+import { RepositoryFolder } from "../disk/repository-path.js";
+import { dirname, extname, join } from "node:path";
 import { ExitCode, SeedlockError } from "../errors.js";
 import type { AssetLock, OutputRecord, SeedRecord } from "../lock/types.js";
 import type { Logger } from "../logger.js";
@@ -16,7 +17,6 @@ import {
 } from "../models/catalog.js";
 import type { ImageProvider, ImageResult, InlineImage } from "../provider/provider.js";
 import { JudgeAnswerError } from "../provider/errors.js";
-import { writeFileAtomic } from "../report/atomic-write.js";
 import { PREVIEW_SIDE, previewOf, type ReportPicture, type ReportPictures } from "../report/images.js";
 import { refusedWrite, writing } from "./disk.js";
 import { draftPath, keepDraftsInGit, mimeTypeOf, tileOf } from "./draft.js";
@@ -175,6 +175,8 @@ export class AssetWork implements CallSource {
   private readonly draftCall: Call;
   private readonly renderCall: Call;
   private readonly journal: AnswerJournal;
+  /** Every output and draft is read and written through it: inside the repository, after symlinks. */
+  private readonly repository: RepositoryFolder;
 
   constructor(private readonly o: AssetWorkOptions) {
     const { spec, manifest } = o;
@@ -205,7 +207,8 @@ export class AssetWork implements CallSource {
       ? { priority: 0, priceUsd: this.finalCeiling, send: (reservation, answered) => this.render(reservation, answered, undefined) }
       : { priority: 0, priceUsd: 0, send: (reservation, answered) => this.materialize(reservation, answered) };
     this.cursor = spec.seedStart;
-    this.journal = new AnswerJournal(manifest, spec.id, o.inputHash);
+    this.repository = new RepositoryFolder(manifest.root);
+    this.journal = new AnswerJournal(manifest, spec.id, o.inputHash, this.repository);
     const existing = o.recorder.lock.assets[spec.id];
     this.entryInLock = existing?.inputHash === o.inputHash;
     this.entry = this.entryInLock
@@ -244,7 +247,7 @@ export class AssetWork implements CallSource {
       const kept: OutputRecord[] = [];
       for (const output of this.entry.outputs) {
         const slot = this.slotOf(output);
-        const intact = slot !== undefined && (await sha256OfFile(join(root, output.path))) === output.sha256;
+        const intact = slot !== undefined && (await sha256OfFile(join(root, output.path), this.repository)) === output.sha256;
         if (!intact || seedsWithOutput.has(output.seed)) continue;
         kept.push(output);
         seedsWithOutput.add(output.seed);
@@ -361,6 +364,8 @@ export class AssetWork implements CallSource {
     this.draftsOpen++;
     let result: ImageResult;
     try {
+      // A seed whose output folder leads out of the repository is refused before it is paid for.
+      if (this.o.mode !== "preview") this.checkOutputFolders(seed);
       result = await this.generate(this.draftModel, this.draftSize, seed);
     } catch (error) {
       this.o.ledger.release(reservation);
@@ -694,7 +699,7 @@ export class AssetWork implements CallSource {
   ): Promise<void> {
     const path = outputPath(this.spec, slot, seed);
     const file = join(this.o.manifest.root, path);
-    const written = await writing(file, () => writeOutput(image, this.spec.output, file));
+    const written = await writing(file, () => writeOutput(image, this.spec.output, file, this.repository));
     const record = this.entry.seeds.find((s) => s.seed === seed);
     const notes = geometry?.notes ?? [];
     if (record) {
@@ -731,7 +736,7 @@ export class AssetWork implements CallSource {
   private async addOutputPicture(seed: number, slot: number, path: string, file: string, preview: Buffer | undefined): Promise<void> {
     if (!this.o.pictures) return;
     try {
-      const data = await readFile(file);
+      const data = await this.repository.readFile(path);
       const reframed = this.spec.output.width !== undefined || this.spec.output.height !== undefined;
       const shown = preview && !reframed ? preview : await previewOf(data);
       const picture = await this.o.pictures.output(this.spec.id, slot, shown, { data, extension: extname(path) });
@@ -773,7 +778,7 @@ export class AssetWork implements CallSource {
 
   private async writeDraft(draft: string, data: Buffer): Promise<void> {
     const file = join(this.o.manifest.root, draft);
-    await writing(file, () => writeFileAtomic(file, data));
+    await writing(file, () => this.repository.writeFile(file, data));
     await keepDraftsInGit(this.o.manifest);
   }
 
@@ -808,7 +813,7 @@ export class AssetWork implements CallSource {
   private async readDraft(seed: number): Promise<InlineImage> {
     const record = this.entry.seeds.find((s) => s.seed === seed);
     if (!record?.draft) throw new SeedlockError(`${this.spec.id}: seed ${seed} has no saved draft to render from`, ExitCode.fault);
-    return { mimeType: mimeTypeOf(record.draft), data: await readFile(join(this.o.manifest.root, record.draft)) };
+    return { mimeType: mimeTypeOf(record.draft), data: await this.repository.readFile(record.draft) };
   }
 
   private pay(reservation: Reservation, costUsd: number): void {
@@ -829,6 +834,17 @@ export class AssetWork implements CallSource {
     if (this.entryInLock) return;
     this.o.recorder.lock.assets[this.spec.id] = this.entry;
     this.entryInLock = true;
+  }
+
+  /** Outputs named by their seed land in folders known only now; each must stay inside the repository. */
+  private checkOutputFolders(seed: number): void {
+    if (!this.spec.out.includes("{seed}")) return;
+    const folders = new Map<string, string>();
+    for (let n = 1; n <= this.spec.count; n++) {
+      const file = join(this.o.manifest.root, outputPath(this.spec, n, seed));
+      if (!folders.has(dirname(file))) folders.set(dirname(file), file);
+    }
+    for (const [folder, file] of folders) this.repository.checkFolder(folder, file);
   }
 
   private claimSeed(): number {

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { lstat, readdir, readFile, realpath } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
+import { RepositoryFolder } from "../disk/repository-path.js";
 import { InputError, type Diagnostic } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { parseLockfile, writtenBySeedlock } from "../lock/file.js";
@@ -168,7 +169,9 @@ async function walk(root: string, rel: string, found: string[], budget: { left: 
  * for the asset (the journal's answers, the accepted drafts), byte for byte.
  */
 async function madeBySeedlock(file: string, spec: AssetSpec, request: { manifest: Manifest; lock: Lockfile; inputHashOf: (id: string) => string }): Promise<boolean> {
-  const onDisk = await sha256OfFile(file);
+  // Read only inside the repository: a file reached through a symlink leading out is not seedlock's.
+  const repository = new RepositoryFolder(request.manifest.root);
+  const onDisk = await sha256OfFile(file, repository);
   if (onDisk === undefined) return false;
   const journal = new AnswerJournal(request.manifest, spec.id, request.inputHashOf(spec.id));
   const sources: (() => Promise<Buffer | undefined>)[] = (await journal.pending()).map((entry) => async () => {
@@ -176,7 +179,7 @@ async function madeBySeedlock(file: string, spec: AssetSpec, request: { manifest
     return answer.kind === "image" ? answer.image.data : undefined;
   });
   for (const seed of request.lock.assets[spec.id]?.seeds ?? []) {
-    if (seed.draft) sources.push(() => readFile(join(request.manifest.root, seed.draft!)).catch(() => undefined));
+    if (seed.draft) sources.push(() => repository.readFile(seed.draft!).catch(() => undefined));
   }
   for (const source of sources) {
     const image = await source();

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { statSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import type { RepositoryFolder } from "../disk/repository-path.js";
 import { WriteRefusedError } from "../errors.js";
 import { displayPathFor } from "../manifest/load.js";
 import { writeFileAtomic } from "../report/atomic-write.js";
@@ -60,10 +61,10 @@ export async function writing<T>(path: string, write: () => Promise<T>): Promise
  * Makes `dir` (with its parents) and writes and removes a small file in it, the way every write
  * here goes (temporary file, rename): the refusal, or undefined when the folder takes files.
  */
-export async function probeFolder(dir: string): Promise<WriteRefusedError | undefined> {
+export async function probeFolder(dir: string, within?: RepositoryFolder): Promise<WriteRefusedError | undefined> {
   const probe = join(dir, `.seedlock-probe-${randomBytes(4).toString("hex")}`);
   try {
-    await writeFileAtomic(probe, "");
+    await writeFileAtomic(probe, "", within);
     await rm(probe, { force: true });
     return undefined;
   } catch (error) {
@@ -74,12 +75,12 @@ export async function probeFolder(dir: string): Promise<WriteRefusedError | unde
 }
 
 /** Probes every folder, a few at a time; the refused ones with why. */
-export async function probeFolders(dirs: Iterable<string>): Promise<Map<string, WriteRefusedError>> {
+export async function probeFolders(dirs: Iterable<string>, within?: RepositoryFolder): Promise<Map<string, WriteRefusedError>> {
   const queue = [...new Set(dirs)];
   const refused = new Map<string, WriteRefusedError>();
   const worker = async () => {
     for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
-      const why = await probeFolder(dir);
+      const why = await probeFolder(dir, within);
       if (why) refused.set(dir, why);
     }
   };

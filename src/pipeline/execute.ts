@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { RepositoryFolder } from "../disk/repository-path.js";
 import { dirname, join, relative } from "node:path";
 import { ExitCode, InputError, SeedlockError, WriteRefusedError } from "../errors.js";
 import { lockPathFor, readLockfile, writeLockfile } from "../lock/file.js";
@@ -61,11 +61,21 @@ export async function execute(settings: Settings, deps: Dependencies): Promise<R
   const command = settings.command;
 
   if (command === "verify" || command === "plan") {
-    const lock = await readLockfile(lockPath);
+    const lock = await readLockfile(lockPath, { within: new RepositoryFolder(manifest.root) });
     if (command === "verify") return verifyOutputs(manifest, lock, ceiling.usd);
     const plan = await planRun(manifest, lock);
     const matrix = settings.shards === undefined ? undefined : planMatrix(plan, ceiling.usd, settings.shards, { concurrency: manifest.concurrency, ...(manifest.rpm ? { rpm: manifest.rpm } : {}) });
     return planReport(plan, ceiling, manifest.displayFile, matrix);
+  }
+
+  // Checked before anything is written: a run that would need the key stops with nothing on disk.
+  if (!deps.provider && !settings.apiKey) {
+    const lock = await readLockfile(lockPath, { within: new RepositoryFolder(manifest.root) });
+    const plan = await planRun(manifest, lock, { hashCache: false });
+    const planned = new Map(plan.assets.map((a) => [a.id, a]));
+    const repository = new RepositoryFolder(manifest.root);
+    const work = workListOf(command, manifest, plan);
+    if (work.some((spec) => !finishesFromKeptDrafts(spec, lock, planned.get(spec.id)!, repository))) throw missingKey();
   }
 
   // Taken before the lockfile is read, so that no run works from a copy another run is rewriting.
@@ -79,7 +89,7 @@ export async function execute(settings: Settings, deps: Dependencies): Promise<R
     lockRefused = error;
   }
   try {
-    const lock = await readLockfile(lockPath);
+    const lock = await readLockfile(lockPath, { within: new RepositoryFolder(manifest.root) });
     const plan = await planRun(manifest, lock);
     const loaded = { manifest, lock, lockPath, plan, ceiling, lockRefused };
     const report = await generate(command, settings, deps, loaded);
@@ -126,6 +136,9 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     return mode !== "render" || state === "incomplete";
   });
   const reportDir = settings.reportDir ?? join(dirname(manifest.file), REPORT_FOLDER);
+  // Every write goes through it; a --report-dir the caller chose is its own boundary.
+  const repository = new RepositoryFolder(manifest.root);
+  const reportFolder = settings.reportDir ? new RepositoryFolder(settings.reportDir) : repository;
 
   // Before the first paid call, and before anything is written: every output is seedlock's to write.
   const claims = checkOutputClaims({
@@ -148,14 +161,22 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   // Before the first paid call: the folders where answers are kept must take files, or nothing is sent.
   if (workList.length) {
     if (lockRefused) throw beforeCalls(lockRefused);
-    const workFolders = [dirname(lockPath), reportDir, ...workList.map((spec) => journalFolder(manifest, spec.id))];
-    const refused = await probeFolders(workFolders);
-    const first = workFolders.find((dir) => refused.has(dir));
+    const workFolders = [dirname(lockPath), ...workList.map((spec) => journalFolder(manifest, spec.id))];
+    // Where each folder really is, before any of them is made: a folder leading outside leaves nothing behind.
+    try {
+      for (const dir of workFolders) repository.checkFolder(dir);
+      reportFolder.checkFolder(reportDir);
+    } catch (error) {
+      if (error instanceof WriteRefusedError) throw beforeCalls(error);
+      throw error;
+    }
+    const refused = new Map([...(await probeFolders(workFolders, repository)), ...(await probeFolders([reportDir], reportFolder))]);
+    const first = [...workFolders, reportDir].find((dir) => refused.has(dir));
     if (first) throw beforeCalls(refused.get(first)!);
   }
   // Outputs that cannot be written are not paid for: their assets are drafted and screened (the
   // accepted drafts are kept for the rerun) but not rendered.
-  const outputsRefused = mode === "preview" ? undefined : await refusedOutputs(workList, manifest.root);
+  const outputsRefused = mode === "preview" ? undefined : await refusedOutputs(workList, repository);
   if (outputsRefused) {
     const ids = [...outputsRefused.assets];
     logger.warn(`${outputsRefused.error.message}; until then ${list(ids)} ${mode === "run" ? "are drafted and screened but not rendered" : "are not rendered"}`);
@@ -197,7 +218,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
         : 0;
   const recorder = new LockfileRecorder(lockPath, lock, async (path, current) => {
     current.stats = lockStats(current.assets);
-    await writing(path, () => writeLockfile(path, current));
+    await writing(path, () => writeLockfile(path, current, repository));
   });
   // Batch mode: jobs out are collected first (their answers go to the journals the works read), and
   // the assets still waiting for one are left alone; what jobs still out reserved counts against the ceiling.
@@ -248,7 +269,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
 
   // Pictures for the report are written into this run's own folder as answers arrive.
   const runId = runIdOf(started, mode);
-  const pictures = new RunPictures(join(reportDir, "runs", runId));
+  const pictures = new RunPictures(join(reportDir, "runs", runId), reportFolder);
   let scheduler: Scheduler | undefined;
   const works = workList.map(
     (spec) =>
@@ -357,7 +378,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   }
 
   if (works.length) {
-    await writeReport(reportDir, runId, started, report, works, manifest, pictures).then(
+    await writeReport(reportDir, runId, started, report, works, manifest, pictures, { repository, reportFolder }).then(
       () => (report.reportDir = reportDir),
       (error: unknown) => logger.warn(`could not write the report in ${reportDir}: ${(error as Error).message}`),
     );
@@ -379,9 +400,9 @@ interface OutputsRefused {
 }
 
 /** Probes every folder the work list's outputs go to; which assets cannot have their outputs written. */
-async function refusedOutputs(workList: AssetSpec[], root: string): Promise<OutputsRefused | undefined> {
-  const folders = new Map(workList.map((spec) => [spec.id, outputFolders(spec, root)]));
-  const refused = await probeFolders([...folders.values()].flat());
+async function refusedOutputs(workList: AssetSpec[], repository: RepositoryFolder): Promise<OutputsRefused | undefined> {
+  const folders = new Map(workList.map((spec) => [spec.id, outputFolders(spec, repository.root)]));
+  const refused = await probeFolders([...folders.values()].flat(), repository);
   if (!refused.size) return undefined;
   const assets = new Set(workList.filter((spec) => folders.get(spec.id)!.some((dir) => refused.has(dir))).map((spec) => spec.id));
   const first = [...folders.values()].flat().find((dir) => refused.has(dir))!;
@@ -514,10 +535,36 @@ function lazily(build: () => ImageProvider): ImageProvider {
   };
 }
 
+function missingKey(): InputError {
+  return new InputError([{ message: "no API key: GEMINI_API_KEY is not set; nothing was written and nothing spent", fix: "export GEMINI_API_KEY=… (or pass the Action's api-key input); `seedlock plan` needs none" }]);
+}
+
+/**
+ * Whether an asset's missing outputs can all be made from accepted drafts kept on disk, with no
+ * call: a draft-only or final-only asset whose output was deleted. Anything else needs the key.
+ */
+function finishesFromKeptDrafts(spec: AssetSpec, lock: Lockfile, planned: Plan["assets"][number], repository: RepositoryFolder): boolean {
+  const entry = lock.assets[spec.id];
+  if (spec.tier === "two-tier" || !entry || entry.inputHash !== planned.inputHash) return false;
+  const kept = entry.seeds.filter((s) => (s.status === "accepted" || s.status === "rendered") && s.draft && repository.holdsRegularFile(s.draft));
+  return kept.length - planned.have >= planned.missing;
+}
+
+/**
+ * The assets a command would work on, over the whole manifest: unchanged ones make no call; render
+ * leaves alone what was never drafted under these inputs. (A shard's own slice is a subset.)
+ */
+function workListOf(mode: Settings["command"], manifest: Manifest, plan: Plan): AssetSpec[] {
+  const planned = new Map(plan.assets.map((a) => [a.id, a]));
+  return manifest.assets.filter((a) => {
+    const state = planned.get(a.id)!.state;
+    if (state === "unchanged") return false;
+    return mode !== "render" || state === "incomplete";
+  });
+}
+
 function buildProvider(settings: Settings, manifest: Manifest, deps: Dependencies, rate: RateGate): ImageProvider {
-  if (!settings.apiKey) {
-    throw new InputError([{ message: "no API key: GEMINI_API_KEY is not set", fix: "export GEMINI_API_KEY=… (or pass the Action's api-key input); `seedlock plan` needs none" }]);
-  }
+  if (!settings.apiKey) throw missingKey();
   return createGeminiProvider({
     apiKey: settings.apiKey,
     ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
@@ -534,7 +581,7 @@ function buildProvider(settings: Settings, manifest: Manifest, deps: Dependencie
  * run's folder (runs/<run>/) and as the latest page at the top of the report folder, which links
  * the runs before it. The pictures are already on disk: nothing is decoded again here.
  */
-async function writeReport(dir: string, runId: string, started: number, report: RunReport, works: AssetWork[], manifest: Manifest, pictures: RunPictures): Promise<void> {
+async function writeReport(dir: string, runId: string, started: number, report: RunReport, works: AssetWork[], manifest: Manifest, pictures: RunPictures, folders: { repository: RepositoryFolder; reportFolder: RepositoryFolder }): Promise<void> {
   const runFolder = pictures.runFolder;
   const gallery: GalleryAsset[] = [];
   for (const work of works) {
@@ -542,7 +589,7 @@ async function writeReport(dir: string, runId: string, started: number, report: 
     const rendered = new Set(work.lockEntry.outputs.map((o) => o.seed));
     const tiles = (
       await Promise.all(
-        work.tiles.map(async (t) => ({ ...t, sheetImage: t.picture ? await readOrUndefined(join(runFolder, t.picture.thumbnail)) : t.image })),
+        work.tiles.map(async (t) => ({ ...t, sheetImage: t.picture ? await folders.reportFolder.readFile(join(runFolder, t.picture.thumbnail)).catch(() => undefined) : t.image })),
       )
     );
     // Every tile gets a cell, a picture or not, so a draft's #index is the same on the sheet and the page.
@@ -553,6 +600,7 @@ async function writeReport(dir: string, runId: string, started: number, report: 
       const made = await writeContactSheet(
         tiles.map((t) => ({ seed: t.seed, image: t.sheetImage ?? Buffer.alloc(0), accepted: t.accepted, reasons: t.reasons, spare: spare(t.seed, t.accepted) })),
         join(runFolder, file),
+        { within: folders.reportFolder },
       ).then(
         () => true,
         () => false,
@@ -570,7 +618,7 @@ async function writeReport(dir: string, runId: string, started: number, report: 
     for (const output of work.lockEntry.outputs) {
       if (entry.drafts.some((d) => d.seed === output.seed)) continue;
       const record = work.lockEntry.seeds.find((r) => r.seed === output.seed);
-      const kept = record?.draft ? await readOrUndefined(join(manifest.root, record.draft)) : undefined;
+      const kept = record?.draft ? await folders.repository.readFile(record.draft).catch(() => undefined) : undefined;
       const preview = kept ? await previewOf(kept).catch(() => undefined) : undefined;
       const picture = kept && preview ? await pictures.draft(work.id, output.seed, preview, { data: kept, mimeType: mimeTypeOf(record!.draft!) }).catch(() => undefined) : undefined;
       if (picture) entry.drafts.push({ seed: output.seed, accepted: true, reasons: [], note: "accepted by an earlier run", thumbnail: picture.thumbnail, full: picture.full });
@@ -582,7 +630,7 @@ async function writeReport(dir: string, runId: string, started: number, report: 
       if (picture) Object.assign(shown, { thumbnail: picture.thumbnail, full: picture.full });
       else {
         // An output an earlier run made: shown from its file, inlined.
-        const image = await readOrUndefined(join(manifest.root, output.path));
+        const image = await folders.repository.readFile(output.path).catch(() => undefined);
         if (image) shown.thumbnail = await thumbnail(image).catch(() => undefined);
       }
       entry.outputs.push(shown);
@@ -590,14 +638,10 @@ async function writeReport(dir: string, runId: string, started: number, report: 
     gallery.push(entry);
   }
   const subtitle = relative(process.cwd(), manifest.file) || manifest.file;
-  const earlier = await keepRun(dir, { id: runId, command: report.command, at: new Date(started).toISOString(), spentUsd: report.spentUsd, exitCode: report.exitCode, rendered: report.rendered, drafts: report.drafts });
+  const earlier = await keepRun(dir, { id: runId, command: report.command, at: new Date(started).toISOString(), spentUsd: report.spentUsd, exitCode: report.exitCode, rendered: report.rendered, drafts: report.drafts }, folders.reportFolder);
   const label = (r: (typeof earlier)[number]) => `${r.at.replace("T", " ").slice(0, 19)} UTC · ${r.command} · ${r.drafts} drafts · ${r.rendered} rendered · ${formatUsd(r.spentUsd)} · exit ${r.exitCode}`;
-  await writeReportHtml(runFolder, { report, assets: gallery, subtitle, history: earlier.map((r) => ({ href: `../${r.id}/report.html`, label: label(r) })) });
-  await writeReportHtml(dir, { report, assets: gallery, subtitle, base: `runs/${runId}/`, history: earlier.map((r) => ({ href: `runs/${r.id}/report.html`, label: label(r) })) });
-}
-
-function readOrUndefined(path: string): Promise<Buffer | undefined> {
-  return readFile(path).catch(() => undefined);
+  await writeReportHtml(runFolder, { report, assets: gallery, subtitle, history: earlier.map((r) => ({ href: `../${r.id}/report.html`, label: label(r) })) }, "report.html", folders.reportFolder);
+  await writeReportHtml(dir, { report, assets: gallery, subtitle, base: `runs/${runId}/`, history: earlier.map((r) => ({ href: `runs/${r.id}/report.html`, label: label(r) })) }, "report.html", folders.reportFolder);
 }
 
 function round(usd: number): number {

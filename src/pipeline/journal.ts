@@ -1,6 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { RepositoryFolder } from "../disk/repository-path.js";
 import type { Manifest } from "../manifest/spec.js";
 import type { ImageResult, RejectionReason } from "../provider/provider.js";
 import { DRAFTS_FOLDER, extensionFor, mimeTypeOf } from "./draft.js";
@@ -39,7 +39,13 @@ export class AnswerJournal {
   readonly dir: string;
   private readonly hash: string;
 
-  constructor(manifest: Manifest, assetId: string, inputHash: string) {
+  constructor(
+    manifest: Manifest,
+    assetId: string,
+    inputHash: string,
+    /** Answers are written through it: a symlinked .seedlock/ cannot send them out of the repository. */
+    private readonly repository = new RepositoryFolder(manifest.root),
+  ) {
     this.dir = journalFolder(manifest, assetId);
     this.hash = inputHash.replace(/^sha256:/, "").slice(0, 12).padEnd(12, "0");
   }
@@ -49,13 +55,9 @@ export class AnswerJournal {
     const cost = Math.round(costUsd * 1e9);
     const extension = result.kind === "image" ? extensionFor(result.image.mimeType) : "blocked";
     const path = join(this.dir, `${kind}-${this.hash}-${seed}-${regenerated}-${cost}.${extension}`);
-    mkdirSync(this.dir, { recursive: true });
     const data = result.kind === "image" ? result.image.data : JSON.stringify({ reason: result.reason, message: result.message });
     // Under a temporary name first, so that a file with a journal name is always whole.
-    const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, data);
-    renameSync(temporary, path);
-    return path;
+    return this.repository.writeFileSync(path, data);
   }
 
   /** Best effort: an answer left behind is recognised as recorded by the next run and removed then. */
@@ -65,6 +67,8 @@ export class AnswerJournal {
 
   /** Answers a killed run received for these inputs but never recorded; answers to old inputs are removed. */
   async pending(): Promise<JournalEntry[]> {
+    // Files here are deleted: never through a symlink into a folder outside the repository.
+    this.repository.checkFolder(this.dir);
     const names = await readdir(this.dir).catch(() => [] as string[]);
     const entries: JournalEntry[] = [];
     for (const name of names) {
@@ -83,7 +87,7 @@ export class AnswerJournal {
         costUsd: Number(m[5]) / 1e9,
         path,
         result: async () => {
-          const data = await readFile(path);
+          const data = await this.repository.readFile(path);
           if (extension === "blocked") {
             const { reason, message } = JSON.parse(data.toString("utf8")) as { reason: RejectionReason; message: string };
             return { kind: "rejected", reason, message, usage: {}, costUsd: 0 };

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { closeSync } from "node:fs";
 import sharp from "sharp";
 import type { OutputSpec } from "../manifest/spec.js";
-import { writeFileAtomic } from "../report/atomic-write.js";
+import { readChunksSync, type RepositoryFolder } from "../disk/repository-path.js";
 
 /**
  * The last step of every image: post-process with sharp into the manifest's output (format,
@@ -40,10 +40,13 @@ export async function postProcess(image: Buffer, output: OutputSpec): Promise<{ 
   return { data, width: info.width, height: info.height };
 }
 
-/** Post-processes `image` and writes it to `file` (absolute), replacing any old file in one rename. */
-export async function writeOutput(image: Buffer, output: OutputSpec, file: string): Promise<WrittenOutput> {
+/**
+ * Post-processes `image` and writes it to `file` (absolute, inside `within` after symlinks),
+ * replacing any old file in one rename.
+ */
+export async function writeOutput(image: Buffer, output: OutputSpec, file: string, within: RepositoryFolder): Promise<WrittenOutput> {
   const { data, width, height } = await postProcess(image, output);
-  await writeFileAtomic(file, data);
+  await within.writeFile(file, data);
   return { sha256: sha256(data), width, height, bytes: data.length };
 }
 
@@ -51,11 +54,20 @@ export function sha256(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-/** The sha256 of a file, or undefined when it cannot be read. */
-export async function sha256OfFile(file: string): Promise<string | undefined> {
+/**
+ * The sha256 of a file of the repository, or undefined when it cannot be read, is not a regular
+ * file, or is reached through a symlink leading outside (what is out there is none of its business).
+ */
+export async function sha256OfFile(file: string, within: RepositoryFolder): Promise<string | undefined> {
+  const opened = within.openRegularSync(file);
+  if (!opened) return undefined;
+  const hash = createHash("sha256");
   try {
-    return sha256(await readFile(file));
+    readChunksSync(opened.fd, Buffer.allocUnsafe(256 * 1024), opened.info.size, (bytes) => hash.update(bytes));
   } catch {
     return undefined;
+  } finally {
+    closeSync(opened.fd);
   }
+  return hash.digest("hex");
 }

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync, unlinkSync } from "node:fs";
-import { link, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { link, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
+import { RepositoryFolder } from "../disk/repository-path.js";
 import { RunLockedError } from "../errors.js";
 import { isProcessAlive } from "../lock/file.js";
 import { displayPathFor } from "../manifest/load.js";
@@ -43,15 +44,19 @@ export async function takeRunLock(manifestFile: string, command: string, now: ()
   const path = join(dirname(manifestFile), RUN_LOCK);
   const mine: Holder = { pid: process.pid, host: hostname(), started: new Date(now()).toISOString(), command, manifest: manifestFile, token: randomBytes(8).toString("hex") };
   const text = `${JSON.stringify(mine, null, 2)}\n`;
+  let madeFolder = false;
   try {
-    await mkdir(dirname(path), { recursive: true });
+    // Its folder's real place is checked first: a symlinked .seedlock/ cannot take the lock elsewhere.
+    const folder = new RepositoryFolder(dirname(manifestFile));
+    madeFolder = !(await folder.holds(dirname(path)));
+    await folder.makeFolder(dirname(path));
   } catch (error) {
     throw refusedWrite(error, path) ?? error;
   }
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     try {
       await writeFile(path, text, { flag: "wx" });
-      return held(path, mine.token);
+      return held(path, mine.token, madeFolder);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw refusedWrite(error, path) ?? error;
     }
@@ -72,7 +77,8 @@ export async function takeRunLock(manifestFile: string, command: string, now: ()
   );
 }
 
-function held(path: string, token: string): RunLock {
+/** `madeFolder`: the lock made `.seedlock/`, so a run that wrote nothing else leaves no folder behind. */
+function held(path: string, token: string, madeFolder: boolean): RunLock {
   const ours = (text: string) => {
     try {
       return (JSON.parse(text) as Holder).token === token;
@@ -95,6 +101,8 @@ function held(path: string, token: string): RunLock {
       process.off("exit", onExit);
       const text = await readFile(path, "utf8").catch(() => "");
       if (ours(text)) await rm(path, { force: true }).catch(() => {});
+      // Removed only while empty: anything a run kept there stays.
+      if (madeFolder) await rmdir(dirname(path)).catch(() => {});
     },
   };
 }

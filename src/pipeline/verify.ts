@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { RepositoryFolder } from "../disk/repository-path.js";
 import { ExitCode } from "../errors.js";
 import { inputHash } from "../lock/hash.js";
 import type { Lockfile } from "../lock/types.js";
@@ -14,6 +15,7 @@ import type { AssetReport, RunReport } from "./result.js";
 export async function verifyOutputs(manifest: Manifest, lock: Lockfile, ceilingUsd: number): Promise<RunReport & { problems: string[] }> {
   const problems: string[] = [];
   const assets: AssetReport[] = [];
+  const repository = new RepositoryFolder(manifest.root);
   for (const spec of manifest.assets) {
     const entry = lock.assets[spec.id];
     const report: AssetReport = { id: spec.id, status: "unchanged", drafts: 0, accepted: 0, rejectedDrafts: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs: [] };
@@ -29,7 +31,7 @@ export async function verifyOutputs(manifest: Manifest, lock: Lockfile, ceilingU
     }
     for (const output of entry.outputs) {
       report.outputs.push(output.path);
-      const actual = await sha256OfFile(join(manifest.root, output.path));
+      const actual = await sha256OfFile(join(manifest.root, output.path), repository);
       if (actual === undefined) problems.push(`${output.path}: missing (asset ${spec.id}, seed ${output.seed})`);
       else if (actual !== output.sha256) problems.push(`${output.path}: differs from the lockfile (sha256 ${actual.slice(0, 12)}…, locked ${output.sha256.slice(0, 12)}…)`);
     }

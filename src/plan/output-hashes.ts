@@ -1,57 +1,12 @@
-import { createHash, randomBytes } from "node:crypto";
-import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { mkdir, open, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { closeSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { readChunksSync, RepositoryFolder } from "../disk/repository-path.js";
 import { dirname, join } from "node:path";
 import { writeSeedlockIgnore } from "../pipeline/draft.js";
 
 /** Read size for hashing: large enough for few calls, small enough that no output sits in memory whole. */
 export const HASH_CHUNK = 256 * 1024;
-
-/**
- * Hex sha256 of a file, read in chunks through `buffer`, or undefined when it cannot be read.
- * Pass a buffer to reuse it across thousands of files.
- */
-export async function sha256File(path: string, buffer: Buffer = Buffer.allocUnsafe(HASH_CHUNK)): Promise<string | undefined> {
-  const hash = createHash("sha256");
-  let handle;
-  try {
-    handle = await open(path, "r");
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-    }
-  } catch {
-    return undefined;
-  } finally {
-    await handle?.close();
-  }
-  return hash.digest("hex");
-}
-
-/**
- * The same, read synchronously: for thousands of small files already in the page cache, a plain
- * system call per step costs a fraction of an asynchronous round trip through libuv's pool.
- */
-export function sha256FileSync(path: string, buffer: Buffer = Buffer.allocUnsafe(HASH_CHUNK), size = Infinity): string | undefined {
-  const hash = createHash("sha256");
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, "r");
-    // Knowing the size saves the last read that would only say "end of file".
-    for (let total = 0; total < size; ) {
-      const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-      total += bytesRead;
-    }
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-  return hash.digest("hex");
-}
 
 /** [size, mtimeMs, ctimeMs, inode, sha256] */
 type Entry = [number, number, number, number, string];
@@ -92,14 +47,27 @@ export class OutputHashes {
     return join(dirname(manifestFile), ".seedlock", "output-hashes.json");
   }
 
-  /** sha256 of the file at `absolute` (cached under `key`), or undefined when it is missing or unreadable. */
-  sha256(absolute: string, key: string, buffer: Buffer): string | undefined {
-    const info = statSync(absolute, { throwIfNoEntry: false });
-    if (!info?.isFile()) return undefined;
+  /**
+   * sha256 of the file at `absolute` (cached under `key`), or undefined when it is missing,
+   * unreadable, a symlink, or in a folder that leads out of `within` (the repository).
+   */
+  sha256(absolute: string, key: string, buffer: Buffer, within: RepositoryFolder): string | undefined {
+    const opened = within.openRegularSync(absolute);
+    if (!opened) return undefined;
+    const { fd, info } = opened;
+    let sha: string;
+    try {
+      const known = this.entries.get(key);
+      if (known && known[0] === info.size && known[1] === info.mtimeMs && known[2] === info.ctimeMs && known[3] === info.ino) return known[4];
+      const hash = createHash("sha256");
+      readChunksSync(fd, buffer, info.size, (bytes) => hash.update(bytes));
+      sha = hash.digest("hex");
+    } catch {
+      return undefined;
+    } finally {
+      closeSync(fd);
+    }
     const known = this.entries.get(key);
-    if (known && known[0] === info.size && known[1] === info.mtimeMs && known[2] === info.ctimeMs && known[3] === info.ino) return known[4];
-    const sha = sha256FileSync(absolute, buffer, info.size);
-    if (sha === undefined) return undefined;
     if (this.file && Date.now() - info.mtimeMs > SETTLE_MS) {
       this.entries.set(key, [info.size, info.mtimeMs, info.ctimeMs, info.ino, sha]);
       this.dirty = true;
@@ -114,15 +82,14 @@ export class OutputHashes {
   async save(): Promise<void> {
     if (!this.file || !this.dirty) return;
     const directory = dirname(this.file);
-    const temporary = `${this.file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    // .seedlock/ sits beside the manifest: its real place must stay in the manifest's folder.
+    const within = new RepositoryFolder(dirname(directory));
     try {
-      await mkdir(directory, { recursive: true });
+      await within.writeFile(this.file, JSON.stringify({ version: 1, entries: Object.fromEntries(this.entries) }));
       await writeSeedlockIgnore(directory).catch(() => {});
-      await writeFile(temporary, JSON.stringify({ version: 1, entries: Object.fromEntries(this.entries) }));
-      await rename(temporary, this.file);
       this.dirty = false;
     } catch {
-      await unlink(temporary).catch(() => {});
+      // Losing the cache only costs time.
     }
   }
 }

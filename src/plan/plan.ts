@@ -4,6 +4,7 @@ import { inputHash } from "../lock/hash.js";
 import type { AssetLock, Lockfile, OutputRecord } from "../lock/types.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { findModel, judgeCallEstimateUsd, routedImagePriceUsd, type ImageModel, type TextModel } from "../models/catalog.js";
+import { RepositoryFolder } from "../disk/repository-path.js";
 import { HASH_CHUNK, OutputHashes } from "./output-hashes.js";
 
 /** What a run would do with an asset. */
@@ -208,10 +209,11 @@ function sameModels(entry: AssetLock, asset: AssetSpec): boolean {
 
 /** How many locked outputs are on disk unchanged, and the first problem found, in words. */
 function checkOutputs(outputs: OutputRecord[], root: string, hashes: OutputHashes, buffer: Buffer): { valid: number; problem?: string } {
+  const within = new RepositoryFolder(root);
   let valid = 0;
   let problem: string | undefined;
   for (const output of outputs) {
-    const actual = hashes.sha256(join(root, output.path), output.path, buffer);
+    const actual = hashes.sha256(join(root, output.path), output.path, buffer, within);
     if (actual === output.sha256) valid++;
     else problem ??= actual === undefined ? `${output.path} is missing` : `${output.path} differs from the lockfile`;
   }

@@ -6,6 +6,7 @@
  */
 import sharp, { type OverlayOptions } from "sharp";
 import { extname } from "node:path";
+import type { RepositoryFolder } from "../disk/repository-path.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { escapeXml } from "./escape.js";
 
@@ -26,6 +27,8 @@ export interface ContactSheetOptions {
   columns?: number;
   /** width ÷ height of the asset's images; read from the first picture that decodes when absent. */
   aspect?: number;
+  /** The folder the sheet must stay inside after symlinks (the repository, when it is in one). */
+  within?: RepositoryFolder;
 }
 
 const BACKGROUND = "#161616";
@@ -90,7 +93,7 @@ export async function writeContactSheet(items: ContactSheetItem[], outPath: stri
   const flat = await sharp({ create: { width, height, channels: 3, background: BACKGROUND } }).composite(layers).raw().toBuffer({ resolveWithObject: true });
   const sheet = sharp(flat.data, { raw: { width, height, channels: flat.info.channels } }).removeAlpha();
   const bytes = await (format === "webp" ? sheet.webp({ quality: 82 }) : format === "png" ? sheet.png() : sheet.jpeg({ quality: 85 })).toBuffer();
-  await writeFileAtomic(outPath, bytes);
+  await writeFileAtomic(outPath, bytes, options.within);
 }
 
 /** `#3 · seed 42 ✓` and then every reason, whole, wrapped to the cell: what a reviewer quotes and reads. */

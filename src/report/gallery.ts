@@ -11,6 +11,7 @@ import sharp from "sharp";
 import { join } from "node:path";
 import { EXIT_CODE_MEANING, type ExitCode } from "../errors.js";
 import type { AssetReport, RunReport } from "../pipeline/result.js";
+import type { RepositoryFolder } from "../disk/repository-path.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { escapeHtml as h } from "./escape.js";
 import { count, FIGURE_NAME, FINISHED, headlineCost, percent, rejectedText, statusText, twoTierSaving, usd } from "./figures.js";
@@ -81,9 +82,10 @@ export async function thumbnail(image: Buffer, maxSide = 320): Promise<Buffer> {
 }
 
 /** Writes `dir/report.html` atomically and returns its path. */
-export async function writeReportHtml(dir: string, data: GalleryData, name = "report.html"): Promise<string> {
+/** `within`: the folder the report must stay inside after symlinks (the repository, when it is in one). */
+export async function writeReportHtml(dir: string, data: GalleryData, name = "report.html", within?: RepositoryFolder): Promise<string> {
   const path = join(dir, name);
-  await writeFileAtomic(path, await renderReportHtml(data));
+  await writeFileAtomic(path, await renderReportHtml(data), within);
   return path;
 }
 

@@ -5,6 +5,7 @@
  */
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
+import type { RepositoryFolder } from "../disk/repository-path.js";
 import { writeFileAtomic } from "./atomic-write.js";
 
 export interface RunEntry {
@@ -27,7 +28,7 @@ export function runIdOf(startedMs: number, command: string): string {
 }
 
 /** Records `run` in the folder's index, prunes the oldest, and returns the earlier runs kept, newest first. */
-export async function keepRun(reportDir: string, run: RunEntry): Promise<RunEntry[]> {
+export async function keepRun(reportDir: string, run: RunEntry, within?: RepositoryFolder): Promise<RunEntry[]> {
   const indexPath = join(reportDir, "runs", "index.json");
   const known = await readFile(indexPath, "utf8")
     .then((text) => JSON.parse(text) as RunEntry[])
@@ -38,6 +39,6 @@ export async function keepRun(reportDir: string, run: RunEntry): Promise<RunEntr
     // Only folders this index named, and only by a plain name: never a path out of runs/.
     if (/^[\w.-]+$/.test(old.id)) await rm(join(reportDir, "runs", old.id), { recursive: true, force: true });
   }
-  await writeFileAtomic(indexPath, `${JSON.stringify(kept, null, 2)}\n`);
+  await writeFileAtomic(indexPath, `${JSON.stringify(kept, null, 2)}\n`, within);
   return kept.filter((r) => r.id !== run.id);
 }

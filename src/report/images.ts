@@ -3,8 +3,9 @@
  * draft and output, under the run's own folder of the report, so report.html links files instead of
  * inlining them and a kill mid-run leaves every picture made so far.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, join, posix } from "node:path";
+import type { RepositoryFolder } from "../disk/repository-path.js";
+import { writeFileAtomic } from "./atomic-write.js";
+import { join, posix } from "node:path";
 import sharp from "sharp";
 
 export interface ReportPicture {
@@ -30,7 +31,11 @@ export async function previewOf(image: Buffer): Promise<Buffer> {
 
 export class RunPictures implements ReportPictures {
   /** `runFolder` is where this run's page lives, e.g. `.seedlock/report/runs/2026-12-01T09-30-00Z-run`. */
-  constructor(readonly runFolder: string) {}
+  /** `within`: the folder every picture must stay inside after symlinks (the repository, when the report is in one). */
+  constructor(
+    readonly runFolder: string,
+    private readonly within?: RepositoryFolder,
+  ) {}
 
   async draft(assetId: string, seed: number, preview: Buffer, full: { data: Buffer; mimeType: string }): Promise<ReportPicture> {
     const base = posix.join("images", safe(assetId), `draft-${seed}`);
@@ -44,8 +49,10 @@ export class RunPictures implements ReportPictures {
 
   private async write(base: string, preview: Buffer, full: Buffer, extension: string): Promise<ReportPicture> {
     const picture = { thumbnail: `${base}.thumb.webp`, full: `${base}.${extension}` };
-    await mkdir(dirname(join(this.runFolder, picture.thumbnail)), { recursive: true });
-    await Promise.all([writeFile(join(this.runFolder, picture.thumbnail), preview), writeFile(join(this.runFolder, picture.full), full)]);
+    await Promise.all([
+      writeFileAtomic(join(this.runFolder, picture.thumbnail), preview, this.within),
+      writeFileAtomic(join(this.runFolder, picture.full), full, this.within),
+    ]);
     return picture;
   }
 }

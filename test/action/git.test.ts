@@ -229,3 +229,32 @@ describe("the work tree after landing", () => {
     expect(readFileSync(join(b.dir, "assets.lock.yaml"), "utf8")).toBe("dunes: 1\nhero: 1\n");
   });
 });
+
+describe("git plumbing reads NUL-separated paths, and refuses a path git would read as something else", () => {
+  it("lands paths with spaces, quotes, backslash-free Unicode and a leading dash exactly as named", async () => {
+    const r = repo();
+    const ws = r.clone("ws");
+    const names = ['art/a b "c".png', "art/é 中文.webp", "art/-dash.png", "art/tail "];
+    ws.write(Object.fromEntries(names.map((n, i) => [n, `pixels ${i}`])));
+    await landCommit(new GitCli(ws.dir), { branch: "main", startedFrom: ws.git("rev-parse", "HEAD"), message: "odd names", files: names.map((p) => ({ path: p, source: join(ws.dir, p) })) }, noWait);
+    const landed = r.originGit("ls-tree", "-r", "-z", "--name-only", "main", "art").split("\0").filter(Boolean).sort();
+    expect(landed).toEqual([...names].sort());
+  });
+
+  for (const [what, path] of [
+    ["a newline that would start a second index line", "img/a.png\n100644 e69de29bb2d1d6434b8b29ae775ad8c2e48c5391\tsrc/index.js"],
+    ["a tab", "img/a\tb.png"],
+    ["a NUL", "img/a\0b.png"],
+    ["a .git component in capitals", ".GIT/hooks/post-checkout"],
+  ] as const) {
+    it(`refuses ${what}, and origin stays as it was`, async () => {
+      const r = repo();
+      const ws = r.clone("ws");
+      ws.write({ "img/a.png": "pixels" });
+      const before = r.originGit("rev-parse", "main");
+      const landing = landCommit(new GitCli(ws.dir), { branch: "main", startedFrom: before, message: "x", files: [{ path, source: join(ws.dir, "img/a.png") }] }, noWait);
+      await expect(landing).rejects.toThrow(/^refusing to commit ".*": it (holds the control character|points inside \.git)/);
+      expect(r.originGit("rev-parse", "main")).toBe(before);
+    });
+  }
+});

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -69,11 +69,23 @@ function escape(text: string): string {
 }
 
 describe("the corpus is large enough to mean something", () => {
-  it("holds at least 30 broken manifests and lockfiles", () => {
-    expect(manifestCases.length + lockCases.length).toBeGreaterThanOrEqual(30);
-    expect(lockCases.length).toBeGreaterThanOrEqual(8);
+  it("holds at least 100 broken manifests and lockfiles", () => {
+    expect(manifestCases.length + lockCases.length).toBeGreaterThanOrEqual(100);
+    expect(lockCases.length).toBeGreaterThanOrEqual(25);
   });
 });
+
+/** Every file and folder under the corpus with its size and time: a refusal must leave it as it was. */
+function corpusOnDisk(): string {
+  return readdirSync(corpus, { recursive: true, withFileTypes: true })
+    .map((e) => {
+      const path = join(e.parentPath, e.name);
+      const info = statSync(path);
+      return `${path} ${e.isDirectory() ? "/" : `${info.size} ${info.mtimeMs}`}`;
+    })
+    .sort()
+    .join("\n");
+}
 
 const temporary: string[] = [];
 afterAll(() => {
@@ -98,7 +110,9 @@ describe.concurrent("a broken manifest is answered with exit 2, file:line:col an
       continue;
     }
     it(c.name, async () => {
+      const before = corpusOnDisk();
       expectAnswered(await seedlock(["plan", "--manifest", c.manifest]), c);
+      expect(corpusOnDisk()).toBe(before);
     });
   }
 });
@@ -106,7 +120,9 @@ describe.concurrent("a broken manifest is answered with exit 2, file:line:col an
 describe.concurrent("a broken lockfile is answered with exit 2, file:line:col and a way to recover", () => {
   for (const c of lockCases) {
     it(c.name, async () => {
+      const before = corpusOnDisk();
       expectAnswered(await seedlock(["plan", "--manifest", c.manifest]), c);
+      expect(corpusOnDisk()).toBe(before);
     });
   }
 });
