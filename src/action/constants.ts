@@ -14,6 +14,7 @@ export const Input = {
   shards: "shards",
   reports: "reports",
   allowPullRequestTarget: "allow-pull-request-target",
+  previewPush: "preview-push",
 } as const;
 
 export const Output = {

@@ -146,7 +146,7 @@ export async function landCommit(git: Git, request: LandRequest, options: LandOp
           merged = true;
         }
       }
-      await git.exec(["update-index", "--index-info"], { env, input: lines.join("\n") + "\n" });
+      if (lines.length) await git.exec(["update-index", "--index-info"], { env, input: lines.join("\n") + "\n" });
       const tree = (await git.exec(["write-tree"], { env })).stdout.trim();
       if (tip && tree === (await git.exec(["rev-parse", `${tip}^{tree}`])).stdout.trim()) return { commit: null, attempts: attempt, tip };
 
@@ -215,7 +215,8 @@ export async function changedSince(git: Git, rev: string | null, paths: string[]
   return changed;
 }
 
-async function fetchTip(git: Git, branch: string): Promise<string | null> {
+/** The branch's tip on origin, or null when it does not exist there. */
+export async function fetchTip(git: Git, branch: string): Promise<string | null> {
   const r = await git.exec(["fetch", "--quiet", "--no-tags", "origin", `refs/heads/${branch}`], { allowFailure: true });
   if (r.code !== 0) {
     if (/couldn't find remote ref/i.test(r.stderr)) return null;

@@ -15,6 +15,7 @@ import { land, type LandingPlan } from "./landing.js";
 import { ActionsLogger } from "./logger.js";
 import { setOutputs } from "./outputs.js";
 import { pushContactSheets } from "./previews.js";
+import { adoptBeforeRun, closePullRequest, previewComment, runReview } from "./review-run.js";
 import { combineShardReports, readShardReports } from "../report/matrix-summary.js";
 import { buildSummarySettings, isSummaryCommand, readActionSettings, type ActionSettings } from "./settings.js";
 import { matrixSummaryMarkdown, summaryMarkdown, writeSummary, type SummaryFacts } from "./summary.js";
@@ -37,6 +38,15 @@ export async function runMain(): Promise<void> {
   if (settings.fallback) core.notice(settings.fallback);
 
   const git = new GitCli(settings.workspace);
+  if (settings.review) {
+    try {
+      return await logger.group("Review", () => runReview(git, settings, manifest, logger));
+    } catch (err) {
+      return core.setFailed(err instanceof SeedlockError ? err.message : `the review failed: ${(err as Error).message}`);
+    }
+  }
+  if (settings.event.pullRequest && settings.event.action === "closed") return closePullRequest(git, settings);
+  const adoption = settings.fallback ? undefined : await adoptBeforeRun(git, settings, manifest);
   const plan = await landingPlan(git, settings);
   // Saved before any call, so a cancelled job's post step can still commit what was accepted.
   if (plan) core.saveState(State.landing, JSON.stringify(plan));
@@ -94,7 +104,11 @@ export async function runMain(): Promise<void> {
   const merge = report?.command === "preview" ? await mergePlan(settings) : undefined;
   facts.mergeEstimateUsd = merge?.estimatedUsd;
   if (report && settings.comment) {
-    facts.comment = await logger.group("Pull-request comment", () => comment(git, settings, report!, manifest, merge, facts.commit));
+    facts.comment = await logger.group("Pull-request comment", () =>
+      report!.command === "preview" && !settings.event.pullRequest?.fork
+        ? previewComment(git, settings, report!, manifest, merge, adoption, facts.commit)
+        : comment(git, settings, report!, manifest, merge, facts.commit),
+    );
   }
   facts.failure = failure;
   await writeSummary(summaryMarkdown(report, facts));

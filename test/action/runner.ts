@@ -67,6 +67,7 @@ const DEFAULTS: Record<string, string> = {
   shards: "",
   reports: "",
   "allow-pull-request-target": "false",
+  "preview-push": "",
 };
 
 /** `onStart` gets the process, e.g. to cancel it the way the runner does when a job is cancelled. */

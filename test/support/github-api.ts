@@ -5,6 +5,10 @@ import type { AddressInfo } from "node:net";
 type IssueComment = components["schemas"]["issue-comment"];
 type SimpleUser = NonNullable<components["schemas"]["nullable-simple-user"]>;
 type BasicError = components["schemas"]["basic-error"];
+type CollaboratorPermission = components["schemas"]["repository-collaborator-permission"];
+
+/** A person's role on the repository, as GitHub names them (role_name). */
+export type RepositoryRole = "admin" | "maintain" | "write" | "triage" | "read";
 
 export interface RecordedRequest {
   method: string;
@@ -22,6 +26,8 @@ export interface GitHubApiOptions {
   tokens: string[];
   /** Tokens that may only read, as a fork's pull request gets. */
   readOnlyTokens?: string[];
+  /** Roles by login, for GET /repos/{owner}/{repo}/collaborators/{username}/permission; others read. */
+  roles?: Record<string, RepositoryRole>;
 }
 
 const DOCS = "https://docs.github.com/rest";
@@ -113,6 +119,16 @@ export class GitHubApiStandIn {
     const rest = url.pathname.slice(repoPrefix.length);
     const list = /^issues\/(\d+)\/comments$/.exec(rest);
     const one = /^issues\/comments\/(\d+)$/.exec(rest);
+    const permission = /^collaborators\/([^/]+)\/permission$/.exec(rest);
+
+    if (permission && req.method === "GET") {
+      const login = decodeURIComponent(permission[1]!);
+      const role = this.options.roles?.[login] ?? "read";
+      // The legacy `permission` folds maintain into write and triage into read; role_name keeps it.
+      const legacy = role === "maintain" ? "write" : role === "triage" ? "read" : role;
+      const user = { ...this.user(login, "User"), permissions: { pull: true, triage: role !== "read", push: legacy !== "read", maintain: role === "maintain" || role === "admin", admin: role === "admin" }, role_name: role };
+      return send(200, { permission: legacy, role_name: role, user } satisfies CollaboratorPermission);
+    }
 
     if (list && req.method === "GET") {
       const issue = Number(list[1]);

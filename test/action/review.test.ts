@@ -1,0 +1,116 @@
+// The built main.js started as the runner starts it: a preview, verdicts from the pull request, the merge.
+import { describe, expect, it } from "vitest";
+import { parseLockfile } from "../../src/lock/file.js";
+import type { ReviewState } from "../../src/action/review.js";
+import { KEY, MAINTAINER, MANIFEST, PASSER_BY, api, checkoutMerge, commentStep, emulator, pullRequestStep, pushStep, repo, step, useScenario } from "./scenario.js";
+
+useScenario();
+
+const DRAFT = "gemini-3.1-flash-lite-image";
+const FINAL = "gemini-3.1-flash-image";
+const calls = (model: string) => emulator.stats.byModel[model] ?? 0;
+
+// dunes asks for 2 images, so one of its drafts can be rejected; tide's prompt changes.
+const PR_MANIFEST = MANIFEST.replace("Minimal desert dunes at dusk", "Minimal desert dunes at dawn")
+  .replace("count: 1\n    out: art/dunes", "count: 2\n    out: art/dunes")
+  .replace("Calm sea at blue hour", "Stormy sea at blue hour");
+
+function reviewOnBranch(): ReviewState {
+  return JSON.parse(repo.originGit("show", "seedlock-previews:pr-7/all/review.json")) as ReviewState;
+}
+
+function stickyComment() {
+  const ours = api.commentsOn(7).filter((c) => c.body?.startsWith("<!-- seedlock:preview -->"));
+  expect(ours).toHaveLength(1);
+  return ours[0]!;
+}
+
+describe("review in the pull request", () => {
+  it("applies verdicts only from people with write access, and the run after the merge renders exactly the approved drafts, paying for no draft twice", async () => {
+    const { headSha } = repo.pullRequest("new-art", { "assets.yaml": PR_MANIFEST }, "author");
+    const { ws } = checkoutMerge("pr", "new-art");
+
+    // 1. The preview: drafts and screens, pushes nothing to the pull request's branch.
+    const preview = await step("main", pullRequestStep(ws, headSha, "octo/site", { command: "preview", "api-key": KEY }));
+    expect(preview.code, preview.stdout + preview.stderr).toBe(0);
+    expect(repo.originGit("rev-parse", "new-art")).toBe(headSha);
+    const reviewed = reviewOnBranch();
+    const dunes = reviewed.assets.dunes!.drafts;
+    const tide = reviewed.assets.tide!.drafts;
+    expect(dunes.length).toBeGreaterThanOrEqual(2);
+    expect(tide.length).toBeGreaterThanOrEqual(1);
+    expect([...dunes, ...tide].every((d) => d.verdict === "approved" && d.by === undefined)).toBe(true);
+    const sticky = stickyComment();
+    for (const d of dunes) expect(sticky.body).toContain(`- [x] **${d.n}** · seed ${d.seed} · approved by the screen`);
+    expect(sticky.body).toContain("/seedlock reject <asset> <n…>");
+    const draftsAfterPreview = calls(DRAFT);
+
+    // 2. The same command from someone without write access: nothing changes, and the comment says why.
+    const command = "Looks good, but:\n/seedlock reject dunes 1\n/seedlock reroll tide\n";
+    const previewsTip = repo.originGit("rev-parse", "seedlock-previews");
+    const { ws: headCheckout } = checkoutMerge("pr-head", "new-art");
+    const refused = await step("main", commentStep(headCheckout, command, PASSER_BY, { "api-key": KEY }));
+    expect(refused.code, refused.stdout + refused.stderr).toBe(0);
+    expect(calls(DRAFT)).toBe(draftsAfterPreview);
+    expect(repo.originGit("rev-parse", "seedlock-previews")).toBe(previewsTip);
+    expect(stickyComment().id).toBe(sticky.id);
+    expect(stickyComment().body).toContain(`@${PASSER_BY}'s [command]`);
+    expect(stickyComment().body).toContain(`verdicts count only from people with write access to octo/site, and @${PASSER_BY} has read access`);
+    expect(api.requests.some((q) => q.method === "GET" && q.path === `/repos/octo/site/collaborators/${PASSER_BY}/permission` && q.status === 200)).toBe(true);
+
+    // 3. From a maintainer: dunes 1 is rejected, tide drafted again, the verdicts recorded with who and when.
+    const applied = await step("main", commentStep(headCheckout, command, MAINTAINER, { "api-key": KEY }));
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    const after = reviewOnBranch();
+    const rejected = after.assets.dunes!.drafts.find((d) => d.n === 1)!;
+    expect(rejected).toMatchObject({ seed: dunes[0]!.seed, verdict: "rejected", by: MAINTAINER });
+    expect(Date.parse(rejected.at!)).not.toBeNaN();
+    expect(after.assets.tide!.drafts.filter((d) => tide.some((t) => t.seed === d.seed)).every((d) => d.verdict === "rejected" && d.why === "reroll")).toBe(true);
+    const newTide = after.assets.tide!.drafts.filter((d) => d.verdict === "approved");
+    expect(newTide.length).toBeGreaterThanOrEqual(1);
+    expect(newTide.every((d) => !tide.some((t) => t.seed === d.seed))).toBe(true);
+    expect(after.verdicts.map((v) => [v.by, v.command])).toEqual([
+      [MAINTAINER, "/seedlock reject dunes 1"],
+      [MAINTAINER, "/seedlock reroll tide"],
+    ]);
+    expect(calls(DRAFT)).toBeGreaterThan(draftsAfterPreview);
+    const body = stickyComment().body!;
+    expect(stickyComment().id).toBe(sticky.id);
+    expect(body).toContain(`- [ ] ~~**1**~~ · seed ${dunes[0]!.seed} · rejected by @${MAINTAINER}`);
+    for (const d of newTide) expect(body).toContain(`- [x] **${d.n}** · seed ${d.seed} · approved by the screen`);
+    expect(repo.originGit("rev-parse", "new-art")).toBe(headSha);
+    expect(api.requests.some((q) => q.method === "GET" && q.path === `/repos/octo/site/collaborators/${MAINTAINER}/permission`)).toBe(true);
+    // One comment created by the preview; every later run edited it in place.
+    expect(api.requests.filter((q) => q.method === "POST").map((q) => q.path)).toEqual(["/repos/octo/site/issues/7/comments"]);
+    expect(api.requests.filter((q) => q.method === "PATCH").every((q) => q.path === `/repos/octo/site/issues/comments/${sticky.id}`)).toBe(true);
+
+    // 4. The merge, then the run on main: finals of exactly the approved drafts, no draft drawn again.
+    const merger = repo.clone("merger");
+    merger.git("fetch", "--quiet", "origin", "refs/heads/new-art");
+    merger.git("merge", "--quiet", "--no-ff", "-m", "Merge pull request #7", "FETCH_HEAD");
+    merger.git("push", "--quiet", "origin", "HEAD:refs/heads/main");
+    const onMain = repo.clone("main-run");
+    const approved = new Map<string, number[]>(
+      Object.entries(after.assets).map(([id, a]) => [id, a.drafts.filter((d) => d.verdict === "approved").map((d) => d.seed)]),
+    );
+    const drafts = calls(DRAFT);
+    const finals = calls(FINAL);
+
+    const run = await step("main", pushStep(onMain, { command: "run", "api-key": KEY }));
+
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const neededDrafts = Math.max(0, 2 - approved.get("dunes")!.length) + Math.max(0, 1 - approved.get("tide")!.length);
+    expect(calls(DRAFT) - drafts).toBe(neededDrafts);
+    expect(calls(FINAL) - finals).toBe(3);
+    const lock = parseLockfile(repo.originGit("show", "main:assets.lock.yaml") + "\n", "origin");
+    const reviewedSeeds = new Set(Object.values(after.assets).flatMap((a) => a.drafts.map((d) => d.seed)));
+    for (const [id, seeds] of approved) {
+      const rendered = lock.assets[id]!.outputs.map((o) => o.seed);
+      expect(rendered.length).toBe(id === "dunes" ? 2 : 1);
+      // A reviewed seed is rendered only if approved; any other was drafted because approvals fell short.
+      for (const s of rendered) expect(reviewedSeeds.has(s) ? seeds.includes(s) : neededDrafts > 0).toBe(true);
+    }
+    expect(lock.assets.dunes!.outputs.map((o) => o.seed)).not.toContain(dunes[0]!.seed);
+    for (const t of tide) expect(lock.assets.tide!.outputs.map((o) => o.seed)).not.toContain(t.seed);
+  });
+});
