@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Logger } from "../logger.js";
 import { NullLogger } from "../logger.js";
 import { execute } from "../pipeline/execute.js";
+import { shardLabel } from "../plan/shard-knobs.js";
 import type { RunReport } from "../pipeline/result.js";
 import { commentMarker, upsertComment, type Octokit } from "./comment.js";
 import { PREVIEWS_BRANCH } from "./constants.js";
@@ -35,7 +36,11 @@ export async function adoptBeforeRun(git: Git, settings: ActionSettings, manifes
   if (command === "preview" && !pr) return undefined;
   try {
     const { tip, states } = await readReviews(git, command === "preview" ? pr!.number : undefined);
-    const adoption = await adoptReviews(git, settings.core.manifestPath, manifest, states, tip);
+    // Shards of one matrix must plan from the same lockfile to pack alike: a sibling's part written
+    // for this same head is not adopted, only parts of earlier pushes and this shard's own.
+    const shard = settings.core.shard ? shardLabel(settings.core.shard) : undefined;
+    const usable = shard && pr ? states.filter((s) => s.headSha !== pr.headSha || s.shard === shard) : states;
+    const adoption = await adoptReviews(git, settings.core.manifestPath, manifest, usable, tip);
     if (adoption.adopted.length) core.info(`adopted the reviewed drafts of ${adoption.adopted.join(", ")} from ${PREVIEWS_BRANCH}`);
     if (adoption.changed.length) core.info(`${adoption.changed.join(", ")} changed after review: drafted again`);
     return adoption;
@@ -114,6 +119,10 @@ export async function previewComment(
     await rm(scratch, { recursive: true, force: true });
   }
   if (settings.fallback) notes.unshift(settings.fallback);
+  if (!settings.token) {
+    core.warning("no github-token, so no pull-request comment");
+    return "skipped: no github-token.";
+  }
   try {
     const done = await writeReviewComment(git, await octokitFor(settings), settings, {
       pullRequest: pr.number,
@@ -199,7 +208,7 @@ export async function runReview(git: Git, settings: ActionSettings, manifest: st
 
 /** Draws new drafts for rerolled assets: adopt the verdicts, preview, and refresh their parts. */
 async function redraw(git: Git, settings: ActionSettings, manifest: string, states: ReviewState[], rerolls: string[], logger: Logger, headSha: string) {
-  const { tip } = { tip: await fetchTip(git, PREVIEWS_BRANCH) };
+  const tip = await fetchTip(git, PREVIEWS_BRANCH);
   // The verdicts just given are not on the branch yet: adopt from the states in memory.
   await adoptReviews(git, settings.core.manifestPath, manifest, states, tip);
   const report = await execute({ ...settings.core, command: "preview", shard: undefined }, { logger });

@@ -114,3 +114,64 @@ describe("review in the pull request", () => {
     for (const t of tide) expect(lock.assets.tide!.outputs.map((o) => o.seed)).not.toContain(t.seed);
   });
 });
+
+describe("one comment for the shards of a preview", () => {
+  it("holds one section per shard, totals that add up both, and each shard's own folder on the previews branch", async () => {
+    const { headSha } = repo.pullRequest("new-art", { "assets.yaml": PR_MANIFEST }, "author");
+    const results = [];
+    for (const shard of ["1/2", "2/2"]) {
+      const { ws } = checkoutMerge(`pr-shard-${shard[0]}`, "new-art");
+      const r = await step("main", pullRequestStep(ws, headSha, "octo/site", { command: "preview", "api-key": KEY, shard }));
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      results.push(r);
+    }
+
+    const files = repo.originGit("ls-tree", "-r", "--name-only", "seedlock-previews").split("\n");
+    expect(files).toContain("pr-7/shard-1-of-2/review.json");
+    expect(files).toContain("pr-7/shard-2-of-2/review.json");
+    const body = stickyComment().body!;
+    expect(body).toContain("<!-- seedlock:section shard-1-of-2 -->");
+    expect(body).toContain("<!-- /seedlock:section shard-1-of-2 -->");
+    expect(body).toContain("<!-- seedlock:section shard-2-of-2 -->");
+    expect(body.indexOf("#### Shard 1/2")).toBeLessThan(body.indexOf("#### Shard 2/2"));
+    const spent = results.reduce((s, r) => s + Number(r.outputs["spent-usd"]), 0);
+    const drafts = results.reduce((n, r) => n + Number(r.outputs.drafts), 0);
+    const said = /This preview spent \$([\d.]+) on (\d+) drafts .*\(2 of 2 shards reported\)/.exec(body);
+    expect(said, body).not.toBeNull();
+    expect(Number(said![1])).toBeCloseTo(spent, 4);
+    expect(Number(said![2])).toBe(drafts);
+    // Both assets' drafts are in the one comment, whichever shard drew them.
+    expect(body).toContain("**`dunes`**");
+    expect(body).toContain("**`tide`**");
+  });
+});
+
+describe("the end of a review", () => {
+  it("a prompt changed after review draws new drafts and the comment says so; closing the pull request unmerged removes its folder", async () => {
+    const { headSha } = repo.pullRequest("new-art", { "assets.yaml": PR_MANIFEST }, "author");
+    const { ws } = checkoutMerge("pr", "new-art");
+    expect((await step("main", pullRequestStep(ws, headSha, "octo/site", { command: "preview", "api-key": KEY }))).code).toBe(0);
+    const before = reviewOnBranch();
+
+    const author = repo.at(`${repo.root}/author-author`);
+    const headSha2 = author.commit({ "assets.yaml": PR_MANIFEST.replace("Stormy sea", "Foggy sea") }, "Fog, not storm");
+    author.git("push", "--quiet", "origin", "HEAD:refs/heads/new-art");
+    const { ws: ws2 } = checkoutMerge("pr-2", "new-art");
+    const drafts = calls(DRAFT);
+    const again = await step("main", pullRequestStep(ws2, headSha2, "octo/site", { command: "preview", "api-key": KEY }));
+
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(calls(DRAFT)).toBeGreaterThan(drafts);
+    const after = reviewOnBranch();
+    expect(after.assets.tide!.inputHash).not.toBe(before.assets.tide!.inputHash);
+    expect(after.assets.dunes!.drafts.map((d) => d.seed)).toEqual(before.assets.dunes!.drafts.map((d) => d.seed));
+    expect(stickyComment().body).toContain("`tide` changed after its drafts were reviewed, so it was drafted again");
+
+    const closing = pullRequestStep(ws2, headSha2, "octo/site", { command: "preview", "api-key": KEY });
+    const payload = { ...closing.event.payload, action: "closed", pull_request: { ...(closing.event.payload.pull_request as object), merged: false } };
+    const closed = await step("main", { ...closing, event: { ...closing.event, payload } });
+    expect(closed.code, closed.stdout + closed.stderr).toBe(0);
+    expect(repo.originGit("ls-tree", "-r", "--name-only", "seedlock-previews")).toBe("");
+    expect(repo.originGit("log", "-1", "--format=%s", "seedlock-previews")).toBe("seedlock: remove the previews of #7, now closed");
+  });
+});
