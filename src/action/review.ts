@@ -181,7 +181,7 @@ export async function adoptReviews(git: Git, manifestPath: string, manifest: str
 }
 
 /** Copies files of commit `tip` out byte for byte, through a scratch index and work tree. */
-async function extract(git: Git, tip: string, files: { from: string; to: string }[]): Promise<void> {
+export async function extract(git: Git, tip: string, files: { from: string; to: string }[]): Promise<void> {
   if (!files.length) return;
   const scratch = await mkdtemp(join(tmpdir(), "seedlock-review-"));
   try {

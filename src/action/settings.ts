@@ -58,6 +58,8 @@ export interface ActionSettings {
   fallback?: string;
   commit: boolean;
   commitTarget: CommitTarget;
+  /** `commit: pull-request` on a branch: open or update one pull request with the finals instead. */
+  finalsPullRequest: boolean;
   /** Subject template; `{assets}` becomes the changed ids. */
   commitMessage?: string;
   comment: boolean;
@@ -144,7 +146,9 @@ export function buildActionSettings(
   const baseUrl = text(Input.baseUrl).replace(/\/+$/, "") || undefined;
   if (baseUrl && !/^https?:\/\/[^/\s]+/.test(baseUrl)) problem(Input.baseUrl, `is "${baseUrl}"`, "give an http(s) URL, e.g. http://127.0.0.1:8089");
 
-  const commitChoice = booleanInput(text(Input.commit), Input.commit, problem);
+  // `pull-request`: the finals go to seedlock's own branch and a pull request, not to the branch itself.
+  const finalsPullRequest = text(Input.commit) === "pull-request";
+  const commitChoice = finalsPullRequest ? true : booleanInput(text(Input.commit), Input.commit, problem);
   const commentChoice = booleanInput(text(Input.comment), Input.comment, problem);
   const previewPush = booleanInput(text(Input.previewPush), Input.previewPush, problem) ?? false;
   const allowTarget = booleanInput(text(Input.allowPullRequestTarget), Input.allowPullRequestTarget, problem) ?? false;
@@ -209,6 +213,7 @@ export function buildActionSettings(
     fallback,
     commit: commitChoice ?? commitDefault,
     commitTarget: commitTargetOf(event, repository),
+    finalsPullRequest: finalsPullRequest && !pullRequest,
     commitMessage: input(Input.commitMessage).trim() || undefined,
     comment: (commentChoice ?? true) && (pullRequest !== undefined || review),
     review,
