@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "../logger.js";
 import { NullLogger } from "../logger.js";
+import { lockPathFor, readLockfile } from "../lock/file.js";
+import { loadManifest } from "../manifest/load.js";
 import { execute } from "../pipeline/execute.js";
 import { shardLabel } from "../plan/shard-knobs.js";
 import type { RunReport } from "../pipeline/result.js";
@@ -241,6 +243,29 @@ async function redraw(git: Git, settings: ActionSettings, manifest: string, stat
   }
   const drafts = report.assets.filter((a) => rerolls.includes(a.id)).reduce((n, a) => n + a.drafts, 0);
   return { updates, line: `Drew ${drafts} new draft${drafts === 1 ? "" : "s"} for ${rerolls.join(", ")} (${report.spentUsd.toFixed(4)} USD, within the ${report.ceilingUsd.toFixed(2)} USD ceiling).` };
+}
+
+/**
+ * After the run on the default branch landed: a pull request's review whose every asset now has its
+ * finals under the reviewed inputs has nothing left to adopt, so its folder goes.
+ */
+export async function retireReviews(git: Git, settings: ActionSettings, manifest: string): Promise<void> {
+  try {
+    const { states } = await readReviews(git);
+    if (!states.length) return;
+    const spec = await loadManifest(settings.core.manifestPath);
+    const lock = await readLockfile(lockPathFor(spec.file));
+    const byPr = new Map<number, ReviewState[]>();
+    for (const s of states) byPr.set(s.pullRequest, [...(byPr.get(s.pullRequest) ?? []), s]);
+    for (const [pr, parts] of byPr) {
+      const done = parts.every(
+        (p) => p.manifest === manifest && Object.entries(p.assets).every(([id, a]) => lock.assets[id]?.inputHash === a.inputHash && lock.assets[id]!.outputs.length >= a.count),
+      );
+      if (done && (await removeReview(git, pr))) core.info(`the review of #${pr} is rendered on this branch: removed its folder from ${PREVIEWS_BRANCH}`);
+    }
+  } catch (err) {
+    core.warning(`old reviews could not be removed from ${PREVIEWS_BRANCH}: ${(err as Error).message}`);
+  }
 }
 
 /** A pull request closed without merging: its previews folder goes; a merged one waits for the run after the merge. */

@@ -16,7 +16,7 @@ import { ActionsLogger } from "./logger.js";
 import { setOutputs } from "./outputs.js";
 import { pushContactSheets } from "./previews.js";
 import { adoptFinalsBranch, finalsBody, upsertFinalsPullRequest } from "./finals-pr.js";
-import { adoptBeforeRun, closePullRequest, previewComment, runReview } from "./review-run.js";
+import { adoptBeforeRun, closePullRequest, retireReviews, previewComment, runReview } from "./review-run.js";
 import { combineShardReports, readShardReports } from "../report/matrix-summary.js";
 import { buildSummarySettings, isSummaryCommand, readActionSettings, type ActionSettings } from "./settings.js";
 import { matrixSummaryMarkdown, summaryMarkdown, writeSummary, type SummaryFacts } from "./summary.js";
@@ -107,6 +107,7 @@ export async function runMain(): Promise<void> {
       const outcome = await logger.group("Commit", () => commitBack(git, plan, report, settings));
       facts.commit = outcome.line;
       if (outcome.failure) failure ??= outcome.failure;
+      else if (plan.kind === "push" && !plan.finals && report?.exitCode === 0 && adoption) await retireReviews(git, settings, manifest);
     }
   }
   const merge = report?.command === "preview" ? await mergePlan(settings) : undefined;

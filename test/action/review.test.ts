@@ -112,6 +112,8 @@ describe("review in the pull request", () => {
     }
     expect(lock.assets.dunes!.outputs.map((o) => o.seed)).not.toContain(dunes[0]!.seed);
     for (const t of tide) expect(lock.assets.tide!.outputs.map((o) => o.seed)).not.toContain(t.seed);
+    // Everything the review held is rendered on main: its folder is gone from the previews branch.
+    expect(repo.originGit("ls-tree", "-r", "--name-only", "seedlock-previews")).toBe("");
   });
 });
 
