@@ -15,7 +15,7 @@ import { fetchTip, headCommit, type Git } from "./git.js";
 import { adoptReviews, buildReviewState, pushReviews, readReviews, removeReview, type Adoption, type ReviewState } from "./review.js";
 import { reviewCommentBody } from "./review-comment.js";
 import type { ActionSettings } from "./settings.js";
-import { applyCommands, parseCommands } from "./verdicts.js";
+import { applyCommands, applyTicks, parseCommands, readTicks } from "./verdicts.js";
 
 /** Roles whose verdicts count: write access or more, as GitHub names them. */
 const WRITERS = new Set(["admin", "maintain", "write"]);
@@ -155,9 +155,12 @@ function commentFailed(err: unknown): string {
 export async function runReview(git: Git, settings: ActionSettings, manifest: string, logger: Logger): Promise<void> {
   const c = settings.event.comment;
   if (!c || !c.isPullRequest) return core.info("not a comment on a pull request: nothing to review");
-  if (c.senderIsBot || c.body.includes(commentMarker(manifest))) return core.info("a bot's comment: no verdicts in it");
-  const { commands, problems } = parseCommands(c.body);
-  if (!commands.length && !problems.length) return core.info("no /seedlock command in this comment");
+  if (c.senderIsBot) return core.info("a bot's comment: no verdicts in it");
+  // Someone ticked or cleared checkboxes of the sticky comment: GitHub sends it as an edit by them.
+  const ticking = c.body.includes(commentMarker(manifest));
+  if (ticking && !(c.authorIsBot && settings.event.action === "edited")) return core.info("a comment carrying seedlock's marker that seedlock did not write: ignored");
+  const { commands, problems } = ticking ? { commands: [], problems: [] } : parseCommands(c.body);
+  if (!ticking && !commands.length && !problems.length) return core.info("no /seedlock command in this comment");
   if (!settings.token) return core.setFailed("a review needs github-token, to check who may give verdicts and to update the comment");
   const octokit = await octokitFor(settings);
   const { owner, repo } = settings.repository;
@@ -180,7 +183,7 @@ export async function runReview(git: Git, settings: ActionSettings, manifest: st
     return;
   }
 
-  const applied = applyCommands(mine, commands, c.sender, c.at, c.url);
+  const applied = ticking ? applyTicks(mine, readTicks(c.body), c.sender, c.at, c.url) : applyCommands(mine, commands, c.sender, c.at, c.url);
   const notes = [...applied.done.map((d) => `@${c.sender} at ${c.at}: \`${d}\``), ...problems, ...applied.problems];
   const scratch = await mkdtemp(join(tmpdir(), "seedlock-review-state-"));
   try {

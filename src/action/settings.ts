@@ -30,6 +30,7 @@ export interface CommentFacts {
   author: string;
   sender: string;
   senderIsBot: boolean;
+  authorIsBot: boolean;
   at: string;
 }
 
@@ -291,7 +292,7 @@ function eventFacts(env: NodeJS.ProcessEnv, payload: Record<string, unknown>): E
     };
   }
   if (typeof payload.action === "string") facts.action = payload.action;
-  const comment = payload.comment as { id?: number; html_url?: string; body?: string; user?: { login?: string }; created_at?: string; updated_at?: string } | undefined;
+  const comment = payload.comment as { id?: number; html_url?: string; body?: string; user?: { login?: string; type?: string }; created_at?: string; updated_at?: string } | undefined;
   const issue = payload.issue as { number?: number; pull_request?: unknown } | undefined;
   const sender = payload.sender as { login?: string; type?: string } | undefined;
   if (name === "issue_comment" && comment && typeof comment.id === "number" && issue && typeof issue.number === "number") {
@@ -304,6 +305,7 @@ function eventFacts(env: NodeJS.ProcessEnv, payload: Record<string, unknown>): E
       author: comment.user?.login ?? "",
       sender: sender?.login ?? comment.user?.login ?? "",
       senderIsBot: sender?.type === "Bot",
+      authorIsBot: comment.user?.type === "Bot",
       at: (facts.action === "edited" ? comment.updated_at : comment.created_at) ?? new Date().toISOString(),
     };
   }

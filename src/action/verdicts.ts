@@ -79,3 +79,44 @@ export function applyCommands(states: ReviewState[], commands: ReviewCommand[], 
   }
   return result;
 }
+
+/** Ticks of the bot's own comment as someone left them: per asset, draft number → ticked. */
+export function readTicks(body: string): Map<string, Map<number, boolean>> {
+  const ticks = new Map<string, Map<number, boolean>>();
+  let asset: string | undefined;
+  for (const line of body.split(/\r?\n/)) {
+    const heading = /^\*\*`([^`]+)`\*\* · /.exec(line);
+    if (heading) {
+      asset = heading[1]!;
+      continue;
+    }
+    const box = /^- \[( |x|X)\] (?:~~)?\*\*(\d+)\*\*/.exec(line);
+    if (box && asset) {
+      if (!ticks.has(asset)) ticks.set(asset, new Map());
+      ticks.get(asset)!.set(Number(box[2]), box[1] !== " ");
+    }
+  }
+  return ticks;
+}
+
+/** A checkbox someone ticked approves its draft, one they cleared sets it aside; each is recorded. */
+export function applyTicks(states: ReviewState[], ticks: Map<string, Map<number, boolean>>, by: string, at: string, comment?: string): Applied {
+  const result: Applied = { changed: new Set(), rerolls: [], problems: [], done: [] };
+  for (const state of states) {
+    for (const [id, asset] of Object.entries(state.assets)) {
+      for (const d of asset.drafts) {
+        const ticked = ticks.get(id)?.get(d.n);
+        if (ticked === undefined || ticked === (d.verdict === "approved")) continue;
+        d.verdict = ticked ? "approved" : "rejected";
+        d.by = by;
+        d.at = at;
+        delete d.why;
+        const text = `${ticked ? "ticked" : "cleared"} ${id} ${d.n}`;
+        state.verdicts.push({ at, by, command: text, ...(comment ? { comment } : {}) });
+        result.changed.add(state);
+        result.done.push(text);
+      }
+    }
+  }
+  return result;
+}

@@ -117,6 +117,37 @@ describe("review in the pull request", () => {
   });
 });
 
+describe("checkboxes of the sticky comment", () => {
+  it("a cleared box from someone with write access sets its draft aside; from anyone else it changes nothing and the box comes back", async () => {
+    const { headSha } = repo.pullRequest("new-art", { "assets.yaml": PR_MANIFEST }, "author");
+    const { ws } = checkoutMerge("pr", "new-art");
+    expect((await step("main", pullRequestStep(ws, headSha, "octo/site", { command: "preview", "api-key": KEY }))).code).toBe(0);
+    const sticky = stickyComment();
+    const first = reviewOnBranch().assets.dunes!.drafts[0]!;
+    const cleared = sticky.body!.replace(`- [x] **1** · seed ${first.seed}`, `- [ ] **1** · seed ${first.seed}`);
+    expect(cleared).not.toBe(sticky.body);
+    const edit = (login: string) => {
+      const comment = api.editComment(Number(sticky.id), cleared);
+      const s = commentStep(ws, cleared, login, { "api-key": KEY }, comment);
+      const sender = { ...comment.user!, login, type: "User" };
+      return { ...s, event: { ...s.event, payload: { ...s.event.payload, action: "edited", comment, sender } } };
+    };
+
+    const refused = await step("main", edit(PASSER_BY));
+    expect(refused.code, refused.stdout + refused.stderr).toBe(0);
+    expect(reviewOnBranch().assets.dunes!.drafts[0]).toMatchObject({ verdict: "approved" });
+    expect(stickyComment().body).toContain(`- [x] **1** · seed ${first.seed}`);
+    expect(stickyComment().body).toContain(`@${PASSER_BY} has read access`);
+
+    const applied = await step("main", edit(MAINTAINER));
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    const state = reviewOnBranch();
+    expect(state.assets.dunes!.drafts[0]).toMatchObject({ seed: first.seed, verdict: "rejected", by: MAINTAINER });
+    expect(state.verdicts.map((v) => [v.by, v.command])).toEqual([[MAINTAINER, "cleared dunes 1"]]);
+    expect(stickyComment().body).toContain(`- [ ] ~~**1**~~ · seed ${first.seed} · rejected by @${MAINTAINER}`);
+  });
+});
+
 describe("one comment for the shards of a preview", () => {
   it("holds one section per shard, totals that add up both, and each shard's own folder on the previews branch", async () => {
     const { headSha } = repo.pullRequest("new-art", { "assets.yaml": PR_MANIFEST }, "author");

@@ -104,7 +104,7 @@ describe("inputs on a pull request", () => {
     const s = settings({ "api-key": "k" }, { GITHUB_EVENT_NAME: "issue_comment", GITHUB_REF: "refs/heads/main" }, payload);
     expect(s.review).toBe(true);
     expect(s.core.command).toBe("preview");
-    expect(s.event.comment).toEqual({ issue: 7, isPullRequest: true, id: 5, url: "u", body: "/seedlock reroll dunes", author: "author", sender: "editor", senderIsBot: false, at: "2026-12-01T09:05:00Z" });
+    expect(s.event.comment).toEqual({ issue: 7, isPullRequest: true, id: 5, url: "u", body: "/seedlock reroll dunes", author: "author", sender: "editor", senderIsBot: false, authorIsBot: false, at: "2026-12-01T09:05:00Z" });
   });
 
   it("from a fork, plan only and say why, with nowhere to push", () => {

@@ -76,6 +76,13 @@ export class GitHubApiStandIn {
     return this.create(issue, body, this.user(login, "User"));
   }
 
+  /** Someone edits a comment in the page (e.g. ticks a checkbox): the body changes, the author does not. */
+  editComment(id: number, body: string): IssueComment {
+    const found = this.comments.get(id)!;
+    found.comment = { ...found.comment, body, updated_at: new Date().toISOString().replace(/\.\d+Z$/, "Z") };
+    return found.comment;
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
