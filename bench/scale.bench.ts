@@ -21,7 +21,7 @@ function bigManifest(countPerAsset: number): string {
     "limits: { concurrency: 8 }",
     "defaults:",
     '  aspectRatio: "1:1"',
-    '  finalSize: "512"',
+    '  finalSize: "1K"',
     "  maxAttempts: 200",
     "  output: { format: webp, quality: 75, width: 128, height: 128 }",
     "assets:",

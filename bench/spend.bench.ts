@@ -27,8 +27,6 @@ const MANY_ASSETS = 24;
 const TIGHT = 0.5;
 const OVERSAMPLE = 3;
 const DRAFT_MODEL = "gemini-3.1-flash-lite-image";
-/** USD per million output image tokens, as the service bills them (DESIGN.md's table). */
-const PER_MILLION: Record<string, number> = { "gemini-3.1-flash-lite-image": 30, "gemini-3.1-flash-image": 60 };
 /** The emulator's flaws at roughly the accept rate DESIGN.md assumes (about 70 %). */
 const EMULATOR = { latencyMs: LATENCY_MS, randomSeed: 11, darkRate: 0.1, flatRate: 0.08, duplicateRate: 0.1, blockRate: 0.04, corruptRate: 0.02 };
 
@@ -40,7 +38,7 @@ function manifest(assets = ASSETS, count = COUNT): string {
     "budget: { maxUsd: 20 }",
     "defaults:",
     '  aspectRatio: "1:1"',
-    '  finalSize: "512"',
+    '  finalSize: "1K"',
     `  oversample: ${OVERSAMPLE}`,
     "  maxAttempts: 40",
     "  output: { format: webp, quality: 80, width: 256, height: 256 }",
@@ -66,9 +64,9 @@ async function serve(options: EmulatorOptions = EMULATOR): Promise<Served> {
   return { emulator, proxy, url, close: async () => (await proxy.close(), await emulator.close()) };
 }
 
-/** What the service billed: image tokens at its rates, over every request the proxy saw. */
-function billedUsd(proxy: RecordingProxy): number {
-  return proxy.requests.reduce((sum, r) => sum + (r.imageTokens * (PER_MILLION[r.model] ?? 0)) / 1e6, 0);
+/** What the service billed: every answer's usage (input, text and thinking, images) at its rates. */
+function billedUsd(served: Served): number {
+  return served.emulator.stats.billedUsd;
 }
 
 interface SeedlockRun {
@@ -115,7 +113,7 @@ async function ampleRun(concurrency: number, shape: { assets: number; count: num
       requests: calls.length,
       draftCalls: calls.filter((r) => r.model === DRAFT_MODEL).length,
       finalCalls: calls.filter((r) => r.model !== DRAFT_MODEL).length,
-      billedUsd: billedUsd(served.proxy),
+      billedUsd: billedUsd(served),
       rendered: run.report!.rendered,
     };
   } finally {
@@ -133,7 +131,7 @@ async function tightRun(concurrency: number, ceilingUsd: number): Promise<{ conc
       [0, 3],
       `tight run at concurrency ${concurrency}`,
     );
-    return { concurrency, spentUsd: run.report!.spentUsd, billedUsd: billedUsd(served.proxy), code: run.code, rendered: run.report!.rendered };
+    return { concurrency, spentUsd: run.report!.spentUsd, billedUsd: billedUsd(served), code: run.code, rendered: run.report!.rendered };
   } finally {
     repo.remove();
     await served.close();
@@ -193,7 +191,7 @@ async function seedsApproach(): Promise<{ wallMs: number; requests: number; bill
         await writeOutput(final.image.data, asset.output, join(repo.dir, outputPath(asset, made, keeper.seed)));
       }
     }
-    return { wallMs: performance.now() - started, requests: served.proxy.requests.length, billedUsd: billedUsd(served.proxy), spentUsd, delivered, drafts, finals };
+    return { wallMs: performance.now() - started, requests: served.proxy.requests.length, billedUsd: billedUsd(served), spentUsd, delivered, drafts, finals };
   } finally {
     repo.remove();
     await served.close();

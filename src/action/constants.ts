@@ -13,7 +13,11 @@ export const Input = {
   shard: "shard",
   shards: "shards",
   reports: "reports",
+  batch: "batch",
+  wait: "wait-minutes",
   allowPullRequestTarget: "allow-pull-request-target",
+  allowLowerPrices: "allow-lower-prices",
+  overwriteUntracked: "overwrite-untracked",
   previewPush: "preview-push",
 } as const;
 

@@ -11,7 +11,7 @@ function ids(list: string[]): string {
  * The one sentence a failed step ends with: which cap or budget was hit and what to change.
  * Undefined when the run succeeded.
  */
-export function failureSentence(report: RunReport, workflowCeilingUsd?: number): string | undefined {
+export function failureSentence(report: RunReport, workflowCeilingUsd?: number, trustedCeilingName?: string): string | undefined {
   if (report.exitCode === ExitCode.ok) return undefined;
   const left = report.assets.filter((a) => a.status !== "done" && a.status !== "unchanged" && a.status !== "planned").map((a) => a.id);
   switch (report.exitCode) {
@@ -20,7 +20,7 @@ export function failureSentence(report: RunReport, workflowCeilingUsd?: number):
       const whole = report.shard?.matrixCeilingUsd ?? report.ceilingUsd;
       const source =
         workflowCeilingUsd !== undefined && workflowCeilingUsd <= whole + 1e-9
-          ? `the workflow's max-budget-usd (${usd(whole)})`
+          ? (trustedCeilingName ?? `the workflow's max-budget-usd (${usd(whole)})`)
           : `the manifest's budget.maxUsd (${usd(whole)})`;
       const which = report.shard ? `shard ${report.shard.shard}'s slice (${usd(report.ceilingUsd)}) of ${source}` : source;
       if (report.command === "plan" || report.spentUsd === 0) {

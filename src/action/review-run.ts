@@ -95,6 +95,7 @@ export async function previewComment(
   merge: RunReport | undefined,
   adoption: Adoption | undefined,
   commitLine?: string,
+  ceilingNote?: string,
 ): Promise<string> {
   const pr = settings.event.pullRequest!;
   const shard = report.shard?.shard;
@@ -120,6 +121,7 @@ export async function previewComment(
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+  if (ceilingNote) notes.unshift(ceilingNote);
   if (settings.fallback) notes.unshift(settings.fallback);
   if (!settings.token) {
     core.warning("no github-token, so no pull-request comment");

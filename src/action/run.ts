@@ -7,6 +7,8 @@ import { lockPathFor } from "../lock/file.js";
 import { execute } from "../pipeline/execute.js";
 import type { RunReport } from "../pipeline/result.js";
 import { plainLine } from "../report/progress.js";
+import { loadManifest } from "../manifest/load.js";
+import { pullRequestCeiling, readBaseBudget, type PullRequestCeiling } from "./base-ceiling.js";
 import { commentBody, commentMarker, upsertComment } from "./comment.js";
 import { Output, State } from "./constants.js";
 import { errorSentence, failureSentence } from "./failure.js";
@@ -36,9 +38,11 @@ export async function runMain(): Promise<void> {
   }
   const logger = new ActionsLogger(settings.workspace);
   const manifest = relative(settings.workspace, settings.core.manifestPath).split(sep).join("/");
-  if (settings.fallback) core.notice(settings.fallback);
-
   const git = new GitCli(settings.workspace);
+  const trusted = await trustedCeiling(git, settings);
+  settings = trusted.settings;
+  if (settings.fallback) core.notice(settings.fallback);
+  else if (trusted.note) core.notice(trusted.note);
   if (settings.review) {
     try {
       return await logger.group("Review", () => runReview(git, settings, manifest, logger));
@@ -79,7 +83,9 @@ export async function runMain(): Promise<void> {
         core.info(plainLine(snapshot));
       },
     }));
-    failure = failureSentence(report, settings.core.maxBudgetUsd);
+    failure = failureSentence(report, settings.core.maxBudgetUsd, trusted.ceilingName);
+    // Batch jobs out: the step succeeded, and says when its work will be collected.
+    if (report.exitCode === 0 && report.message) core.notice(report.message);
   } catch (err) {
     thrown = err;
     if (err instanceof InputError) {
@@ -115,14 +121,32 @@ export async function runMain(): Promise<void> {
   if (report && settings.comment) {
     facts.comment = await logger.group("Pull-request comment", () =>
       report!.command === "preview" && !settings.event.pullRequest?.fork
-        ? previewComment(git, settings, report!, manifest, merge, adoption, facts.commit)
-        : comment(git, settings, report!, manifest, merge, facts.commit),
+        ? previewComment(git, settings, report!, manifest, merge, adoption, facts.commit, trusted.note)
+        : comment(git, settings, report!, manifest, merge, facts.commit, trusted.note),
     );
   }
   facts.failure = failure;
   await writeSummary(summaryMarkdown(report, facts));
   core.saveState(State.finished, "true");
   if (failure) core.setFailed(failure);
+}
+
+/**
+ * On a pull request the manifest is untrusted: the ceiling comes from the workflow and the base
+ * branch (base-ceiling.ts). Elsewhere the settings stand as they are.
+ */
+async function trustedCeiling(git: Git, settings: ActionSettings): Promise<PullRequestCeiling> {
+  const pr = settings.event.pullRequest;
+  if (!pr) return { settings };
+  const base = await readBaseBudget(git, settings.core.manifestPath, pr.baseSha, pr.baseRef);
+  if (base.kind === "unreadable" && settings.core.maxBudgetUsd !== undefined) {
+    core.warning(`the base branch's ${base.where} could not be read (${base.why}); the workflow's max-budget-usd alone caps this pull request`);
+  }
+  const head = await loadManifest(settings.core.manifestPath, { logger: new NullLogger() }).then(
+    (m) => m.budget.maxUsd,
+    () => undefined,
+  );
+  return pullRequestCeiling(settings, base, head);
 }
 
 /** Where and from what this run's work would be committed, or undefined when it will not be. */
@@ -176,7 +200,7 @@ async function commitBack(git: Git, plan: LandingPlan, report: RunReport | undef
   }
 }
 
-async function comment(git: Git, settings: ActionSettings, report: RunReport, manifest: string, merge: RunReport | undefined, commitLine?: string): Promise<string> {
+async function comment(git: Git, settings: ActionSettings, report: RunReport, manifest: string, merge: RunReport | undefined, commitLine?: string, ceilingNote?: string): Promise<string> {
   const pr = settings.event.pullRequest!;
   if (pr.fork && settings.event.name !== "pull_request_target") {
     core.info("no comment: a pull request from a fork gets a read-only token; the job summary has the plan");
@@ -202,6 +226,7 @@ async function comment(git: Git, settings: ActionSettings, report: RunReport, ma
     merge,
     headSha: pr.headSha || settings.event.sha,
     fallback: settings.fallback,
+    ...(ceilingNote && ceilingNote !== settings.fallback ? { ceilingNote } : {}),
     images,
     imagesNote,
     lockfile: commitLine && report.command === "preview" ? `Accepted seeds, lockfile: ${commitLine}` : undefined,
@@ -214,6 +239,10 @@ async function comment(git: Git, settings: ActionSettings, report: RunReport, ma
     const octokit = github.getOctokit(settings.token, { baseUrl: settings.apiUrl });
     const done = await upsertComment(octokit, { owner, repo, issue: pr.number }, commentMarker(manifest), body);
     core.info(`${done.action} comment ${done.url}`);
+    if (done.ignored.length) {
+      const who = [...new Set(done.ignored.map((a) => a.login))].join(", ");
+      core.warning(`left alone ${done.ignored.length} comment(s) by ${who} that carry seedlock's marker: the bot edits only comments its own identity wrote`);
+    }
     return `[${done.action}](${done.url}).`;
   } catch (err) {
     const status = (err as { status?: number }).status;

@@ -1,3 +1,4 @@
+import { parseBatchMode, parseWaitMinutes } from "../pipeline/batch/mode.js";
 import * as core from "@actions/core";
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
@@ -15,6 +16,9 @@ export interface PullRequestFacts {
   /** `owner/name` of the repository the branch lives in; differs from baseRepo for a fork. */
   headRepo: string;
   baseRepo: string;
+  /** The base branch and the commit the pull request is compared with: the trusted side. */
+  baseRef: string;
+  baseSha: string;
   fork: boolean;
 }
 
@@ -102,11 +106,17 @@ export function readEvent(env: NodeJS.ProcessEnv): Record<string, unknown> {
     // Without the payload a pull_request run cannot tell a fork from a branch: refuse rather than guess.
     throw new InputError([{ message: `GITHUB_EVENT_PATH names ${path}, which does not exist`, fix: "run seedlock as a workflow step, or unset GITHUB_EVENT_PATH for a local run" }]);
   }
+  let payload: unknown;
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    payload = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
     throw new InputError([{ message: `the event payload ${path} is not JSON: ${(err as Error).message}` }]);
   }
+  // Every event GitHub sends is one JSON object; anything else cannot say which pull request this is.
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+    throw new InputError([{ message: `the event payload ${path} is ${Array.isArray(payload) ? "an array" : JSON.stringify(payload)}, not a JSON object`, fix: "let the runner write GITHUB_EVENT_PATH, or unset it for a local run" }]);
+  }
+  return payload as Record<string, unknown>;
 }
 
 /** Pure: inputs + environment + event payload → settings, or an InputError listing every problem. */
@@ -153,6 +163,14 @@ export function buildActionSettings(
   const commentChoice = booleanInput(text(Input.comment), Input.comment, problem);
   const previewPush = booleanInput(text(Input.previewPush), Input.previewPush, problem) ?? false;
   const allowTarget = booleanInput(text(Input.allowPullRequestTarget), Input.allowPullRequestTarget, problem) ?? false;
+  const allowLowerPrices = booleanInput(text(Input.allowLowerPrices), Input.allowLowerPrices, problem) ?? false;
+  const overwriteUntracked: string[] = [];
+  for (const entry of input(Input.overwriteUntracked).split(/[\n,]/).map((p) => p.trim()).filter(Boolean)) {
+    const file = resolve(workspace, entry);
+    const rel = relative(workspace, file);
+    if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) problem(Input.overwriteUntracked, `names "${entry}", which is outside the repository (${workspace})`, "give paths relative to the repository root");
+    else overwriteUntracked.push(file);
+  }
 
   let shard: Settings["shard"];
   const shardText = text(Input.shard);
@@ -168,6 +186,20 @@ export function buildActionSettings(
     if (isKnobProblem(read)) problem(Input.shards, read.problem, read.fix);
     else if (requestedCommand && requestedCommand !== "plan") problem(Input.shards, `is set, but only command: plan packs a matrix (this is ${requestedCommand})`, "give each job of the matrix shard: i/n instead");
     else shards = read;
+  }
+
+  // One parser with the CLI's --batch / --wait; a bad value is one more problem in the list.
+  let batch: Settings["batch"];
+  let waitMinutes: Settings["waitMinutes"];
+  try {
+    batch = parseBatchMode(text(Input.batch), `input "${Input.batch}"`);
+  } catch {
+    problem(Input.batch, `is "${text(Input.batch)}"`, "use one of: off, drafts, finals, all");
+  }
+  try {
+    waitMinutes = parseWaitMinutes(text(Input.wait), `input "${Input.wait}"`);
+  } catch {
+    problem(Input.wait, `is "${text(Input.wait)}"`, "give a number of minutes above 0 and at most 1440, e.g. 30");
   }
 
   if (event.name === "pull_request_target" && !allowTarget) {
@@ -207,6 +239,10 @@ export function buildActionSettings(
       apiKey,
       shard,
       shards,
+      ...(allowLowerPrices ? { allowLowerPrices } : {}),
+      ...(overwriteUntracked.length ? { overwriteUntracked } : {}),
+      ...(batch ? { batch } : {}),
+      ...(waitMinutes ? { waitMinutes } : {}),
       // The runner's temp folder keeps the checkout clean; the `report` output points at it.
       reportDir: runnerTemp ? join(runnerTemp, "seedlock", "report") : undefined,
     },
@@ -275,7 +311,7 @@ function eventFacts(env: NodeJS.ProcessEnv, payload: Record<string, unknown>): E
   const name = env.GITHUB_EVENT_NAME ?? "";
   const facts: EventFacts = { name, sha: env.GITHUB_SHA ?? "", ref: env.GITHUB_REF ?? "" };
   const pr = payload.pull_request as
-    | { number?: number; head?: { ref?: string; sha?: string; repo?: { full_name?: string } | null }; base?: { repo?: { full_name?: string } } }
+    | { number?: number; head?: { ref?: string; sha?: string; repo?: { full_name?: string } | null }; base?: { ref?: string; sha?: string; repo?: { full_name?: string } } }
     | undefined;
   if (PULL_REQUEST_EVENTS.has(name) && pr && typeof pr.number === "number") {
     const baseRepo = pr.base?.repo?.full_name ?? env.GITHUB_REPOSITORY ?? "";
@@ -287,6 +323,8 @@ function eventFacts(env: NodeJS.ProcessEnv, payload: Record<string, unknown>): E
       headSha: pr.head?.sha ?? "",
       headRepo,
       baseRepo,
+      baseRef: pr.base?.ref ?? "",
+      baseSha: pr.base?.sha ?? "",
       fork: headRepo.toLowerCase() !== baseRepo.toLowerCase(),
       ...((pr as { merged?: unknown }).merged === true ? { merged: true } : {}),
     };

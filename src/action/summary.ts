@@ -2,7 +2,7 @@ import * as core from "@actions/core";
 import type { RunReport } from "../pipeline/result.js";
 import type { PlanReport } from "../plan/report.js";
 import type { MatrixSummary } from "../report/matrix-summary.js";
-import { assetTable, cell, effectiveCostLine, table, usd } from "./markdown.js";
+import { assetTable, batchJobsMarkdown, cell, effectiveCostLine, table, usd } from "./markdown.js";
 
 /** What happened around the run that the summary reports besides the run itself. */
 export interface SummaryFacts {
@@ -47,6 +47,9 @@ export function summaryMarkdown(report: RunReport | undefined, facts: SummaryFac
     if (report.assets.length) out.push(assetTable(report), "");
     else out.push("No asset in this manifest (or in this shard).", "");
     if (report.command !== "plan" && report.command !== "verify") out.push(effectiveCostLine(report), "");
+    // Paid images that came back other than asked (undersized, re-rendered, several in one answer), as the lockfile records them.
+    const notes = report.assets.flatMap((a) => (a.notes ?? []).map((n) => `- \`${a.id}\`: ${n}`));
+    if (notes.length) out.push("Answers that differed from what was asked:", "", ...notes.slice(0, 20), ...(notes.length > 20 ? [`- … and ${notes.length - 20} more in the lockfile`] : []), "");
     const matrix = report.command === "plan" ? (report as PlanReport).matrix : undefined;
     if (matrix) {
       out.push(`### Matrix: ${matrix.count} shard${matrix.count === 1 ? "" : "s"}, packed by estimate (largest ÷ mean ${matrix.balance.toFixed(2)})`, "");
@@ -55,6 +58,7 @@ export function summaryMarkdown(report: RunReport | undefined, facts: SummaryFac
       out.push(`The slices add up to ${usd(matrix.allocatedUsd)} of the ${usd(matrix.ceilingUsd)} ceiling. Packing \`${matrix.fingerprint}\`: every shard must start from this commit with this ceiling.`, "");
       if (matrix.rule) out.push(`Shard count: ${cell(matrix.rule)}.`, "");
     }
+    if (report.batch?.pending.length) out.push(batchJobsMarkdown(report), "");
     if (report.reportDir) {
       const where = facts.runUrl ? ` — keep it with actions/upload-artifact; [this run's artifacts](${facts.runUrl}#artifacts)` : "";
       out.push(`Report: \`${report.reportDir}\` (report.html and contact sheets)${where}.`, "");

@@ -24,6 +24,8 @@ export const demoCommand: Command = {
   options: {
     dir: { type: "string", default: "seedlock-demo" },
     "latency-ms": { type: "string", default: "100" },
+    // --batch: drafts and renders through the emulator's Batch API, collected in the same process.
+    batch: { type: "boolean" },
   },
   async run(ctx) {
     const dir = resolve(ctx.cwd, String(ctx.values.dir ?? "seedlock-demo"));
@@ -34,13 +36,14 @@ export const demoCommand: Command = {
     await freshFolder(dir);
     const manifest = join(dir, "assets.yaml");
     await writeFile(manifest, await exampleManifest());
-    const emulator = await startEmulator({ latencyMs, randomSeed: 7 });
+    const batch = ctx.values.batch === true;
+    const emulator = await startEmulator({ latencyMs, randomSeed: 7, ...(batch ? { batchDelayMs: 2000 } : {}) });
     ctx.logger.info(`demo: drafting, screening and rendering ${relative(ctx.cwd, manifest) || manifest} on the emulator at ${emulator.url}`);
     try {
       const demoCtx: CliContext = {
         ...ctx,
         cwd: dir,
-        values: { ...ctx.values, manifest, "base-url": emulator.url },
+        values: { ...ctx.values, manifest, "base-url": emulator.url, ...(batch ? { batch: "all", wait: "10" } : {}) },
         env: { ...ctx.env, GEMINI_API_KEY: EMULATOR_KEY },
       };
       const report = await runAndPrint("run", demoCtx, ctx.cwd);
@@ -93,7 +96,7 @@ export const EXAMPLE_MANIFEST = `# yaml-language-server: $schema=../schema/manif
 version: 1
 models:
   draft: gemini-3.1-flash-lite-image # cheap drafts, 1K JPEG
-  final: gemini-3.1-flash-image # renders the drafts that pass the screen
+  final: gemini-nano-banana-2.1 # renders the drafts that pass the screen
 budget:
   maxUsd: 3 # the run stops before it would spend more
   warnUsd: 2
@@ -122,8 +125,7 @@ assets:
     out: wallpapers/tide-{n}.webp
   - id: hero
     prompt: Paper-cut illustration of a lighthouse guiding small boats home at night, layered depth, warm light, no text
-    tier: final-only # one image that matters: drafted and kept on the standard model
-    finalSize: 1K
+    tier: final-only # one image that matters: drafted and kept on the standard model, at 2K so it makes 1600×900
     out: public/hero.png
     output: { width: 1600, height: 900, fit: cover }
   - id: seed-icon

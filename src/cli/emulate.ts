@@ -1,5 +1,7 @@
 import { ExitCode, InputError, type Diagnostic } from "../errors.js";
 import { startEmulator, type EmulatorOptions } from "../emulator/emulator.js";
+import { LIMIT_SHAPES, type LimitShape } from "../emulator/limits.js";
+import { isProfileName, PROFILE_NAMES, PROFILES } from "../emulator/profiles.js";
 import type { Command, OptionValues } from "./command.js";
 
 /** `seedlock emulate`: a Gemini-compatible server on loopback for free dry runs and CI wiring. */
@@ -9,6 +11,10 @@ export const emulateCommand: Command = {
     port: { type: "string", default: "8787" },
     "latency-ms": { type: "string" },
     rpm: { type: "string" },
+    "limit-shape": { type: "string" },
+    burst: { type: "string" },
+    "retry-delay-ms": { type: "string" },
+    rpd: { type: "string" },
     "error-rate": { type: "string" },
     "block-rate": { type: "string" },
     "corrupt-rate": { type: "string" },
@@ -16,6 +22,8 @@ export const emulateCommand: Command = {
     "flat-rate": { type: "string" },
     "duplicate-rate": { type: "string" },
     key: { type: "string" },
+    "batch-delay-ms": { type: "string" },
+    profile: { type: "string" },
   },
   async run(ctx) {
     const options = emulatorOptions(ctx.values);
@@ -28,7 +36,7 @@ export const emulateCommand: Command = {
       }
       throw err;
     }
-    ctx.logger.info(`Gemini emulator listening on ${emulator.url}`);
+    ctx.logger.info(`Gemini emulator listening on ${emulator.url}${options.profile ? ` (profile ${options.profile}: ${PROFILES[options.profile].summary})` : ""}`);
     ctx.logger.info(`Point seedlock (or any @google/genai client) at it:\n  export GOOGLE_GEMINI_BASE_URL=${emulator.url}`);
     ctx.logger.info(
       options.key !== undefined
@@ -73,7 +81,29 @@ export function emulatorOptions(values: OptionValues): EmulatorOptions & { port:
   const latencyMs = integer("latency-ms", 0, 600_000, "200");
   const rpm = integer("rpm", 1, 1_000_000, "60");
   if (latencyMs !== undefined) options.latencyMs = latencyMs;
-  if (rpm !== undefined) options.rpm = rpm;
+  // --rpm alone is a sliding minute; --limit-shape picks another shape of the same limit.
+  const shape = values["limit-shape"];
+  const burst = integer("burst", 1, 1_000_000, "20");
+  const retryDelayMs = integer("retry-delay-ms", 0, 3_600_000, "200");
+  if (shape !== undefined && !(LIMIT_SHAPES as readonly unknown[]).includes(shape)) {
+    problems.push({ message: `--limit-shape must be one of ${LIMIT_SHAPES.join(", ")}, got "${String(shape)}"`, fix: "e.g. --limit-shape token-bucket --rpm 120 --burst 20" });
+  } else if ((shape !== undefined || burst !== undefined || retryDelayMs !== undefined) && rpm === undefined) {
+    problems.push({ message: "--limit-shape, --burst and --retry-delay-ms shape a limit that --rpm sets", fix: "add --rpm N, e.g. --rpm 120" });
+  } else if (burst !== undefined && shape !== "token-bucket") {
+    problems.push({ message: "--burst applies to --limit-shape token-bucket only", fix: "add --limit-shape token-bucket, or leave --burst out" });
+  } else if (rpm !== undefined) {
+    options.limit = {
+      shape: (shape as LimitShape | undefined) ?? "sliding-window",
+      perMinute: rpm,
+      ...(burst !== undefined ? { burst } : {}),
+      ...(retryDelayMs !== undefined ? { retryDelayMs } : {}),
+    };
+  }
+  const rpd = integer("rpd", 0, 100_000_000, "250");
+  if (rpd !== undefined) options.perDay = rpd;
+  // How long a batch job stays pending: 86400000 is the Batch API's 24 h target.
+  const batchDelayMs = integer("batch-delay-ms", 0, 86_400_000, "60000");
+  if (batchDelayMs !== undefined) options.batchDelayMs = batchDelayMs;
   const rates = {
     errorRate: rate("error-rate"),
     blockRate: rate("block-rate"),
@@ -85,6 +115,14 @@ export function emulatorOptions(values: OptionValues): EmulatorOptions & { port:
   for (const name of Object.keys(rates) as (keyof typeof rates)[]) {
     const value = rates[name];
     if (value !== undefined) options[name] = value;
+  }
+  const profile = values["profile"];
+  if (profile !== undefined) {
+    if (typeof profile !== "string" || !isProfileName(profile)) {
+      problems.push({ message: `--profile must name one of the emulator's profiles, got "${String(profile)}"`, fix: `use one of: ${PROFILE_NAMES.join(", ")} (docs/EMULATOR.md says what each does)` });
+    } else {
+      options.profile = profile;
+    }
   }
   const key = values["key"];
   if (key !== undefined) {

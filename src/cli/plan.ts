@@ -3,6 +3,8 @@ import { ExitCode } from "../errors.js";
 import { lockPathFor, readLockfile } from "../lock/file.js";
 import { ceilingUsd, parseMaxBudgetUsd } from "../manifest/ceiling.js";
 import { loadManifest } from "../manifest/load.js";
+import { withTrustedPrices } from "../manifest/pricing.js";
+import { parseBatchMode, withBatchMode } from "../pipeline/batch/mode.js";
 import { planRun } from "../plan/plan.js";
 import { overBudgetMessage, planReport, renderMatrix, renderPlan, type Ceiling } from "../plan/report.js";
 import { planMatrix } from "../plan/shards.js";
@@ -12,13 +14,15 @@ import { shardCountFromCli } from "./settings.js";
 
 export const planCommand: Command = {
   summary: "estimate the spend of the manifest's changes before any call (no network)",
-  options: { shards: { type: "string" } },
+  options: { shards: { type: "string" }, "allow-lower-prices": { type: "boolean" }, batch: { type: "string" } },
   async run(ctx) {
     const flagMaxUsd = parseMaxBudgetUsd(ctx.values["max-budget-usd"] as string | undefined);
     const shards = shardCountFromCli(ctx.values.shards as string | undefined);
     // Messages name the files the way the user typed them.
     const typed = normalize((ctx.values.manifest as string | undefined) ?? "assets.yaml");
-    const manifest = await loadManifest(resolve(ctx.cwd, typed), { logger: ctx.logger, displayPath: typed });
+    const loaded = await loadManifest(resolve(ctx.cwd, typed), { logger: ctx.logger, displayPath: typed });
+    const batch = parseBatchMode(ctx.values.batch as string | undefined, "--batch");
+    const manifest = withBatchMode(withTrustedPrices(loaded, ctx.values["allow-lower-prices"] === true, ctx.logger), batch);
     const lock = await readLockfile(lockPathFor(manifest.file), { displayPath: lockPathFor(typed) });
     const plan = await planRun(manifest, lock);
 

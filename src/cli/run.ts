@@ -41,6 +41,8 @@ export async function runAndPrint(name: Exclude<CommandName, "plan">, ctx: CliCo
     for (const line of whereThingsAre(report, shownFrom)) ctx.stdout.write(`${line}\n`);
   }
   if (report.exitCode !== 0 && report.message) ctx.logger.error(report.message);
+  // Exit 0 with something to do next: batch jobs out, to collect later.
+  else if (report.message) ctx.logger.info(report.message);
   return report;
 }
 
@@ -56,6 +58,8 @@ function whereThingsAre(report: RunReport, cwd: string): string[] {
     lines.push(`shard ${s.shard}: spent ${formatUsd(report.spentUsd)} of its ${formatUsd(s.sliceUsd)} slice of the ${formatUsd(s.matrixCeilingUsd)} ceiling; ${formatUsd(s.unspentUsd)} left unspent`);
   }
   if (report.rendered) lines.push(`outputs: ${report.rendered} written (${outputs.slice(0, 3).join(", ")}${outputs.length > 3 ? ", …" : ""})`);
+  const notes = report.assets.flatMap((a) => (a.notes ?? []).map((n) => `${a.id}: ${n}`));
+  if (notes.length) lines.push(`noted:   ${notes.length} answer${notes.length === 1 ? "" : "s"} differed from what was asked (the lockfile records each):`, ...notes.slice(0, 10).map((n) => `  ${n}`));
   if (report.reportDir) lines.push(`report:  ${relative(cwd, join(report.reportDir, "report.html")) || "report.html"}`);
   return lines;
 }

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { parseMaxBudgetUsd } from "../manifest/ceiling.js";
+import { parseBatchMode, parseWaitMinutes } from "../pipeline/batch/mode.js";
 import { isKnobProblem, parseShard, parseShardCount, type Shard } from "../plan/shard-knobs.js";
 import type { CommandName, Settings } from "../pipeline/settings.js";
 import type { CliContext } from "./command.js";
@@ -11,6 +12,10 @@ export const GENERATE_OPTIONS = {
   rpm: { type: "string" },
   "report-dir": { type: "string" },
   shard: { type: "string" },
+  "allow-lower-prices": { type: "boolean" },
+  "overwrite-untracked": { type: "string", multiple: true },
+  batch: { type: "string" },
+  wait: { type: "string" },
 } as const;
 
 /**
@@ -36,8 +41,16 @@ export function settingsFromCli(command: CommandName, ctx: CliContext): Settings
   if (rpm !== undefined) settings.rpm = rpm;
   const reportDir = text("report-dir");
   if (reportDir !== undefined) settings.reportDir = resolve(ctx.cwd, reportDir);
+  if (v["allow-lower-prices"] === true) settings.allowLowerPrices = true;
+  // Paths as the user typed them, from where they stand; the core compares them with what it would write.
+  const overwrite = ctx.values["overwrite-untracked"] as unknown;
+  if (Array.isArray(overwrite) && overwrite.length) settings.overwriteUntracked = overwrite.map((p: string) => resolve(ctx.cwd, p));
   const shard = text("shard");
   if (shard !== undefined) settings.shard = shardFromCli(shard);
+  const batch = parseBatchMode(text("batch"), "--batch");
+  if (batch !== undefined) settings.batch = batch;
+  const waitMinutes = parseWaitMinutes(text("wait"), "--wait");
+  if (waitMinutes !== undefined) settings.waitMinutes = waitMinutes;
   return settings;
 }
 

@@ -2,9 +2,13 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { NullLogger, type Logger } from "../logger.js";
-import { ASPECT_RATIOS, MODELS, pixelSize, type AspectRatio, type ImageModel, type ImageSize, type Model } from "../models/catalog.js";
+import { ASPECT_RATIOS, MODELS, pixelSize, type AspectRatio, type ImageModel, type ImageSize, type Model, type TextModel } from "../models/catalog.js";
+import { BatchService, type BatchOptions, type BatchStats, type ScriptedJob } from "./batch.js";
+import { FileStore } from "./files.js";
 import { judgeImage } from "./judge.js";
+import { checkRateLimit, createDailyQuota, createLimiter, type Limiter, type RateLimitOptions } from "./limits.js";
 import { corrupt, hashRandom, hashUnit, paint, paintFromReference, pictureKind, type OutputMime, type PictureKind } from "./painter.js";
+import { DEFAULT_JUDGE_THINKING, shapeOf, type AnswerShape, type ProfileName } from "./profiles.js";
 import {
   bodyForStatus,
   durationText,
@@ -45,16 +49,22 @@ export interface ScriptedAnswer {
   corrupt?: boolean;
   /** Leave usageMetadata out of the answer. */
   noUsage?: boolean;
+  /** 429 only: the quota named is the per-day one. */
+  perDay?: boolean;
 }
 
-export interface EmulatorOptions {
+export interface EmulatorOptions extends BatchOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: "127.0.0.1";
   /** Added before every generateContent answer. */
   latencyMs?: number;
-  /** Requests per minute per model (sliding 60 s window); beyond it, 429 with RetryInfo. */
+  /** Requests per minute per model (sliding 60 s window); beyond it, 429 with RetryInfo. Shorthand for `limit`. */
   rpm?: number;
+  /** A per-model rate limit of a chosen shape (token bucket, sliding or fixed window); wins over `rpm`. */
+  limit?: RateLimitOptions;
+  /** Requests per model per day; beyond it, 429 naming the per-day quota with a short RetryInfo, as the service does. */
+  perDay?: number;
   /** Share of requests answered 503 UNAVAILABLE. */
   errorRate?: number;
   /** Share of (model, prompt, seed) whose answer is blocked (IMAGE_SAFETY or a prompt block). */
@@ -77,6 +87,9 @@ export interface EmulatorOptions {
   models?: readonly Model[];
   /** One line per request (never the key). */
   logger?: Logger;
+  /** A named variation of the real service's answers (src/emulator/profiles.ts); `shape` changes it further. */
+  profile?: ProfileName;
+  shape?: AnswerShape;
 }
 
 export interface EmulatorStats {
@@ -92,6 +105,10 @@ export interface EmulatorStats {
   errors: number;
   /** Answers with a finishReason other than STOP or a promptFeedback.blockReason. */
   blocked: number;
+  /** Most generateContent requests being worked on at once: the client's concurrency, seen from the service. */
+  peakInFlight: number;
+  /** What the answers' usageMetadata bills at the catalog's rates, in USD: the service's bill. */
+  billedUsd: number;
 }
 
 export interface RunningEmulator {
@@ -103,6 +120,10 @@ export interface RunningEmulator {
   enqueue(...answers: ScriptedAnswer[]): void;
   /** The last 20 generateContent request bodies, newest last (headers, and so the key, are not kept). */
   readonly recent: { model: string; body: unknown }[];
+  /** Batch jobs: every request they held, how it ended, and the batch bill. */
+  readonly batches: BatchStats;
+  /** Adds outcomes for batch jobs not yet submitted. */
+  enqueueBatch(...jobs: ScriptedJob[]): void;
 }
 
 /** Every flaw and failure switched off: each answer is a clean image (for tests that count calls). */
@@ -128,11 +149,10 @@ export const DEFAULT_RATES = {
 const ROUTE = /^\/(v1|v1beta)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 const LIST_ROUTE = /^\/(v1|v1beta)\/models\/?$/;
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
-/** Input tokens per image sent to a model (Gemini 3 Pro Image documents 560). */
-const INPUT_IMAGE_TOKENS = 560;
-
 interface Part {
   text?: string;
+  thought?: boolean;
+  thoughtSignature?: string;
   inlineData?: { mimeType?: string; data?: string };
 }
 
@@ -142,6 +162,8 @@ interface RequestBody {
     responseModalities?: string[];
     responseMimeType?: string;
     seed?: number;
+    maxOutputTokens?: number;
+    thinkingConfig?: { thinkingLevel?: string; thinkingBudget?: number };
     imageConfig?: { aspectRatio?: string; imageSize?: string };
   };
 }
@@ -160,13 +182,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const random = hashRandom(`emulator\u0000${options.randomSeed ?? 1}`);
   const queue: ScriptedAnswer[] = Array.isArray(options.failures) ? [...options.failures] : [];
   const byIndex: Record<number, ScriptedAnswer> = Array.isArray(options.failures) ? {} : { ...(options.failures ?? {}) };
-  const stats: EmulatorStats = { requests: 0, images: 0, byModel: {}, throttled: 0, errors: 0, blocked: 0 };
-  const windows = new Map<string, number[]>();
+  const stats: EmulatorStats = { requests: 0, images: 0, byModel: {}, throttled: 0, errors: 0, blocked: 0, peakInFlight: 0, billedUsd: 0 };
+  let inFlight = 0;
+  const limit: RateLimitOptions | undefined = options.limit ?? (options.rpm !== undefined ? { shape: "sliding-window", perMinute: options.rpm } : undefined);
+  if (limit) checkRateLimit(limit);
+  if (options.perDay !== undefined && !(Number.isInteger(options.perDay) && options.perDay >= 0)) throw new RangeError(`perDay must be an integer >= 0, got ${options.perDay}`);
+  const limiters = new Map<string, { minute?: Limiter; day?: Limiter }>();
+  const shape = shapeOf(options.profile, options.shape);
   const recent: { model: string; body: unknown }[] = [];
   const cache = new PictureCache(96, 256 * 1024 * 1024);
   const pending = new Set<() => void>();
   let generateIndex = 0;
   let closed = false;
+  const files = new FileStore();
+  const batches = new BatchService({
+    files,
+    models,
+    ...(options.batchDelayMs !== undefined ? { batchDelayMs: options.batchDelayMs } : {}),
+    ...(options.batchScript ? { batchScript: options.batchScript } : {}),
+    answer: (modelId, body) => answerOne(modelId, body as RequestBody),
+  });
 
   /** Waits, but lets close() cut the wait short. */
   const wait = (ms: number) =>
@@ -196,6 +231,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<string> {
     stats.requests++;
     const url = new URL(req.url ?? "/", "http://emulator");
+    // Batch jobs and the files they read and write: their own modules, behind the same key check.
+    if (batches.owns(url.pathname) || files.owns(url.pathname)) return batchOrFiles(req, res, url);
     const route = ROUTE.exec(url.pathname);
     if (!route && !(req.method === "GET" && LIST_ROUTE.test(url.pathname))) {
       stats.errors++;
@@ -224,6 +261,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return "not POST";
     }
     stats.byModel[modelId] = (stats.byModel[modelId] ?? 0) + 1;
+    stats.peakInFlight = Math.max(stats.peakInFlight, ++inFlight);
+    res.once("close", () => inFlight--);
     const index = generateIndex++;
     let raw: Buffer;
     try {
@@ -233,7 +272,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       send(res, 400, invalidArgument("Request payload size exceeds the limit: 67108864 bytes."));
       return "body too large";
     }
-    const script = byIndex[index] ?? queue.shift();
+    const script = byIndex[index] ?? queue.shift() ?? perDayQuota(index);
     if (script?.delayMs) await wait(script.delayMs);
     if (closed || res.destroyed) return "client gone";
     if (script?.drop) {
@@ -242,7 +281,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return "connection dropped";
     }
     if (script?.status !== undefined && script.status !== 200) {
-      const body = script.body ?? (script.status === 429 ? quotaExceeded(modelId, options.rpm ?? 10, script.retryDelay) : bodyForStatus(script.status));
+      const body =
+        script.body ??
+        (script.status === 429 ? quotaExceeded(modelId, script.perDay ? shape.perDayQuota!.after : (options.rpm ?? 10), script.retryDelay, script.perDay ? "day" : "minute") : bodyForStatus(script.status));
       if (script.status === 429) stats.throttled++;
       else stats.errors++;
       send(res, script.status, body, script.headers);
@@ -271,16 +312,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       send(res, 400, invalidArgument("* GenerateContentRequest.contents: contents is not specified\n"));
       return "no contents";
     }
-    if (options.rpm !== undefined) {
-      const now = Date.now();
-      const window = (windows.get(modelId) ?? []).filter((t) => t > now - 60_000);
-      windows.set(modelId, window);
-      if (window.length >= options.rpm) {
-        stats.throttled++;
-        send(res, 429, quotaExceeded(modelId, options.rpm, durationText((window[0] as number) + 60_000 - now)));
-        return "over rpm";
+    if (limit || options.perDay !== undefined) {
+      let byModel = limiters.get(modelId);
+      if (!byModel) {
+        byModel = {
+          ...(limit ? { minute: createLimiter(limit) } : {}),
+          ...(options.perDay !== undefined ? { day: createDailyQuota(options.perDay) } : {}),
+        };
+        limiters.set(modelId, byModel);
       }
-      window.push(now);
+      const now = Date.now();
+      const minute = byModel.minute?.admit(now);
+      if (minute && !minute.admitted) {
+        stats.throttled++;
+        send(res, 429, quotaExceeded(modelId, limit!.perMinute, durationText(minute.retryAfterMs)));
+        return `over the ${limit!.shape} limit`;
+      }
+      const daily = byModel.day?.admit(now);
+      if (daily && !daily.admitted) {
+        stats.throttled++;
+        send(res, 429, quotaExceeded(modelId, options.perDay!, durationText(daily.retryAfterMs), "day"));
+        return "over the daily quota";
+      }
     }
     if (rates.errorRate > 0 && random() < rates.errorRate) {
       stats.errors++;
@@ -300,6 +353,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         ? await answerImage(model, body, parts, checked as { aspectRatio: AspectRatio; imageSize: ImageSize }, script)
         : await answerText(model, body, parts, script);
     if (closed || res.destroyed) return "client gone";
+    // Billed when answered: what usageMetadata says this answer costs.
+    stats.billedUsd += answer.billedUsd;
     if (method === "streamGenerateContent") {
       // The whole answer as one chunk: server-sent events when asked (the SDK does), else a JSON array.
       if (url.searchParams.get("alt") === "sse") sendEvents(res, [answer.body]);
@@ -310,18 +365,57 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return answer.summary;
   }
 
+  async function batchOrFiles(req: IncomingMessage, res: ServerResponse, url: URL): Promise<string> {
+    const key = headerValue(req.headers["x-goog-api-key"]) ?? url.searchParams.get("key") ?? "";
+    if (!key || (options.key !== undefined && key !== options.key)) {
+      stats.errors++;
+      send(res, key ? 400 : 403, key ? invalidKey() : missingKey());
+      return key ? "wrong API key" : "no API key";
+    }
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+    } catch {
+      stats.errors++;
+      send(res, 400, invalidArgument("Request payload size exceeds the limit: 67108864 bytes."));
+      return "body too large";
+    }
+    if (batches.owns(url.pathname)) return batches.handle(req, res, url, raw);
+    return files.handle(req, res, url, raw, `http://${req.headers.host ?? "127.0.0.1"}`);
+  }
+
+  /** One generateContent body answered as the interactive endpoint would, without its rate limits or scripts: a batch job's request. */
+  async function answerOne(modelId: string, body: RequestBody): Promise<{ status: number; body: unknown; billedUsd?: number }> {
+    const model = models.find((m) => m.id === modelId);
+    if (!model) return { status: 404, body: modelNotFound(modelId, "v1beta") };
+    const parts = (body.contents ?? []).flatMap((c) => c.parts ?? []);
+    if (parts.length === 0) return { status: 400, body: invalidArgument("* GenerateContentRequest.contents: contents is not specified\n") };
+    const checked = model.kind === "image" ? checkImageRequest(model, body) : undefined;
+    if (typeof checked === "string") return { status: 400, body: invalidArgument(checked) };
+    const answer =
+      model.kind === "image"
+        ? await answerImage(model, body, parts, checked as { aspectRatio: AspectRatio; imageSize: ImageSize }, undefined)
+        : await answerText(model, body, parts, undefined);
+    return { status: 200, body: answer.body, billedUsd: answer.billedUsd };
+  }
+
+  /** A per-day quota that has run out: every request past it, with the short RetryInfo the service still sends. */
+  function perDayQuota(index: number): ScriptedAnswer | undefined {
+    const quota = shape.perDayQuota;
+    if (!quota || index < quota.after) return undefined;
+    return { status: 429, retryDelay: quota.retryDelay, perDay: true };
+  }
+
   /** The size checks the service makes; a message for a 400, or the resolved config. */
   function checkImageRequest(model: ImageModel, body: RequestBody): string | { aspectRatio: AspectRatio; imageSize: ImageSize } {
     const config = body.generationConfig?.imageConfig ?? {};
     const aspectRatio = config.aspectRatio ?? "1:1";
-    if (!(ASPECT_RATIOS as readonly string[]).includes(aspectRatio)) {
-      return `Unsupported aspect ratio "${aspectRatio}" for models/${model.id}. Supported values: ${ASPECT_RATIOS.join(", ")}.`;
+    const ratios: readonly string[] = model.aspectRatios ?? ASPECT_RATIOS;
+    if (!ratios.includes(aspectRatio)) {
+      return `Unsupported aspect ratio "${aspectRatio}" for models/${model.id}. Supported values: ${ratios.join(", ")}.`;
     }
     const sizes = Object.keys(model.tokensBySize) as ImageSize[];
-    // A single-size model (Lite) answers 400 to any imageSize, as reported against the real service.
-    if (sizes.length === 1 && config.imageSize !== undefined) {
-      return `Image size is not configurable for models/${model.id}; it always returns ${sizes[0]} images. Remove imageConfig.imageSize.`;
-    }
+    // The one size of a single-size model (Lite's 1K) is a valid imageSize (DESIGN, facts).
     const imageSize = (config.imageSize ?? "1K") as ImageSize;
     if (!sizes.includes(imageSize)) {
       return `Image size "${imageSize}" is not supported for models/${model.id}. Supported sizes: ${sizes.join(", ")}.`;
@@ -335,42 +429,54 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     parts: Part[],
     config: { aspectRatio: AspectRatio; imageSize: ImageSize },
     script: ScriptedAnswer | undefined,
-  ): Promise<{ body: unknown; summary: string }> {
+  ): Promise<{ body: unknown; summary: string; billedUsd: number }> {
     const prompt = parts.map((p) => p.text ?? "").join("\n").trim();
-    const reference = parts.find((p) => p.inlineData?.data)?.inlineData;
+    const references = parts.filter((p) => p.inlineData?.data);
+    const reference = references[0]?.inlineData;
     const seed = body.generationConfig?.seed ?? Math.floor(random() * 2 ** 31);
-    const { width, height } = pixelSize(config.aspectRatio, config.imageSize);
-    const mimeType = model.outputMimeType as OutputMime;
-    const imageTokens = model.tokensBySize[config.imageSize] ?? 0;
-    const promptTokens = Math.max(1, Math.ceil(prompt.length / 4)) + (reference ? INPUT_IMAGE_TOKENS : 0);
-    const usage = (outputTokens: number, textTokens = 0) =>
-      script?.noUsage
-        ? {}
-        : {
-            usageMetadata: {
-              promptTokenCount: promptTokens,
-              ...(outputTokens + textTokens > 0 ? { candidatesTokenCount: outputTokens + textTokens } : {}),
-              totalTokenCount: promptTokens + outputTokens + textTokens,
-              promptTokensDetails: [
-                { modality: "TEXT", tokenCount: promptTokens - (reference ? INPUT_IMAGE_TOKENS : 0) },
-                ...(reference ? [{ modality: "IMAGE", tokenCount: INPUT_IMAGE_TOKENS }] : []),
-              ],
-              ...(outputTokens + textTokens > 0
-                ? {
-                    candidatesTokensDetails: [
-                      ...(textTokens > 0 ? [{ modality: "TEXT", tokenCount: textTokens }] : []),
-                      ...(outputTokens > 0 ? [{ modality: "IMAGE", tokenCount: outputTokens }] : []),
-                    ],
-                  }
-                : {}),
-            },
-          };
+    const geometry = shape.geometry ?? model.geometry ?? "gemini-3";
+    const mimeType = (shape.mimeType ?? model.outputMimeType) as OutputMime;
+    // Sizes of the images this answer holds: the asked one, a 1K one instead, or a 1K one first.
+    const answeredSize: ImageSize = shape.undersized && (config.imageSize === "2K" || config.imageSize === "4K") ? "1K" : config.imageSize;
+    const sizes: ImageSize[] = shape.twoImages && answeredSize !== "1K" && model.tokensBySize["1K"] !== undefined ? ["1K", answeredSize] : shape.twoImages ? [answeredSize, answeredSize] : [answeredSize];
+    const inputImageTokens = references.length * (model.inputImageTokens ?? 560);
+    const textInTokens = Math.max(1, Math.ceil(prompt.length / 4));
+    const promptTokens = textInTokens + inputImageTokens;
+    // Thinking models think before drawing: Pro always, Flash on some seeds (DESIGN, facts).
+    const thinks = model.thinks === "always" || (model.thinks === "sometimes" && hashUnit("thinks", model.id, prompt, seed) < 0.3);
+    const thoughtsTokens = thinks ? (model.thinks === "always" ? 337 : 120) : 0;
+    let billedUsd = 0;
+    const usage = (imageTokens: number, textTokens = 0) => {
+      if (script?.noUsage) return {};
+      const output = imageTokens + textTokens;
+      billedUsd = bill(model, promptTokens, imageTokens, textTokens + thoughtsTokens);
+      return {
+        usageMetadata: {
+          promptTokenCount: promptTokens,
+          ...(output > 0 ? { candidatesTokenCount: output } : {}),
+          ...(thoughtsTokens > 0 ? { thoughtsTokenCount: thoughtsTokens } : {}),
+          totalTokenCount: promptTokens + output + thoughtsTokens,
+          promptTokensDetails: [
+            { modality: "TEXT", tokenCount: textInTokens },
+            ...(inputImageTokens ? [{ modality: "IMAGE", tokenCount: inputImageTokens }] : []),
+          ],
+          ...(output > 0
+            ? {
+                candidatesTokensDetails: [
+                  ...(textTokens > 0 ? [{ modality: "TEXT", tokenCount: textTokens }] : []),
+                  ...(imageTokens > 0 ? [{ modality: "IMAGE", tokenCount: imageTokens }] : []),
+                ],
+              }
+            : {}),
+        },
+      };
+    };
     const envelope = { modelVersion: model.id, responseId: responseId() };
     const blocked = script?.blockReason || script?.finishReason ? undefined : blockFor(model.id, prompt, seed);
     const blockReason = script?.blockReason ?? (blocked === "prompt" ? "PROHIBITED_CONTENT" : undefined);
     if (blockReason) {
       stats.blocked++;
-      return { body: { promptFeedback: { blockReason }, ...usage(0), ...envelope }, summary: `prompt blocked (${blockReason})` };
+      return { body: { promptFeedback: { blockReason }, ...usage(0), ...envelope }, summary: `prompt blocked (${blockReason})`, billedUsd };
     }
     const finishReason = script?.finishReason ?? (blocked === "image" ? "IMAGE_SAFETY" : undefined);
     if (finishReason && finishReason !== "STOP") {
@@ -378,36 +484,76 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return {
         body: { candidates: [{ content: { role: "model", parts: [] }, finishReason, index: 0 }], ...usage(0), ...envelope },
         summary: `finishReason ${finishReason}`,
+        billedUsd,
       };
     }
-    const count = script?.images ?? 1;
+    const count = script?.images ?? sizes.length;
     const kind: PictureKind = pictureKind(model.id, prompt, seed, rates);
-    const images: string[] = [];
+    const images: { data: string; size: ImageSize; width: number; height: number }[] = [];
     for (let i = 0; i < count; i++) {
-      const key = [model.id, prompt, seed + i, width, height, kind, reference ? hashUnit(reference.data ?? "") : "-"].join("\u0000");
+      const size = sizes[Math.min(i, sizes.length - 1)] as ImageSize;
+      const { width, height } = pixelSize(config.aspectRatio, size, geometry);
+      // The last image is the answer; earlier ones (a 1K first) are drawn from the next seed, as a different take.
+      const drawSeed = seed + (count - 1 - i);
+      const key = [model.id, prompt, drawSeed, width, height, kind, mimeType, reference ? hashUnit(reference.data ?? "") : "-"].join("\u0000");
       let data = cache.get(key);
       if (data === undefined) {
         const bytes = reference?.data
           ? await paintFromReference(Buffer.from(reference.data, "base64"), width, height, mimeType)
-          : await paint({ model: model.id, prompt, seed: seed + i, width, height, mimeType, kind: i === 0 ? kind : "normal" });
+          : await paint({ model: model.id, prompt, seed: drawSeed, width, height, mimeType, kind: i === count - 1 ? kind : "normal" });
         data = bytes.toString("base64");
         cache.set(key, data);
       }
-      images.push(data);
+      images.push({ data, size, width, height });
     }
     const broken = script?.corrupt ?? (rates.corruptRate > 0 && random() < rates.corruptRate);
-    if (broken && images.length > 0) images[0] = corrupt(Buffer.from(images[0] as string, "base64"), seed).toString("base64");
+    const last = images[images.length - 1];
+    if (broken && last) last.data = corrupt(Buffer.from(last.data, "base64"), seed).toString("base64");
     stats.images += images.length;
-    const textTokens = script?.text ? Math.ceil(script.text.length / 4) : 0;
-    const answerParts = [...(script?.text ? [{ text: script.text }] : []), ...images.map((data) => ({ inlineData: { mimeType, data } }))];
+    // A text part comes before the image, as the real models answer (DESIGN, facts); a scripted one replaces it.
+    const text = script?.text ?? (images.length > 0 ? "Here is the image you asked for." : "");
+    const textTokens = text ? Math.ceil(text.length / 4) : 0;
+    const thoughtParts = thinks && images.length > 0 ? await thoughtPartsFor(model, prompt, seed) : [];
+    const signature = () => randomBytes(24).toString("base64");
+    const answerParts = [
+      ...thoughtParts,
+      ...(text ? [{ text, ...(thinks ? { thoughtSignature: signature() } : {}) }] : []),
+      ...images.map((image) => ({ inlineData: { mimeType, data: image.data }, thoughtSignature: signature() })),
+    ];
+    const imageTokens = images.reduce((sum, image) => sum + (model.tokensBySize[image.size] ?? 0), 0);
+    const described = images.map((image) => `${image.width}x${image.height}`).join(" + ");
+    const answerUsage = usage(imageTokens, textTokens);
     return {
+      billedUsd,
       body: {
         candidates: [{ content: { role: "model", parts: answerParts }, finishReason: "STOP", index: 0 }],
-        ...usage(images.length * imageTokens, textTokens),
+        ...answerUsage,
         ...envelope,
       },
-      summary: images.length === 0 ? "text only" : `${images.length > 1 ? `${images.length} images` : "image"} ${width}x${height}${broken ? " (corrupt)" : ""}${kind !== "normal" && !reference ? ` (${kind})` : ""}`,
+      summary: images.length === 0 ? "text only" : `${images.length > 1 ? `${images.length} images` : "image"} ${described} ${mimeType}${broken ? " (corrupt)" : ""}${kind !== "normal" && !reference ? ` (${kind})` : ""}`,
     };
+  }
+
+  /** An interim thought image and a line of thought text, both `thought: true`: what a thinking model sends first. */
+  async function thoughtPartsFor(model: ImageModel, prompt: string, seed: number): Promise<Part[]> {
+    const key = ["thought", model.id, prompt, seed].join("\u0000");
+    let data = cache.get(key);
+    if (data === undefined) {
+      data = (await paint({ model: model.id, prompt, seed: seed + 7919, width: 256, height: 256, mimeType: "image/jpeg", kind: "normal" })).toString("base64");
+      cache.set(key, data);
+    }
+    return [
+      { text: "Sketching the composition before the final image.", thought: true },
+      { inlineData: { mimeType: "image/jpeg", data }, thought: true } as Part,
+    ];
+  }
+
+  /** One answer's usage at the catalog's rates: input, text and thinking, image tokens. */
+  function bill(model: Model, promptTokens: number, imageTokens: number, textTokens: number): number {
+    if (model.kind === "image") {
+      return (promptTokens * (model.usdPerMillionInputTokens ?? 0) + textTokens * (model.usdPerMillionTextOutputTokens ?? 0) + imageTokens * model.usdPerMillionOutputTokens) / 1e6;
+    }
+    return (promptTokens * model.usdPerMillionInputTokens + textTokens * model.usdPerMillionOutputTokens) / 1e6;
   }
 
   /** Deterministic blocks for a share of (model, prompt, seed): half on the prompt, half on the image. */
@@ -417,7 +563,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return u < rates.blockRate / 2 ? "prompt" : "image";
   }
 
-  async function answerText(model: Model, body: RequestBody, parts: Part[], script: ScriptedAnswer | undefined): Promise<{ body: unknown; summary: string }> {
+  async function answerText(model: Model, body: RequestBody, parts: Part[], script: ScriptedAnswer | undefined): Promise<{ body: unknown; summary: string; billedUsd: number }> {
     const image = parts.find((p) => p.inlineData?.data)?.inlineData;
     const textIn = parts.map((p) => p.text ?? "").join("\n");
     const verdict = image?.data
@@ -425,25 +571,41 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       : { score: 0, reason: "No image was attached, so there is nothing to judge." };
     const json = body.generationConfig?.responseMimeType === "application/json";
     // A scripted text stands in for the model's answer, e.g. one that ignores the response schema.
-    const text = script?.text ?? (json ? JSON.stringify({ score: verdict.score, reason: verdict.reason }) : `Score: ${verdict.score}/10. ${verdict.reason}`);
-    const promptTokens = Math.ceil(textIn.length / 4) + (image ? 258 : 0);
-    const outputTokens = Math.ceil(text.length / 4);
+    const answer = script?.text ?? (json ? JSON.stringify({ score: verdict.score, reason: verdict.reason }) : `Score: ${verdict.score}/10. ${verdict.reason}`);
+    const perImage = (model as TextModel).inputImageTokens ?? 258;
+    const promptTokens = Math.ceil(textIn.length / 4) + (image ? perImage : 0);
+    // Gemini 3 thinks unless told otherwise, and thinking counts against maxOutputTokens (DESIGN, facts).
+    const thinking = shape.judgeThinking ?? DEFAULT_JUDGE_THINKING;
+    const config = body.generationConfig?.thinkingConfig;
+    const lowered = config !== undefined && (config.thinkingLevel !== undefined ? /^(minimal|low)$/i.test(config.thinkingLevel) : (config.thinkingBudget ?? -1) >= 0);
+    const wantThoughts = (model as TextModel).thinking === "none" ? 0 : lowered ? Math.min(thinking.lowered, config?.thinkingBudget ?? Infinity) : thinking.untold;
+    const cap = body.generationConfig?.maxOutputTokens ?? Infinity;
+    const answerTokens = Math.ceil(answer.length / 4);
+    const fits = wantThoughts + answerTokens <= cap;
+    const thoughtsTokens = fits ? wantThoughts : Math.min(wantThoughts, cap);
+    const outputTokens = fits ? answerTokens : 0;
     return {
+      billedUsd: bill(model, promptTokens, 0, outputTokens + thoughtsTokens),
       body: {
-        candidates: [{ content: { role: "model", parts: [{ text }] }, finishReason: "STOP", index: 0 }],
+        candidates: [
+          fits
+            ? { content: { role: "model", parts: [{ text: answer }] }, finishReason: "STOP", index: 0 }
+            : { content: { role: "model", parts: [] }, finishReason: "MAX_TOKENS", index: 0 },
+        ],
         usageMetadata: {
           promptTokenCount: promptTokens,
-          candidatesTokenCount: outputTokens,
-          totalTokenCount: promptTokens + outputTokens,
+          ...(outputTokens ? { candidatesTokenCount: outputTokens } : {}),
+          ...(thoughtsTokens ? { thoughtsTokenCount: thoughtsTokens } : {}),
+          totalTokenCount: promptTokens + outputTokens + thoughtsTokens,
           promptTokensDetails: [
-            { modality: "TEXT", tokenCount: promptTokens - (image ? 258 : 0) },
-            ...(image ? [{ modality: "IMAGE", tokenCount: 258 }] : []),
+            { modality: "TEXT", tokenCount: promptTokens - (image ? perImage : 0) },
+            ...(image ? [{ modality: "IMAGE", tokenCount: perImage }] : []),
           ],
         },
         modelVersion: model.id,
         responseId: responseId(),
       },
-      summary: `judge score ${verdict.score}`,
+      summary: fits ? `judge score ${verdict.score}` : `judge thought ${thoughtsTokens} tokens and hit MAX_TOKENS`,
     };
   }
 
@@ -461,6 +623,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stats,
     recent,
     enqueue: (...answers) => void queue.push(...answers),
+    batches: batches.stats,
+    enqueueBatch: (...jobs) => batches.enqueue(...jobs),
     close: async () => {
       if (closed) return;
       closed = true;

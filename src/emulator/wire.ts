@@ -45,8 +45,8 @@ export function invalidKey(): ErrorBody {
   ]);
 }
 
-/** 429 with the per-minute quota that was hit and, unless omitted, how long to wait. */
-export function quotaExceeded(model: string, limit: number, retryDelay?: string): ErrorBody {
+/** 429 with the quota that was hit (per minute unless said) and, unless omitted, how long to wait. */
+export function quotaExceeded(model: string, limit: number, retryDelay?: string, per: "minute" | "day" = "minute"): ErrorBody {
   const wait = retryDelay ? ` Please retry in ${retryDelay}.` : "";
   const details: Record<string, unknown>[] = [
     HELP_QUOTA,
@@ -54,8 +54,8 @@ export function quotaExceeded(model: string, limit: number, retryDelay?: string)
       "@type": "type.googleapis.com/google.rpc.QuotaFailure",
       violations: [
         {
-          quotaMetric: "generativelanguage.googleapis.com/generate_content_requests",
-          quotaId: "GenerateRequestsPerMinutePerProjectPerModel",
+          quotaMetric: per === "day" ? "generativelanguage.googleapis.com/generate_requests_per_model_per_day" : "generativelanguage.googleapis.com/generate_content_requests",
+          quotaId: per === "day" ? "GenerateRequestsPerDayPerProjectPerModel" : "GenerateRequestsPerMinutePerProjectPerModel",
           quotaDimensions: { location: "global", model },
           quotaValue: String(limit),
         },
@@ -66,7 +66,7 @@ export function quotaExceeded(model: string, limit: number, retryDelay?: string)
   return errorBody(
     429,
     "RESOURCE_EXHAUSTED",
-    `You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.\n* Quota exceeded for metric: generativelanguage.googleapis.com/generate_content_requests, limit: ${limit}, model: ${model}${wait}`,
+    `You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.\n* Quota exceeded for metric: generativelanguage.googleapis.com/${per === "day" ? "generate_requests_per_model_per_day" : "generate_content_requests"}, limit: ${limit}, model: ${model}${wait}`,
     details,
   );
 }

@@ -27,6 +27,8 @@ export function inputHash(asset: AssetSpec, _manifest?: Manifest): string {
       brightness: [screen.brightness[0], screen.brightness[1]],
       minContrast: screen.minContrast,
       maxDuplicateDistance: screen.maxDuplicateDistance,
+      // Only when set away from its default, so lockfiles written before it existed keep their hashes.
+      ...(screen.aspectTolerance !== 0.03 ? { aspectTolerance: screen.aspectTolerance } : {}),
       judge: screen.judge ? { model: asset.models.judge ?? null, rubric: screen.judge.rubric, minScore: screen.judge.minScore } : null,
     },
     output: {

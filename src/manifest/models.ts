@@ -5,6 +5,7 @@ import {
   liveModelIds,
   replacementFor,
   supportedSizes,
+  type AspectRatio,
   type ImageModel,
   type ImageSize,
   type Model,
@@ -72,7 +73,39 @@ export class ModelCheck {
         fix: replacement ? `move to '${replacement}' before then` : `move to one of ${known.join(", ")} before then`,
       });
     }
+    if (model.kind === "image" && model.supersededBy) {
+      const reported = model.reportedShutdownDate ? `; third parties report it shut down on ${model.reportedShutdownDate}` : "";
+      this.warnings.push({
+        path,
+        message: `names '${id}', superseded by '${model.supersededBy}'${model.supersededDate ? ` on ${model.supersededDate}` : ""}${reported}`,
+        fix: `move to '${model.supersededBy}'; if the service answers 404 for '${id}', the run stops before paying for anything`,
+      });
+    }
+    if (model.kind === "text" && model.routedTo) {
+      this.warnings.push({
+        path,
+        message: `names '${id}', deprecated${model.deprecatedDate ? ` on ${model.deprecatedDate}` : ""}; its requests are served and billed by '${model.routedTo}'`,
+        fix: `name '${model.routedTo}' instead`,
+      });
+    }
     return model;
+  }
+
+  /** Reports (once per place) an aspect ratio the model does not take, naming the models that do. */
+  ratio(model: ImageModel, ratio: AspectRatio, path: PathSegment[]): void {
+    if (model.aspectRatios.includes(ratio)) return;
+    const key = `${model.id}|ratio|${ratio}|${path.join("/")}`;
+    if (this.sizeChecked.has(key)) return;
+    this.sizeChecked.add(key);
+    const others = liveModelIds("image", this.now)
+      .map((id) => findModel(id) as ImageModel)
+      .filter((m) => m.aspectRatios.includes(ratio))
+      .map((m) => m.id);
+    this.errors.push({
+      path,
+      message: `is ${ratio}, but ${model.id} takes ${model.aspectRatios.join(", ")} only`,
+      fix: others.length ? `use another ratio, or a model that takes ${ratio} (${others.join(", ")}), e.g. with tier: final-only` : "use another ratio",
+    });
   }
 
   /** Reports (once per place) a size the model cannot make, listing the sizes it can. */

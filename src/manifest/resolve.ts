@@ -3,7 +3,7 @@ import { DEFAULT_MODELS, pixelSize, type AspectRatio, type ImageModel, type Imag
 import { checkPricing, ModelCheck } from "./models.js";
 import { formatFromTemplate, renderTemplate, templateProblems, type TemplateProblem } from "./out.js";
 import type { Finding, PathSegment } from "./source.js";
-import type { AssetSpec, Fit, JudgeRule, OutputFormat, OutputSpec, ScreenRules, Tier } from "./spec.js";
+import type { AssetSpec, BatchMode, Fit, JudgeRule, OutputFormat, OutputSpec, ScreenRules, Tier } from "./spec.js";
 
 /** The manifest as YAML gives it, after the schema has passed it. */
 export interface RawJudge {
@@ -16,6 +16,7 @@ export interface RawScreen {
   brightness?: [number, number];
   minContrast?: number;
   maxDuplicateDistance?: number;
+  aspectTolerance?: number;
   judge?: RawJudge | boolean;
 }
 export interface RawOutput {
@@ -32,6 +33,7 @@ export interface RawModels {
 }
 export interface RawSettings {
   tier?: Tier;
+  batch?: BatchMode;
   count?: number;
   aspectRatio?: AspectRatio;
   oversample?: number;
@@ -62,16 +64,17 @@ export interface RawManifest {
 /** What an asset gets when neither it nor `defaults:` says otherwise (docs/MANIFEST.md lists them). */
 export const BUILTIN = {
   tier: "two-tier" as Tier,
+  batch: "off" as BatchMode,
   count: 1,
   aspectRatio: "1:1" as AspectRatio,
   oversample: 3,
   draftSize: "1K" as ImageSize,
   finalSize: "1K" as ImageSize,
   reference: true,
-  screen: { minWidth: 256, minHeight: 256, brightness: [20, 235] as [number, number], minContrast: 8, maxDuplicateDistance: 6 },
+  screen: { minWidth: 256, minHeight: 256, brightness: [20, 235] as [number, number], minContrast: 8, maxDuplicateDistance: 6, aspectTolerance: 0.03 },
   output: { format: "webp" as OutputFormat, quality: 90 },
   judgeMinScore: 7,
-  concurrency: 4,
+  concurrency: 16,
 };
 
 /** Largest seed the API takes (int32). */
@@ -157,6 +160,7 @@ function resolveAsset(
     asset.models?.[role] !== undefined ? [...here, "models", role] : raw.models?.[role] !== undefined ? ["models", role] : here;
 
   const tier = asset.tier ?? defaults.tier ?? BUILTIN.tier;
+  const batch = asset.batch ?? defaults.batch ?? BUILTIN.batch;
   const count = asset.count ?? defaults.count ?? BUILTIN.count;
   const aspectRatio = asset.aspectRatio ?? defaults.aspectRatio ?? BUILTIN.aspectRatio;
   const oversample = asset.oversample ?? defaults.oversample ?? BUILTIN.oversample;
@@ -179,6 +183,8 @@ function resolveAsset(
   const finalModel = usesFinal ? models.use(assetModels.final, "final", modelOrigin("final")) : undefined;
   if (draftModel?.kind === "image") models.size(draftModel, draftSize, "draftSize", sizeOrigin(origin("draftSize"), modelOrigin("draft")));
   if (finalModel?.kind === "image") models.size(finalModel, finalSize, "finalSize", sizeOrigin(origin("finalSize"), modelOrigin("final")));
+  if (draftModel?.kind === "image") models.ratio(draftModel, aspectRatio, origin("aspectRatio"));
+  if (finalModel?.kind === "image") models.ratio(finalModel, aspectRatio, origin("aspectRatio"));
 
   if (explicitAttempts !== undefined && explicitAttempts < count) {
     errors.push({
@@ -201,7 +207,7 @@ function resolveAsset(
       errors.push({
         path: origin("screen", "judge"),
         message: "asks for a judge, but no judge model is set",
-        fix: "add a judge model under models:, for example judge: gemini-3.5-flash, or remove the judge rule",
+        fix: "add a judge model under models:, for example judge: gemini-3.6-flash, or remove the judge rule",
       });
     } else {
       models.use(assetModels.judge, "judge", modelOrigin("judge"));
@@ -232,6 +238,7 @@ function resolveAsset(
     count,
     out: asset.out,
     tier,
+    batch,
     models: assetModels.judge ? { draft: assetModels.draft, final: assetModels.final, judge: assetModels.judge } : { draft: assetModels.draft, final: assetModels.final },
     aspectRatio,
     oversample,
@@ -277,6 +284,7 @@ function resolveScreen(asset: RawAsset, defaults: RawSettings, origin: (...keys:
     brightness: [low, high],
     minContrast: merged.minContrast,
     maxDuplicateDistance: merged.maxDuplicateDistance,
+    aspectTolerance: merged.aspectTolerance,
   };
   if (judge) rules.judge = judge;
   return rules;

@@ -4,6 +4,9 @@ import type { AspectRatio, ImageSize, PricingOverrides } from "../models/catalog
 /** How an asset is produced: draft on Lite then render on the final model, or one tier only. */
 export type Tier = "two-tier" | "final-only" | "draft-only";
 
+/** Which of an asset's calls go through the Batch API: none, the screened drafts, the renders, or both. */
+export type BatchMode = "off" | "drafts" | "finals" | "all";
+
 export interface JudgeRule {
   rubric: string;
   /** Score out of 10 at or above which the judge accepts. */
@@ -19,6 +22,8 @@ export interface ScreenRules {
   minContrast: number;
   /** Perceptual-hash Hamming distance at or below which two images are duplicates. */
   maxDuplicateDistance: number;
+  /** Allowed relative difference between an image's aspect and the ratio asked (0.03 = 3 %). */
+  aspectTolerance: number;
   judge?: JudgeRule;
 }
 
@@ -43,6 +48,8 @@ export interface AssetSpec {
   /** Template with {n}, {id}, {seed}; relative to the repository root (see outputPath in out.ts). */
   out: string;
   tier: Tier;
+  /** Never part of the inputHash: a batch answer is the same image at a lower price. */
+  batch: BatchMode;
   models: { draft: string; final: string; judge?: string };
   aspectRatio: AspectRatio;
   oversample: number;
@@ -76,7 +83,7 @@ export interface Manifest {
   budget: Budget;
   /** `limits.requestsPerMinute`: what the user declared for their project, if any (adaptive otherwise). */
   rpm?: number;
-  /** Calls in flight at once (`limits.concurrency`, default 4). */
+  /** The most calls in flight at once (`limits.concurrency`, default 16); the rate controller adapts below it. */
   concurrency: number;
   assets: AssetSpec[];
 }

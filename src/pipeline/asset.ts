@@ -7,6 +7,7 @@ import { outputPath } from "../manifest/out.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import {
   findModel,
+  imageCallCeilingUsd,
   imagePriceUsd,
   judgeCallCeilingUsd,
   pixelSize,
@@ -17,14 +18,14 @@ import type { ImageProvider, ImageResult, InlineImage } from "../provider/provid
 import { JudgeAnswerError } from "../provider/errors.js";
 import { writeFileAtomic } from "../report/atomic-write.js";
 import { refusedWrite, writing } from "./disk.js";
-import { draftPath, mimeTypeOf, tileOf } from "./draft.js";
+import { draftPath, keepDraftsInGit, mimeTypeOf, tileOf } from "./draft.js";
 import { AnswerJournal, type AnswerKind, type JournalEntry } from "./journal.js";
 import type { BudgetLedger, Reservation } from "./ledger.js";
 import type { LockfileRecorder } from "./record.js";
 import { sha256OfFile, writeOutput } from "./render.js";
 import type { AssetReport, AssetStatus } from "./result.js";
 import type { Call, CallSource } from "./scheduler.js";
-import { analyzeImage, judgeVerdict, screenDraft, UndecodableImageError, type ImageAnalysis, type RejectReason } from "./screen.js";
+import { analyzeImage, geometryReasons, judgeVerdict, screenDraft, UndecodableImageError, type ImageAnalysis, type RejectReason } from "./screen.js";
 
 /**
  * One asset's way through the pipeline: which seed to draft next and how many drafts to keep in
@@ -66,6 +67,8 @@ export interface AssetWorkOptions {
   logger: Logger;
   /** Stops the run at once (no new call is sent) while this answer is still handled. */
   halt(error: unknown): void;
+  /** Calls this asset sends through the Batch API: the run leaves them to be submitted after it. */
+  batched?: { drafts: boolean; finals: boolean };
 }
 
 /** What is known about one draft on its way to a verdict. */
@@ -80,6 +83,8 @@ interface DraftVerdict {
   bytes?: Buffer;
   /** Journal files holding this seed's answers, dropped (or moved into place) once it is recorded. */
   kept: string[];
+  /** Said in the lockfile with the verdict, e.g. that the seed was drawn again for a missing draft file. */
+  note?: string;
 }
 
 /** A final on its way to becoming an output. */
@@ -89,6 +94,8 @@ interface FinalAnswer {
   costUsd: number;
   regenerated: number;
   kept: string[];
+  /** What happened to earlier answers for this final (a paid one re-rendered for its geometry). */
+  notes?: string[];
 }
 
 function seedFields(v: DraftVerdict): Pick<SeedRecord, "seed" | "phash" | "judgeScore" | "regenerated" | "costUsd"> {
@@ -131,6 +138,9 @@ export class AssetWork implements CallSource {
   private readonly draftPrice: number;
   private readonly finalPrice: number;
   private readonly judgePrice: number;
+  /** The most a draft or render call can bill (several images, thinking, input): what the ledger reserves. */
+  private readonly draftCeiling: number;
+  private readonly finalCeiling: number;
   /** Whether an accepted seed needs a call on the final model (two-tier) or only post-processing. */
   private readonly rendersOnFinal: boolean;
   private entry: AssetLock;
@@ -167,17 +177,21 @@ export class AssetWork implements CallSource {
     this.finalPrice = this.rendersOnFinal ? imagePriceUsd(this.finalModel, spec.finalSize, manifest.pricing) : 0;
     this.judging = Boolean(spec.screen.judge && spec.models.judge);
     const judge = this.judging ? findModel(spec.models.judge!) : undefined;
-    // A judge call is billed by its tokens, known only after: hold twice the estimate so the settle fits.
-    this.judgePrice = judge?.kind === "text" ? judgeCallCeilingUsd(judge) : 0;
+    // A judge call is billed by its tokens, known only after: hold the most it can bill so the settle fits.
+    this.judgePrice = judge?.kind === "text" ? judgeCallCeilingUsd(judge, spec.screen.judge?.rubric) : 0;
+    this.draftCeiling = imageCallCeilingUsd(this.draftModel, this.draftSize, { prompt: spec.prompt, inputImages: 0 }, manifest.pricing);
+    this.finalCeiling = this.rendersOnFinal
+      ? imageCallCeilingUsd(this.finalModel, spec.finalSize, { prompt: spec.prompt, inputImages: spec.reference ? 1 : 0 }, manifest.pricing)
+      : 0;
     this.draftCall = {
       priority: 1,
-      priceUsd: this.draftPrice,
+      priceUsd: this.draftCeiling,
       // A draft is worth sending only if the judge and the final it may lead to can be paid too.
       headroomUsd: o.mode === "preview" ? this.judgePrice : this.judgePrice + this.finalPrice,
       send: (reservation, answered) => this.draft(reservation, answered),
     };
     this.renderCall = this.rendersOnFinal
-      ? { priority: 0, priceUsd: this.finalPrice, send: (reservation, answered) => this.render(reservation, answered, undefined) }
+      ? { priority: 0, priceUsd: this.finalCeiling, send: (reservation, answered) => this.render(reservation, answered, undefined) }
       : { priority: 0, priceUsd: 0, send: (reservation, answered) => this.materialize(reservation, answered) };
     this.cursor = spec.seedStart;
     this.journal = new AnswerJournal(manifest, spec.id, o.inputHash);
@@ -294,10 +308,11 @@ export class AssetWork implements CallSource {
 
   next(): Call | undefined {
     if (this.followUps.length) return this.followUps[0];
-    if (this.o.mode !== "preview" && this.acceptedQueue.length && this.outputsDone + this.rendersOpen < this.spec.count) {
+    const rendersHere = !(this.rendersOnFinal && this.o.batched?.finals);
+    if (this.o.mode !== "preview" && rendersHere && this.acceptedQueue.length && this.outputsDone + this.rendersOpen < this.spec.count) {
       return this.renderCall;
     }
-    if (this.o.mode === "render") return undefined;
+    if (this.o.mode === "render" || this.o.batched?.drafts) return undefined;
     const remaining = this.remaining();
     if (remaining <= 0 || this.tried.size - this.setAside >= this.spec.maxAttempts) return undefined;
     // Keep in flight only what the remaining count needs at the accept rate measured so far (the
@@ -383,8 +398,13 @@ export class AssetWork implements CallSource {
       await this.reject(verdict, [error.reason]);
       return;
     }
-    const screened = screenDraft(analysis, this.spec.screen, { aspectRatio: this.spec.aspectRatio, seen: this.seen });
-    const described = { ...verdict, phash: analysis.phash, bytes: result.image.data };
+    // Without a final render the draft becomes the output, so it must be big enough to make it.
+    const screened = screenDraft(analysis, this.spec.screen, {
+      aspectRatio: this.spec.aspectRatio,
+      seen: this.seen.filter((s) => s.seed !== verdict.seed),
+      ...(this.rendersOnFinal ? {} : { output: this.spec.output }),
+    });
+    const described = { ...verdict, phash: analysis.phash, bytes: result.image.data, ...answerNote(result, verdict.note) };
     if (!screened.accepted) {
       await this.reject(described, screened.reasons);
       return;
@@ -402,7 +422,7 @@ export class AssetWork implements CallSource {
   /** The answer did not decode: the same seed is called once more, and paid for. */
   private regenerateCall(verdict: DraftVerdict): Call {
     return {
-      priceUsd: this.draftPrice,
+      priceUsd: this.draftCeiling,
       priority: 0,
       send: async (reservation, answered) => {
         this.followUps.shift();
@@ -469,7 +489,7 @@ export class AssetWork implements CallSource {
     // The file first, then the lockfile line that points at it; the journal keeps the answer until both are down.
     await this.writeDraft(draft, image.data);
     if (verdict.phash && !this.seen.some((s) => s.seed === seed)) this.seen.push({ seed, phash: verdict.phash });
-    this.putSeed({ ...seedFields(verdict), model: this.draftModel.id, status: "accepted", draft });
+    this.putSeed({ ...seedFields(verdict), model: this.draftModel.id, status: "accepted", draft, ...(verdict.note ? { reasons: [verdict.note] } : {}) });
     this.acceptedDrafts++;
     this.answered++;
     this.report.accepted++;
@@ -482,7 +502,7 @@ export class AssetWork implements CallSource {
   }
 
   private async reject(verdict: DraftVerdict, reasons: RejectReason[]): Promise<void> {
-    const details = reasons.map((r) => r.detail);
+    const details = [...(verdict.note ? [verdict.note] : []), ...reasons.map((r) => r.detail)];
     this.putSeed({ ...seedFields(verdict), model: this.draftModel.id, status: "rejected", reasons: details });
     this.answered++;
     for (const r of reasons) this.report.rejected[r.key] = (this.report.rejected[r.key] ?? 0) + 1;
@@ -494,12 +514,16 @@ export class AssetWork implements CallSource {
     await this.addTile({ seed: verdict.seed, accepted: false, reasons: details }, verdict.bytes);
   }
 
-  /** An accepted seed whose draft file is gone (a fresh checkout): draft it once more for its reference. */
-  private queueRedraft(original: SeedRecord): void {
-    let record = original;
+  /**
+   * An accepted seed whose draft file is gone (a fresh checkout, an ignored `.seedlock/`): its seed
+   * is drafted once more, and since a seed is not a recipe the new image is screened again (judge
+   * included) before it is rendered or sent as a reference. Rejected, it is recorded so and the
+   * asset drafts another seed.
+   */
+  private queueRedraft(record: SeedRecord): void {
     this.redraftsOpen++;
     const call: Call = {
-      priceUsd: this.draftPrice,
+      priceUsd: this.draftCeiling,
       priority: 0,
       send: async (reservation, answered) => {
         this.followUps.shift();
@@ -511,24 +535,22 @@ export class AssetWork implements CallSource {
           this.followUps.unshift(call);
           throw error;
         }
+        const regenerated = (record.regenerated ?? 0) + 1;
+        const costUsd = record.costUsd + result.costUsd;
+        const kept = this.keep("draft", record.seed, result, costUsd, regenerated);
         answered();
         this.pay(reservation, result.costUsd);
         this.report.regenerated++;
         this.o.tally.regenerated++;
         this.redraftsOpen--;
-        record = { ...record, regenerated: (record.regenerated ?? 0) + 1 };
-        const decodes = result.kind === "image" && (await analyzeImage(result.image.data).then(() => true, () => false));
-        if (result.kind !== "image" || !decodes) {
-          const why = result.kind === "rejected" ? `${result.reason}: ${result.message}` : "undecodable";
-          this.putSeed({ ...record, status: "failed", reasons: [...(record.reasons ?? []), `redraft for the missing draft file: ${why}`], costUsd: round(record.costUsd + result.costUsd) });
-          await this.o.recorder.persist();
-          return;
-        }
-        const draft = draftPath(this.o.manifest, this.spec.id, record.seed, result.image.mimeType);
-        await this.writeDraft(draft, result.image.data);
-        this.putSeed({ ...record, draft, costUsd: round(record.costUsd + result.costUsd) });
-        this.acceptedQueue.push(record.seed);
-        await this.o.recorder.persist();
+        // prepare() counted this seed as an accepted answer; its new image gets its own verdict.
+        this.answered--;
+        this.acceptedDrafts--;
+        this.draftsOpen++;
+        const at = this.seen.findIndex((s) => s.seed === record.seed);
+        if (at >= 0) this.seen.splice(at, 1);
+        const note = `re-drawn from seed ${record.seed} because its draft file ${record.draft ?? "(none)"} was missing, and screened again`;
+        await this.screen(result, { seed: record.seed, costUsd, regenerated, kept, note });
       },
     };
     this.followUps.push(call);
@@ -564,7 +586,8 @@ export class AssetWork implements CallSource {
     const kept = this.keep("final", seed, result, costUsd, regenerated);
     answered();
     this.pay(reservation, result.costUsd);
-    await this.finishRender(result, { seed, slot, costUsd, regenerated, kept: [...(again?.kept ?? []), ...kept] });
+    const notes = [...(again?.notes ?? []), ...(result.kind === "image" && (result.imageCount ?? 1) > 1 ? [`final: the answer held ${result.imageCount} images; kept the last`] : [])];
+    await this.finishRender(result, { seed, slot, costUsd, regenerated, kept: [...(again?.kept ?? []), ...kept], ...(notes.length ? { notes } : {}) });
   }
 
   /** A final a killed run received: checked and written from its file, at no cost. */
@@ -582,7 +605,11 @@ export class AssetWork implements CallSource {
     };
   }
 
-  /** Checks a final (it decodes, it has the size asked for) and writes it, or records why not. */
+  /**
+   * Checks a final by tolerance (it decodes, its aspect is near the ratio asked, it can make the
+   * output without enlarging) and writes it, smaller than asked or not. One that cannot serve the
+   * output is rendered once more, paid and said so; a second such answer fails the seed, recorded.
+   */
   private async finishRender(result: ImageResult, final: FinalAnswer): Promise<void> {
     if (result.kind === "rejected") {
       await this.failRender(final, [{ key: result.reason, detail: `${result.reason}: ${result.message}` }]);
@@ -594,28 +621,40 @@ export class AssetWork implements CallSource {
     } catch (error) {
       if (!(error instanceof UndecodableImageError)) throw error;
       if (final.regenerated === 0) {
-        this.report.regenerated++;
-        this.o.tally.regenerated++;
-        this.followUps.push({
-          priceUsd: this.finalPrice,
-          priority: 0,
-          send: (r, a) => {
-            this.followUps.shift();
-            return this.render(r, a, final);
-          },
-        });
+        this.renderAgain(final);
         return;
       }
       await this.failRender(final, [error.reason]);
       return;
     }
-    const expected = pixelSize(this.spec.aspectRatio, this.spec.finalSize);
-    const sizeCheck = screenDraft(analysis, SIZE_ONLY, { aspectRatio: this.spec.aspectRatio, expected, seen: [] });
-    if (!sizeCheck.accepted) {
-      await this.failRender(final, sizeCheck.reasons);
+    const geometry = geometryReasons(analysis, { minWidth: 0, minHeight: 0, aspectTolerance: this.spec.screen.aspectTolerance }, { aspectRatio: this.spec.aspectRatio, output: this.spec.output });
+    if (geometry.length) {
+      if (final.regenerated === 0) {
+        this.renderAgain({ ...final, notes: [...(final.notes ?? []), `final: re-rendered (the paid answer was not used): ${geometry.map((r) => r.detail).join("; ")}`] });
+        return;
+      }
+      await this.failRender(final, geometry);
       return;
     }
-    await this.writeFinal(final.seed, final.slot, result.image.data, this.finalModel.id, final.costUsd, final.regenerated, final.kept);
+    await this.writeFinal(final.seed, final.slot, result.image.data, this.finalModel.id, final.costUsd, final.regenerated, final.kept, {
+      asked: pixelSize(this.spec.aspectRatio, this.spec.finalSize),
+      answered: analysis,
+      notes: final.notes ?? [],
+    });
+  }
+
+  /** The same seed on the final model once more, paid for: its first answer could not be used. */
+  private renderAgain(final: FinalAnswer): void {
+    this.report.regenerated++;
+    this.o.tally.regenerated++;
+    this.followUps.push({
+      priceUsd: this.finalCeiling,
+      priority: 0,
+      send: (r, a) => {
+        this.followUps.shift();
+        return this.render(r, a, final);
+      },
+    });
   }
 
   /** Final-only and draft-only: the accepted image itself becomes the output, post-processed. */
@@ -626,17 +665,44 @@ export class AssetWork implements CallSource {
     const slot = this.freeSlots.shift()!;
     this.rendersOpen++;
     const image = await this.readDraft(seed);
-    await this.writeFinal(seed, slot, image.data, this.draftModel.id, 0);
+    const size = await analyzeImage(image.data).catch(() => undefined);
+    await this.writeFinal(seed, slot, image.data, this.draftModel.id, 0, 0, [], size ? { asked: pixelSize(this.spec.aspectRatio, this.draftSize), answered: size, notes: [] } : undefined);
   }
 
-  private async writeFinal(seed: number, slot: number, image: Buffer, model: string, costUsd: number, regenerated = 0, kept: string[] = []): Promise<void> {
+  private async writeFinal(
+    seed: number,
+    slot: number,
+    image: Buffer,
+    model: string,
+    costUsd: number,
+    regenerated = 0,
+    kept: string[] = [],
+    geometry?: { asked: { width: number; height: number }; answered: { width: number; height: number }; notes: string[] },
+  ): Promise<void> {
     const path = outputPath(this.spec, slot, seed);
     const file = join(this.o.manifest.root, path);
     const written = await writing(file, () => writeOutput(image, this.spec.output, file));
     const record = this.entry.seeds.find((s) => s.seed === seed);
-    if (record) this.putSeed({ ...withRegenerated(record, regenerated), status: "rendered", costUsd: round(record.costUsd + costUsd) });
+    const notes = geometry?.notes ?? [];
+    if (record) {
+      const reasons = notes.length ? { reasons: [...(record.reasons ?? []), ...notes] } : {};
+      this.putSeed({ ...withRegenerated(record, regenerated), status: "rendered", costUsd: round(record.costUsd + costUsd), ...reasons });
+    }
+    const undersized = geometry && isUndersized(geometry.answered, geometry.asked);
+    const sizes = geometry ? `${geometry.answered.width}x${geometry.answered.height}` : undefined;
+    for (const note of notes) this.note(`${path}: ${note}`);
+    if (undersized) this.note(`${path}: undersized: the model answered ${sizes}, asked ${geometry.asked.width}x${geometry.asked.height}; it still makes the output`);
     this.entry.outputs = this.entry.outputs.filter((o) => o.path !== path);
-    this.entry.outputs.push({ path, sha256: written.sha256, seed, model, width: written.width, height: written.height, bytes: written.bytes });
+    this.entry.outputs.push({
+      path,
+      sha256: written.sha256,
+      seed,
+      model,
+      width: written.width,
+      height: written.height,
+      bytes: written.bytes,
+      ...(undersized ? { undersized: true, answered: sizes!, asked: `${geometry.asked.width}x${geometry.asked.height}` } : {}),
+    });
     this.commitEntry();
     this.outputsDone++;
     this.rendersOpen--;
@@ -649,7 +715,8 @@ export class AssetWork implements CallSource {
 
   private async failRender(final: FinalAnswer, reasons: RejectReason[]): Promise<void> {
     const record = this.entry.seeds.find((s) => s.seed === final.seed);
-    const details = reasons.map((r) => `final: ${r.detail}`);
+    const details = [...(final.notes ?? []), ...reasons.map((r) => `final: ${r.detail}`)];
+    for (const note of details) this.note(`seed ${final.seed}: ${note}`);
     if (record) {
       this.putSeed({ ...withRegenerated(record, final.regenerated), status: "failed", reasons: [...(record.reasons ?? []), ...details], costUsd: round(record.costUsd + final.costUsd) });
     }
@@ -679,6 +746,13 @@ export class AssetWork implements CallSource {
   private async writeDraft(draft: string, data: Buffer): Promise<void> {
     const file = join(this.o.manifest.root, draft);
     await writing(file, () => writeFileAtomic(file, data));
+    await keepDraftsInGit(this.o.manifest);
+  }
+
+  /** A line for the report about what happened to a paid image (undersized, re-rendered, several in one answer). */
+  private note(line: string): void {
+    (this.report.notes ??= []).push(line);
+    this.o.logger.debug(`${this.spec.id}: ${line}`);
   }
 
   /** A tile for the contact sheet; past the cap only accepted drafts are kept, so memory stays flat. */
@@ -770,8 +844,19 @@ export class AssetWork implements CallSource {
   }
 }
 
-/** Checks only what a final must satisfy whatever its content: that it has the size asked for. */
-const SIZE_ONLY = { minWidth: 0, minHeight: 0, brightness: [0, 255] as [number, number], minContrast: 0, maxDuplicateDistance: -1 };
+/** Smaller than asked by more than pixel tables differ (Gemini 2.5 vs 3 differ by under 4 %): another size class came back. */
+const UNDERSIZED_BELOW = 0.9;
+
+function isUndersized(answered: { width: number; height: number }, asked: { width: number; height: number }): boolean {
+  return answered.width < asked.width * UNDERSIZED_BELOW || answered.height < asked.height * UNDERSIZED_BELOW;
+}
+
+/** What the lockfile says about an answer beyond its verdict: several images in it, a note passed along. */
+function answerNote(result: ImageResult, note: string | undefined): { note?: string } {
+  const several = result.kind === "image" && (result.imageCount ?? 1) > 1 ? `the answer held ${result.imageCount} images; kept the last` : undefined;
+  const text = [note, several].filter(Boolean).join("; ");
+  return text ? { note: text } : {};
+}
 
 function imageModel(id: string): ImageModel {
   const model = findModel(id);

@@ -6,6 +6,7 @@ import { lockStats } from "../lock/stats.js";
 import type { Lockfile } from "../lock/types.js";
 import { ceilingUsd } from "../manifest/ceiling.js";
 import { loadManifest } from "../manifest/load.js";
+import { withTrustedPrices } from "../manifest/pricing.js";
 import { renderTemplate } from "../manifest/out.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { planRun, type Plan } from "../plan/plan.js";
@@ -14,11 +15,14 @@ import { shardLabel } from "../plan/shard-knobs.js";
 import { packShards, planMatrix, shardRpm, sliceFor, workOf } from "../plan/shards.js";
 import { CircuitBreaker } from "../provider/circuit.js";
 import { createGeminiProvider } from "../provider/gemini.js";
-import type { ImageProvider, RequestGate } from "../provider/provider.js";
+import type { ImageProvider } from "../provider/provider.js";
 import { writeContactSheet } from "../report/contact-sheet.js";
 import { thumbnail, writeReportHtml, type GalleryAsset } from "../report/gallery.js";
 import { formatUsd } from "../report/table.js";
 import { AssetWork, type RunTally, type WorkMode } from "./asset.js";
+import { checkOutputClaims } from "./claims.js";
+import { batches, withBatchMode } from "./batch/mode.js";
+import { assetsInBatchJobs, BatchRound, batchClientFor, waitForBatches } from "./batch/round.js";
 import { probeFolders, writing } from "./disk.js";
 import { journalFolder } from "./journal.js";
 import { BudgetLedger } from "./ledger.js";
@@ -46,7 +50,8 @@ const PROGRESS_EVERY_MS = 100;
  */
 export async function execute(settings: Settings, deps: Dependencies): Promise<RunReport> {
   const { logger } = deps;
-  const manifest = await loadManifest(settings.manifestPath, { logger });
+  // --batch wins over every asset's batch:, for the plan's prices as for the run.
+  const manifest = withBatchMode(withTrustedPrices(await loadManifest(settings.manifestPath, { logger }), settings.allowLowerPrices, logger), settings.batch);
   const lockPath = lockPathFor(manifest.file);
   const ceiling = ceilingOf(manifest, settings.maxBudgetUsd);
   const command = settings.command;
@@ -72,7 +77,13 @@ export async function execute(settings: Settings, deps: Dependencies): Promise<R
   try {
     const lock = await readLockfile(lockPath);
     const plan = await planRun(manifest, lock);
-    return await generate(command, settings, deps, { manifest, lock, lockPath, plan, ceiling, lockRefused });
+    const loaded = { manifest, lock, lockPath, plan, ceiling, lockRefused };
+    const report = await generate(command, settings, deps, loaded);
+    // --wait: the same run collects, screens and submits the next stage while jobs are out.
+    return await waitForBatches(report, settings, deps, async (spentBefore) => {
+      const again = await readLockfile(lockPath);
+      return generate(command, settings, deps, { ...loaded, lock: again, plan: await planRun(manifest, again), spentBefore });
+    });
   } finally {
     await runLock?.release();
   }
@@ -86,6 +97,8 @@ interface Loaded {
   ceiling: Ceiling;
   /** Why the run lock could not be taken, when the disk refused it. */
   lockRefused: WriteRefusedError | undefined;
+  /** Spent by earlier passes of this run (--wait): it counts against the ceiling. */
+  spentBefore?: number;
 }
 
 async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, loaded: Loaded): Promise<RunReport> {
@@ -110,6 +123,24 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   });
   const reportDir = settings.reportDir ?? join(dirname(manifest.file), REPORT_FOLDER);
 
+  // Before the first paid call, and before anything is written: every output is seedlock's to write.
+  const claims = checkOutputClaims({
+    manifest,
+    lock,
+    lockPath,
+    workList,
+    inputHashOf: (id) => planned.get(id)!.inputHash,
+    overwrite: settings.overwriteUntracked ?? [],
+    logger,
+  });
+  if (mode !== "preview") await claims;
+  else {
+    // A preview writes no output, but the run after it would stop here: say so while it is cheap to fix.
+    await claims.catch((error: unknown) => {
+      if (!(error instanceof InputError)) throw error;
+      for (const d of error.diagnostics) logger.warn(`the run after this preview would stop: ${d.path ? `${d.path} ` : ""}${d.message}${d.fix ? ` (${d.fix})` : ""}`, d.location);
+    });
+  }
   // Before the first paid call: the folders where answers are kept must take files, or nothing is sent.
   if (workList.length) {
     if (lockRefused) throw beforeCalls(lockRefused);
@@ -147,21 +178,56 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
       : shardRun.matrixCeilingUsd > 0
         ? round((manifest.budget.warnUsd * shardRun.sliceUsd) / shardRun.matrixCeilingUsd)
         : 0;
+  const recorder = new LockfileRecorder(lockPath, lock, async (path, current) => {
+    current.stats = lockStats(current.assets);
+    await writing(path, () => writeLockfile(path, current));
+  });
+  // Batch mode: jobs out are collected first (their answers go to the journals the works read), and
+  // the assets still waiting for one are left alone; what jobs still out reserved counts against the ceiling.
+  const batchRound =
+    mode === "run" && (Object.keys(lock.batches ?? {}).length || workList.some((a) => batches(a, "draft", settings.batch) || batches(a, "final", settings.batch)))
+      ? new BatchRound({
+          manifest,
+          recorder,
+          client: deps.batchClient ?? batchClientFor(settings, manifest, logger),
+          logger,
+          ...(settings.batch ? { override: settings.batch } : {}),
+          inputHashes: new Map(plan.assets.map((a) => [a.id, a.inputHash])),
+          now,
+        })
+      : undefined;
+  if (batchRound) {
+    await batchRound.collect();
+    workList = workList.filter((a) => !batchRound.held.has(a.id));
+  } else if (lock.batches) {
+    // preview and render do not collect: they leave alone the seeds a job out will answer.
+    const inJobs = assetsInBatchJobs(lock);
+    const left = workList.filter((a) => inJobs.has(a.id)).map((a) => a.id);
+    if (left.length) logger.warn(`${list(left)} wait for batch jobs still out; \`seedlock run\` collects them`);
+    workList = workList.filter((a) => !inJobs.has(a.id));
+  }
   const ledger = new BudgetLedger({
-    ceilingUsd: ceiling.usd,
+    ceilingUsd: Math.max(0, ceiling.usd - (loaded.spentBefore ?? 0) - (batchRound?.pendingUsd ?? 0)),
     // A shard warns at its slice's share of budget.warnUsd, as the whole matrix would at warnUsd.
     ...(warnUsd !== undefined ? { warnUsd } : {}),
     onWarn: (spent, warn) =>
       logger.warn(`spent ${formatUsd(spent)}, past ${shardRun ? "this shard's share of " : ""}budget.warnUsd (${formatUsd(warn)}); ${shardRun ? "its slice" : "the ceiling"} is ${formatUsd(ceiling.usd)}`),
   });
-  const recorder = new LockfileRecorder(lockPath, lock, async (path, current) => {
-    current.stats = lockStats(current.assets);
-    await writing(path, () => writeLockfile(path, current));
-  });
-  const tally: RunTally = { drafts: 0, accepted: 0, rejected: 0, regenerated: 0, rendered: 0 };
+  // Collected batch answers were paid when the job ran; they are booked as this run's spending.
+  if (batchRound?.collectedUsd) ledger.settle(ledger.reserve(0)!, batchRound.collectedUsd);
+  const collectedDrafts = [...(batchRound?.collectedDrafts.values() ?? [])].reduce((n, k) => n + k, 0);
+  const tally: RunTally = { drafts: collectedDrafts, accepted: 0, rejected: 0, regenerated: 0, rendered: 0 };
   const concurrency = settings.concurrency ?? manifest.concurrency;
+  // One controller per run: it paces every attempt and sets how many calls are in flight, up to `concurrency`.
+  // The declared limit is the project's, shared by every shard of a matrix.
+  const rpm = shardRpm(declaredRpm, settings.shard);
+  const rate = new RateGate({
+    ...(rpm ? { rpm } : {}),
+    concurrency: { ceiling: concurrency },
+    logger: deps.logger,
+  });
   // Built on the first call, so work that needs none (an output re-made from its kept draft) needs no key.
-  const provider = deps.provider ?? lazily(() => buildProvider(settings, manifest, deps));
+  const provider = deps.provider ?? lazily(() => buildProvider(settings, manifest, deps, rate));
 
   let scheduler: Scheduler | undefined;
   const works = workList.map(
@@ -179,9 +245,12 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
         tally,
         logger,
         halt: (error) => scheduler?.stop("failed", error),
+        ...(batchRound ? { batched: { drafts: batches(spec, "draft", settings.batch), finals: batches(spec, "final", settings.batch) } } : {}),
       }),
   );
   for (const work of works) await work.prepare();
+  // Drafts a batch job answered count as this run's, as the ones it sends itself do.
+  for (const work of works) work.report.drafts += batchRound?.collectedDrafts.get(work.id) ?? 0;
 
   let lastProgress = -Infinity;
   const progress = (force = false) => {
@@ -205,6 +274,8 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
 
   scheduler = new Scheduler(works, {
     concurrency,
+    // A provider given by the caller tells the controller nothing, so it cannot adapt: use the ceiling.
+    ...(deps.provider ? {} : { limit: () => rate.concurrency }),
     ledger,
     ...(deps.signal ? { signal: deps.signal } : {}),
     onChange: () => progress(),
@@ -215,6 +286,12 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   let unsaved: unknown;
   if (works.length) await recorder.persist().catch((error: unknown) => (unsaved = error));
   const stopped = outcome.stopped ?? (unsaved === undefined ? undefined : { reason: "failed" as const, error: unsaved });
+  // What the run could not do at once goes out as the next batch jobs, each reserved in the ledger.
+  const inBatch = new Set(batchRound?.held);
+  if (batchRound && !stopped) {
+    const open = workList.filter((spec, i) => !works[i]!.isDone() && !outputsRefused?.assets.has(spec.id));
+    for (const id of await batchRound.submit(open, ledger)) inBatch.add(id);
+  }
 
   const waiting = new Set(outcome.waiting);
   const stoppedAs = stopped ? (stopped.error instanceof WriteRefusedError ? "interrupted" : STOP_STATUS[stopped.reason]) : undefined;
@@ -223,11 +300,12 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     const work = byId.get(spec.id);
     const plannedAsset = planned.get(spec.id)!;
     if (!work) {
-      const untouched: AssetStatus = plannedAsset.state === "unchanged" ? "unchanged" : "planned";
+      const untouched: AssetStatus = plannedAsset.state === "unchanged" ? "unchanged" : inBatch.has(spec.id) ? "batch" : "planned";
       const outputs = plannedAsset.state === "unchanged" ? (lock.assets[spec.id]?.outputs ?? []).map((o) => o.path) : [];
       return { id: spec.id, status: untouched, drafts: 0, accepted: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs };
     }
     let status = work.finalStatus({ waitingForBudget: waiting.has(work), ...(stoppedAs ? { stopped: stoppedAs } : {}) });
+    if (status !== "done" && !stoppedAs && inBatch.has(spec.id)) status = "batch";
     // Drafted but not rendered, for want of a writable output folder: the render is left for the rerun.
     if (status === "done" && outputsRefused?.assets.has(spec.id)) status = "planned";
     return { ...work.report, status, spentUsd: round(work.report.spentUsd), estimatedUsd: plannedAsset.estimatedUsd };
@@ -250,6 +328,10 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     ...(shardRun ? { shard: { ...shardRun, unspentUsd: round(Math.max(0, shardRun.sliceUsd - ledger.spentUsd)) } } : {}),
   };
   Object.assign(report, verdictOf(report, stopped, ceiling, outputsRefused && { ...outputsRefused, mode }));
+  if (batchRound) {
+    report.batch = batchRound.finish();
+    if (report.exitCode === ExitCode.ok && report.batch.pending.length) report.message = batchRound.nextStep();
+  }
 
   if (works.length) {
     await writeReport(reportDir, report, works, manifest).then(
@@ -393,26 +475,18 @@ function lazily(build: () => ImageProvider): ImageProvider {
   };
 }
 
-function buildProvider(settings: Settings, manifest: Manifest, deps: Dependencies): ImageProvider {
+function buildProvider(settings: Settings, manifest: Manifest, deps: Dependencies, rate: RateGate): ImageProvider {
   if (!settings.apiKey) {
     throw new InputError([{ message: "no API key: GEMINI_API_KEY is not set", fix: "export GEMINI_API_KEY=… (or pass the Action's api-key input); `seedlock plan` needs none" }]);
   }
-  // The declared limit is the project's, shared by every shard of a matrix.
-  const rpm = shardRpm(settings.rpm ?? manifest.rpm, settings.shard);
-  const rate = new RateGate({ ...(rpm ? { rpm } : {}), logger: deps.logger });
-  // A wait for the rate limit is cut short by an interrupt; a request already sent is not.
-  const gate: RequestGate = {
-    acquire: (signal) => rate.acquire(signal ?? deps.signal),
-    throttled: (ms) => rate.throttled(ms),
-    succeeded: () => rate.succeeded(),
-  };
   return createGeminiProvider({
     apiKey: settings.apiKey,
     ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
     pricing: manifest.pricing,
-    gate,
+    gate: rate,
     logger: deps.logger,
     circuit: new CircuitBreaker(),
+    ...(deps.signal ? { stop: deps.signal } : {}),
   });
 }
 

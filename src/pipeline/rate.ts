@@ -3,136 +3,290 @@ import type { RequestGate } from "../provider/provider.js";
 import { realSleep, type Sleep } from "../provider/retry.js";
 
 /**
- * Requests per minute, as the provider sees them (every HTTP attempt, retries included).
+ * The run's rate and concurrency controller. It sees every HTTP attempt (retries included).
  *
- * With a declared limit, requests are paced evenly at that rate. Without one, nothing is paced
- * until the service answers 429; then the rate is cut to a fraction of what the service let
- * through in the last minute (multiplicative decrease), a RetryInfo delay pauses every request,
- * and each success raises the rate by a small step again (additive increase), so a user who does
- * not know their project's image limit still runs close to it.
+ * Rate. With a declared limit, requests are paced evenly at it, and a 429 only pauses as the
+ * service asks. Without one nothing is paced until
+ * the service answers 429. Each 429 marks a moment the service was full; the RetryInfo (or
+ * Retry-After) delay says when it lets one through again, so a point (that moment + the delay,
+ * requests it let through until then) lies on the curve of what it admits over elapsed time.
+ * The slope between the oldest recent point and the newest is its rate, whatever the shape of
+ * the limit (token bucket, sliding or fixed window); the excess at the first point is its burst.
+ * Requests are then paced at that rate, probing slowly above it, and every request waits out
+ * the delay the service asked for.
+ *
+ * Concurrency. Starts at half the default ceiling, grows while latency is what holds the run back (no request waited for
+ * the rate, nothing refused, every slot busy) and shrinks on 429s and timeouts, between a floor
+ * and a ceiling.
  */
 
-const MINUTE = 60_000;
-/** Successes within a minute needed before their count is taken as a guess of the service's limit. */
-const MIN_EVIDENCE = 10;
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+/** Points older than this stop anchoring the rate: the limit, or what we asked of it, may have changed. */
+const ANCHOR_MS = 180 * SECOND;
+/** Share the paced rate grows by per success while the rate is what holds requests back. */
+const PROBE = 0.003;
+/** Share the concurrency keeps after a burst of 429s, and after a timeout. */
+const CUT_ON_THROTTLE = 0.7;
 
+const CUT_ON_TIMEOUT = 0.5;
+/** Calls in flight at the start: half the default ceiling, so a latency-bound run reaches it in one round trip. */
+const START = 8;
+/** Admitted requests between two points before their slope is read as the rate. */
+const MIN_ADMITTED = 4;
+/** Share of the measured rate paced at after a 429. */
+const BELOW = 0.92;
+/** Share the paced rate keeps when refused again before a slope could be measured. */
+const CUT_UNMEASURED = 0.5;
+
+export interface ConcurrencyBounds {
+  /** Never fewer calls in flight than this (default 1). */
+  floor?: number;
+  /** Never more (the manifest's limits.concurrency or --concurrency). */
+  ceiling: number;
+  /** Where it starts (default min(8, ceiling)). */
+  start?: number;
+}
 
 export interface RateOptions {
-  /** Declared requests per minute; also the ceiling the rate recovers to. Adaptive when absent. */
+  /** Declared requests per minute: paced evenly, never exceeded. Learned when absent. */
   rpm?: number;
+  concurrency?: ConcurrencyBounds;
   now?: () => number;
   sleep?: Sleep;
   logger?: Logger;
-  /** Fraction the rate keeps after a 429 (default 0.7). */
-  decrease?: number;
-  /** Successes it takes to climb from a cut back to the rate before it (default 20). */
-  recoverAfter?: number;
-  /** The rate is never cut below this (default 1 per minute). */
-  floorRpm?: number;
-  /** 429s within this long after a cut (or after its pause ends) belong to the same burst. */
-  burstMs?: number;
+}
+
+interface Point {
+  /** When the service said it would admit again (ms, our clock). */
+  at: number;
+  /** Requests it had admitted, counted by send time, up to the refusal. */
+  admitted: number;
 }
 
 export class RateGate implements RequestGate {
-  private limit: number | undefined;
   private readonly declared: number | undefined;
   private readonly now: () => number;
   private readonly sleep: Sleep;
-  private readonly decrease: number;
-  private readonly recoverAfter: number;
-  private readonly floor: number;
-  private readonly burstMs: number;
-  private nextAt = -Infinity;
-  private pausedUntil = -Infinity;
-  private quietUntil = -Infinity;
-  private step = 0;
-  /** Times of successful requests within the last minute, oldest first. */
-  private readonly successes: number[] = [];
-  private successesSinceCut = 0;
-  private successesSinceThrottle = 1;
-  private guessMs = 500;
-  private cuts = 0;
+  private readonly logger: Logger | undefined;
 
-  constructor(private readonly options: RateOptions = {}) {
+  /** Requests per ms paced at; undefined while nothing asked us to slow down. */
+  private perMs: number | undefined;
+  private capacity = 1;
+  private tokens = 1;
+  private tokensAt = -Infinity;
+  private pausedUntil = -Infinity;
+
+  private firstSendAt: number | undefined;
+  /** Send times of every request, ascending, and of those refused with 429. */
+  private readonly sends = new TimeList();
+  private readonly refusals = new TimeList();
+  private points: Point[] = [];
+  /** Refusals of requests sent before this belong to a burst already acted on. */
+  private reactedAt = -Infinity;
+  private guessMs = 500;
+  private successesSinceThrottle = 1;
+  private cuts = 0;
+  private refused = 0;
+
+  private readonly floor: number;
+  private readonly ceiling: number;
+  private limit: number;
+  private inFlight = 0;
+  private lastWaitAt = -Infinity;
+  private lastThrottleAt = -Infinity;
+  private latencyMs = 0;
+
+  constructor(options: RateOptions = {}) {
     if (options.rpm !== undefined && !(options.rpm > 0)) throw new RangeError(`rpm must be > 0, got ${options.rpm}`);
     this.declared = options.rpm;
-    this.limit = options.rpm;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? realSleep;
-    this.decrease = options.decrease ?? 0.7;
-    this.recoverAfter = options.recoverAfter ?? 20;
-    this.floor = options.floorRpm ?? 1;
-    this.burstMs = options.burstMs ?? 2000;
+    this.logger = options.logger;
+    if (options.rpm !== undefined) this.perMs = options.rpm / 60_000;
+    const bounds = options.concurrency ?? { ceiling: 4 };
+    this.ceiling = bounds.ceiling;
+    this.floor = Math.min(bounds.floor ?? 1, this.ceiling);
+    if (!(Number.isInteger(this.ceiling) && this.ceiling >= 1)) throw new RangeError(`concurrency ceiling must be an integer >= 1, got ${this.ceiling}`);
+    if (!(Number.isInteger(this.floor) && this.floor >= 1)) throw new RangeError(`concurrency floor must be an integer >= 1, got ${this.floor}`);
+    this.limit = Math.min(this.ceiling, Math.max(this.floor, bounds.start ?? START));
   }
 
-  /** The rate requests are paced at now; undefined while nothing has asked us to slow down. */
+  /** Requests per minute paced at now; undefined while unpaced. */
   get rpm(): number | undefined {
-    return this.limit;
+    return this.perMs === undefined ? undefined : this.perMs * 60_000;
   }
 
-  /** How many times a 429 burst cut the rate. */
+  /** Calls that may be in flight now. */
+  get concurrency(): number {
+    return Math.floor(this.limit);
+  }
+
+  /** Bursts of 429s the controller acted on. */
   get throttleCount(): number {
     return this.cuts;
   }
 
-  async acquire(signal?: AbortSignal): Promise<void> {
+  /** Every 429 it was told of. */
+  get refusedCount(): number {
+    return this.refused;
+  }
+
+  async acquire(signal?: AbortSignal): Promise<number> {
     for (;;) {
       signal?.throwIfAborted();
       const now = this.now();
-      const at = Math.max(this.pausedUntil, this.limit === undefined ? -Infinity : this.nextAt);
-      if (at <= now) {
-        if (this.limit !== undefined) this.nextAt = Math.max(this.nextAt, now) + MINUTE / this.limit;
-        return;
+      if (this.pausedUntil > now) {
+        await this.sleep(this.pausedUntil - now, signal);
+        continue;
       }
-      // Someone else may take the slot first, or the rate may change meanwhile: look again after.
-      await this.sleep(at - now, signal);
+      if (this.perMs !== undefined) {
+        this.refill(now);
+        if (this.tokens < 1) {
+          this.lastWaitAt = now;
+          // Someone else may take the token first, or the rate may change meanwhile: look again after.
+          await this.sleep(Math.max(1, (1 - this.tokens) / this.perMs), signal);
+          continue;
+        }
+        this.tokens -= 1;
+      }
+      this.firstSendAt ??= now;
+      this.sends.add(now);
+      this.inFlight++;
+      return now;
     }
   }
 
-  throttled(retryAfterMs?: number): void {
+  throttled(retryAfterMs?: number, sentAt?: number): void {
     const now = this.now();
-    // Without a RetryInfo delay, hold everyone back for a pause that doubles while nothing gets through.
+    const sent = sentAt ?? now;
+    this.settle();
+    this.refused++;
+    this.refusals.add(sent);
+    this.lastThrottleAt = now;
+    // Without a delay from the service, hold everyone back for a pause that doubles while nothing gets through.
     this.guessMs = this.successesSinceThrottle === 0 ? Math.min(this.guessMs * 2, 30_000) : 1000;
     this.successesSinceThrottle = 0;
     const pause = retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : this.guessMs;
     this.pausedUntil = Math.max(this.pausedUntil, now + pause);
-    // 429s before any success since the last cut answer requests sent at the old rate: same burst.
-    if (now < this.quietUntil || (this.cuts > 0 && this.successesSinceCut === 0)) return;
-    // The first time, what the service let through in the last minute is the best guess of its
-    // limit; with only a handful through, it says nothing yet, and the pause alone must do.
-    const through = this.recentSuccesses(now);
-    if (this.limit === undefined && through < MIN_EVIDENCE) return;
-    this.successesSinceCut = 0;
-    const before = this.limit ?? through;
-    this.limit = Math.max(this.floor, before * this.decrease);
-    this.step = Math.max((before - this.limit) / this.recoverAfter, this.limit / 100);
-    this.quietUntil = Math.max(now, this.pausedUntil) + this.burstMs;
+    // The service is empty until the pause ends; so is our own bucket, bar the one it then admits.
+    this.tokens = 1;
+    this.tokensAt = this.pausedUntil;
+    // A request sent before we acted on the last 429 was sent at the old rate: the same burst.
+    if (sent <= this.reactedAt) return;
+    this.reactedAt = now;
     this.cuts++;
-    this.options.logger?.debug(
-      `rate: 429 from the service, pacing at ${this.limit.toFixed(1)} requests/min (was ${before.toFixed(1)})` +
-        `, pausing ${Math.round(pause)} ms` + (retryAfterMs ? " as it asked" : ""),
+    // A declared rate is the user's word: a 429 pauses as asked but does not move it.
+    if (this.declared !== undefined) return;
+    const first = this.points.length === 0;
+    this.learn({ at: sent + pause, admitted: this.admittedBefore(sent) }, sent);
+    // The first refusal came from bursting at the start; after it the pacing holds the rate, and
+    // concurrency need only carry that rate through the latency (Little's law, with room).
+    const needed = first || this.perMs === undefined ? Math.ceil(this.limit * CUT_ON_THROTTLE) : Math.ceil(this.perMs * this.latencyMs * 1.5) + 1;
+    this.limit = Math.max(this.floor, Math.min(this.limit, needed));
+  }
+
+  succeeded(sentAt?: number): void {
+    const now = this.now();
+    this.settle();
+    this.successesSinceThrottle++;
+    if (sentAt !== undefined) this.latencyMs = this.latencyMs === 0 ? now - sentAt : 0.8 * this.latencyMs + 0.2 * (now - sentAt);
+    const recent = Math.max(this.latencyMs, SECOND);
+    const rateBound = now - this.lastWaitAt < recent;
+    // Probe above the learned rate, slowly, only when it is what holds requests back.
+    if (rateBound && this.declared === undefined && this.perMs !== undefined) this.perMs *= 1 + PROBE;
+    if (!rateBound && now - this.lastThrottleAt > recent && this.inFlight + 1 >= this.concurrency) {
+      // Latency is what holds the run back: one more slot per answer doubles it each round trip.
+      this.limit = Math.min(this.ceiling, this.limit + 1);
+    }
+  }
+
+  /** The attempt ended without a rate answer: a timeout (which lowers concurrency) or another failure. */
+  failed(timedOut: boolean): void {
+    this.settle();
+    if (!timedOut) return;
+    this.limit = Math.max(this.floor, Math.floor(this.limit * CUT_ON_TIMEOUT));
+    this.logger?.debug(`rate: a call timed out, ${this.concurrency} in flight at most`);
+  }
+
+  private settle(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+  }
+
+  private refill(now: number): void {
+    if (now > this.tokensAt) {
+      this.tokens = Math.min(this.capacity, this.tokens + (now - this.tokensAt) * this.perMs!);
+      this.tokensAt = now;
+    }
+  }
+
+  private admittedBefore(t: number): number {
+    return this.sends.countBefore(t) - this.refusals.countBefore(t);
+  }
+
+  private learn(point: Point, sentAt: number): void {
+    const before = this.rpm;
+    this.points = this.points.filter((p) => p.at >= point.at - ANCHOR_MS);
+    this.points.push(point);
+    const anchor = this.points[0]!;
+    const span = point.at - anchor.at;
+    let perMs: number;
+    const evidence = this.points.length === 1 ? point.admitted : point.admitted - anchor.admitted;
+    if (this.perMs === undefined && evidence < MIN_ADMITTED) {
+      // Refused before a handful got through: that says nothing of a rate yet, and the pause alone must do.
+      this.points = [point];
+      this.logger?.debug(`rate: a 429 after ${point.admitted} admitted, waiting ${Math.round(point.at - this.now())} ms as asked`);
+      return;
+    } else if (this.points.length === 1) {
+      // One point: everything let through since the start, over the time until the service admits again.
+      perMs = point.admitted / Math.max(1, point.at - this.firstSendAt!);
+      this.capacity = Math.max(1, Math.floor(point.admitted - perMs * (point.at - this.firstSendAt!)));
+    } else if (point.admitted - anchor.admitted >= MIN_ADMITTED && span >= SECOND / 4) {
+      // Under the slope by its uncertainty, so the service refills while the probe climbs back.
+      const admitted = point.admitted - anchor.admitted;
+      perMs = (Math.min(BELOW, 1 - 1 / admitted) * admitted) / span;
+    } else {
+      // Refused again before a slope can be read: what we pace at is far too fast.
+      perMs = (this.perMs ?? point.admitted / Math.max(1, point.at - this.firstSendAt!)) * CUT_UNMEASURED;
+    }
+    if (span < MINUTE && sentAt - this.firstSendAt! >= MINUTE) {
+      // A slope shorter than a minute may read a window's echo of our own earlier sends as its rate;
+      // what got through in the whole minute before the refusal is the rate of any full per-minute limit.
+      perMs = Math.max(perMs, (BELOW * (point.admitted - this.admittedBefore(sentAt - MINUTE))) / MINUTE);
+    }
+    const floor = 1 / 60_000;
+    this.perMs = Math.min(this.declared === undefined ? Infinity : this.declared / 60_000, Math.max(floor, perMs));
+    this.logger?.debug(
+      `rate: at ${Math.round(this.now())} ms a 429 (${point.admitted} admitted), pacing at ${this.rpm!.toFixed(1)} requests/min` +
+        (before === undefined ? "" : ` (was ${before.toFixed(1)})`) +
+        `, ${this.concurrency} in flight at most, waiting ${Math.round(point.at - this.now())} ms as asked`,
     );
   }
+}
 
-  succeeded(): void {
-    const now = this.now();
-    this.successes.push(now);
-    this.successesSinceCut++;
-    this.successesSinceThrottle++;
-    this.forget(now);
-    if (this.limit === undefined) return;
-    const ceiling = this.declared ?? Infinity;
-    this.limit = Math.min(ceiling, this.limit + this.step);
+/** Ascending times with counts below a time, forgetting what is long past. */
+class TimeList {
+  private times: number[] = [];
+  private dropped = 0;
+
+  add(t: number): void {
+    let i = this.times.length;
+    while (i > 0 && this.times[i - 1]! > t) i--;
+    this.times.splice(i, 0, t);
+    if (this.times.length > 4096) {
+      this.dropped += 2048;
+      this.times = this.times.slice(2048);
+    }
   }
 
-  private recentSuccesses(now: number): number {
-    this.forget(now);
-    return this.successes.length;
-  }
-
-  private forget(now: number): void {
-    let drop = 0;
-    while (drop < this.successes.length && this.successes[drop]! <= now - MINUTE) drop++;
-    if (drop) this.successes.splice(0, drop);
+  countBefore(t: number): number {
+    let lo = 0;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.times[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.dropped + lo;
   }
 }

@@ -37,7 +37,10 @@ export interface SchedulerOutcome {
 }
 
 export interface SchedulerOptions {
+  /** The most calls ever in flight at once. */
   concurrency: number;
+  /** Calls allowed in flight now, when something adapts it (the rate controller); never above `concurrency`. */
+  limit?: () => number;
   ledger: BudgetLedger;
   /** Aborting stops issuing; calls in flight finish and their answers are kept. */
   signal?: AbortSignal;
@@ -91,7 +94,7 @@ export class Scheduler {
   }
 
   private pump(): void {
-    while (!this.stopped && this.inFlight < this.concurrency) {
+    while (!this.stopped && this.inFlight < Math.min(this.concurrency, this.options.limit?.() ?? Infinity)) {
       const picked = this.pick();
       if (!picked) break;
       this.launch(picked.call, picked.reservation);

@@ -5,7 +5,7 @@
  */
 import sharp, { type Metadata, type OutputInfo } from "sharp";
 import { aspectValue, type AspectRatio } from "../models/catalog.js";
-import type { JudgeRule, ScreenRules } from "../manifest/spec.js";
+import type { JudgeRule, OutputSpec, ScreenRules } from "../manifest/spec.js";
 import { areaAverageToGrid, hammingDistance, perceptualHash } from "./phash.js";
 
 export { hammingDistance } from "./phash.js";
@@ -27,7 +27,6 @@ export interface ImageAnalysis {
 export type RejectReasonKey =
   | "too-small"
   | "wrong-aspect"
-  | "wrong-size"
   | "too-dark"
   | "too-bright"
   | "flat"
@@ -49,8 +48,8 @@ export interface Verdict {
 
 export interface ScreenContext {
   aspectRatio: AspectRatio;
-  /** Pixel size the model was asked for; a draft of another size is rejected as wrong-size. */
-  expected?: { width: number; height: number };
+  /** When this image becomes the output itself (final-only, draft-only, a final): it must cover it. */
+  output?: OutputSpec;
   /** The asset's accepted drafts and existing outputs, to catch near-copies. */
   seen: { seed: number; phash: string }[];
 }
@@ -65,8 +64,12 @@ export class UndecodableImageError extends Error {
   }
 }
 
-/** Allowed relative difference between a draft's width ÷ height and the requested ratio. */
-export const ASPECT_TOLERANCE = 0.02;
+/**
+ * Allowed relative difference between an image's width ÷ height and the requested ratio, unless
+ * `screen.aspectTolerance` says otherwise. Pixel sizes are not a contract (Gemini 2.5 answered 21:9 as
+ * 1536×672, 2.2 % off; Gemini 3's table has it 1584×672, 1.0 % off), so geometry is never checked by equality.
+ */
+export const ASPECT_TOLERANCE = 0.03;
 
 /**
  * Side of the square luma grid the stats are taken from. 1024 px drafts shrink by 16, so libjpeg
@@ -129,22 +132,7 @@ export function lumaStats(data: ArrayLike<number>, channels = 1): { mean: number
 
 /** Applies the asset's screen rules to one analysed draft; the judge is added by the caller. */
 export function screenDraft(analysis: ImageAnalysis, rules: ScreenRules, context: ScreenContext): Verdict {
-  const reasons: RejectReason[] = [];
-  const { width, height } = analysis;
-  if (width < rules.minWidth || height < rules.minHeight) {
-    reasons.push({ key: "too-small", detail: `too-small: ${width}×${height} < ${rules.minWidth}×${rules.minHeight}` });
-  }
-  const wanted = aspectValue(context.aspectRatio);
-  const actual = width / height;
-  if (Math.abs(actual / wanted - 1) > ASPECT_TOLERANCE) {
-    reasons.push({
-      key: "wrong-aspect",
-      detail: `wrong-aspect: ${width}×${height} is ${actual.toFixed(3)}, wanted ${context.aspectRatio} (${wanted.toFixed(3)} ±${ASPECT_TOLERANCE * 100} %)`,
-    });
-  }
-  if (context.expected && (context.expected.width !== width || context.expected.height !== height)) {
-    reasons.push({ key: "wrong-size", detail: `wrong-size: ${width}×${height}, asked for ${context.expected.width}×${context.expected.height}` });
-  }
+  const reasons: RejectReason[] = [...geometryReasons(analysis, rules, context)];
   const [darkest, brightest] = rules.brightness;
   if (analysis.meanLuma < darkest) {
     reasons.push({ key: "too-dark", detail: `too-dark: mean luma ${figure(analysis.meanLuma)} < ${darkest}` });
@@ -162,6 +150,53 @@ export function screenDraft(analysis: ImageAnalysis, rules: ScreenRules, context
     });
   }
   return { accepted: reasons.length === 0, reasons };
+}
+
+/**
+ * Geometry by tolerance: the aspect within `aspectTolerance` of the ratio asked, at least
+ * minWidth × minHeight, and, when the image becomes the output, large enough to make it without
+ * enlarging. Never an equality with a pixel table.
+ */
+export function geometryReasons(
+  size: { width: number; height: number },
+  rules: Pick<ScreenRules, "minWidth" | "minHeight"> & { aspectTolerance?: number },
+  context: Pick<ScreenContext, "aspectRatio" | "output">,
+): RejectReason[] {
+  const reasons: RejectReason[] = [];
+  const { width, height } = size;
+  if (width < rules.minWidth || height < rules.minHeight) {
+    reasons.push({ key: "too-small", detail: `too-small: ${width}×${height} < ${rules.minWidth}×${rules.minHeight}` });
+  } else if (context.output && !coversOutput(size, context.output)) {
+    reasons.push({ key: "too-small", detail: `too-small: ${width}×${height} cannot make the ${outputSizeText(context.output)} output without enlarging it` });
+  }
+  const tolerance = rules.aspectTolerance ?? ASPECT_TOLERANCE;
+  const wanted = aspectValue(context.aspectRatio);
+  const actual = width / height;
+  if (Math.abs(actual / wanted - 1) > tolerance + 1e-9) {
+    reasons.push({
+      key: "wrong-aspect",
+      detail: `wrong-aspect: ${width}×${height} is ${actual.toFixed(3)}, wanted ${context.aspectRatio} (${wanted.toFixed(3)} ±${figure(tolerance * 100)} %)`,
+    });
+  }
+  return reasons;
+}
+
+/**
+ * Whether sharp can make the output from an image this size without scaling it up: the scale its
+ * `fit` would apply is at most 1 (1 % slack for rounding). An output with no width or height is the image as it is.
+ */
+export function coversOutput(size: { width: number; height: number }, output: Pick<OutputSpec, "width" | "height" | "fit">): boolean {
+  const sx = output.width !== undefined ? output.width / size.width : undefined;
+  const sy = output.height !== undefined ? output.height / size.height : undefined;
+  if (sx === undefined && sy === undefined) return true;
+  if (sx === undefined || sy === undefined) return (sx ?? sy)! <= 1.01;
+  const fit = output.fit ?? "cover";
+  const scale = fit === "contain" || fit === "inside" ? Math.min(sx, sy) : Math.max(sx, sy);
+  return scale <= 1.01;
+}
+
+function outputSizeText(output: Pick<OutputSpec, "width" | "height">): string {
+  return `${output.width ?? "any"}×${output.height ?? "any"}`;
 }
 
 /** The judge's score against the asset's rule: a reason when it falls short, null when it passes. */

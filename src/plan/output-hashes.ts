@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { mkdir, open, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { writeSeedlockIgnore } from "../pipeline/draft.js";
 
 /** Read size for hashing: large enough for few calls, small enough that no output sits in memory whole. */
 export const HASH_CHUNK = 256 * 1024;
@@ -116,7 +117,7 @@ export class OutputHashes {
     const temporary = `${this.file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
       await mkdir(directory, { recursive: true });
-      await writeFile(join(directory, ".gitignore"), "# seedlock's scratch space: caches and reports, never committed\n*\n", { flag: "wx" }).catch(() => {});
+      await writeSeedlockIgnore(directory).catch(() => {});
       await writeFile(temporary, JSON.stringify({ version: 1, entries: Object.fromEntries(this.entries) }));
       await rename(temporary, this.file);
       this.dirty = false;

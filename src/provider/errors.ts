@@ -71,6 +71,17 @@ export class CircuitOpenError extends ProviderUnavailableError {
   }
 }
 
+/** Every request for a long stretch answered 429, none let through: the limit is a wall (exit 5). */
+export class RefusedInARowError extends ProviderUnavailableError {
+  constructor(readonly refusals: number) {
+    super(
+      `the Gemini API answered ${refusals} requests in a row with 429 RESOURCE_EXHAUSTED and let none through, though seedlock waited as it asked: ` +
+        "the project's request limit for this model is used up or far below what it needs. Wait for it to refill (or declare limits.requestsPerMinute), " +
+        "then rerun; images accepted so far are kept and not paid for again",
+    );
+  }
+}
+
 /** A judge answer that is not the JSON the schema asked for: a fault of the service (exit 1). */
 export class JudgeAnswerError extends SeedlockError {
   constructor(
@@ -96,4 +107,25 @@ export function redact(text: string, secret: string): string {
     }
   }
   return out.replace(KEY_PATTERN, "[redacted]");
+}
+
+/**
+ * A 429 naming a per-day quota (or a quota of zero): waiting a few seconds, whatever RetryInfo
+ * says, will not help, and neither will a lower rate (exit 5).
+ */
+export class QuotaExhaustedError extends ProviderUnavailableError {
+  constructor(
+    readonly quotaId: string,
+    readonly quotaValue: string | undefined,
+    model: string,
+  ) {
+    const limit = quotaValue === undefined ? "" : `, limit ${quotaValue}`;
+    super(
+      quotaValue === "0"
+        ? `the project has no quota for ${model} (${quotaId}${limit}): image models have no free tier. ` +
+            "Enable billing or pick a model the project may use, then rerun; images accepted so far are kept and not paid for again"
+        : `the project's quota for today is used up for ${model} (${quotaId}${limit}); it resets at midnight Pacific time. ` +
+            "Rerun after that, or raise the quota in Google AI Studio; images accepted so far are kept and not paid for again",
+    );
+  }
 }

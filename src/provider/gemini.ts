@@ -1,20 +1,25 @@
-import { ApiError, GoogleGenAI, Type, type GenerateContentResponse, type Part } from "@google/genai";
+import { ApiError, GoogleGenAI, ThinkingLevel, Type, type GenerateContentResponse, type Part, type ThinkingConfig } from "@google/genai";
 import { InputError } from "../errors.js";
 import { NullLogger, type Logger } from "../logger.js";
 import {
   IMAGE_SIZES,
+  JUDGE_INSTRUCTIONS,
+  JUDGE_MAX_OUTPUT_TOKENS,
   MODELS,
+  batchShareOf,
   findModel,
-  imageCostFromTokens,
+  type CallRoute,
+  imageCallCostUsd,
+  imageCallMaxOutputTokens,
   imagePriceUsd,
+  inputTokenBound,
   type ImageModel,
   type ImageSize,
   type PricingOverrides,
   type TextModel,
-  JUDGE_MAX_OUTPUT_TOKENS,
 } from "../models/catalog.js";
 import { CircuitBreaker } from "./circuit.js";
-import { ApiKeyRejectedError, JudgeAnswerError, ModelNotFoundError, RequestRefusedError, redact } from "./errors.js";
+import { ApiKeyRejectedError, JudgeAnswerError, ModelNotFoundError, QuotaExhaustedError, RequestRefusedError, redact } from "./errors.js";
 import type {
   ImageProvider,
   ImageRequest,
@@ -28,6 +33,7 @@ import type {
 import {
   TransientFailure,
   parseRetryAfter,
+  quotaViolations,
   realSleep,
   resolveRetryPolicy,
   retryInfoDelayMs,
@@ -53,9 +59,44 @@ export interface GeminiProviderOptions {
   random?: () => number;
   /** Model table; the catalog by default. */
   models?: readonly (ImageModel | TextModel)[];
+  /**
+   * The run's stop (SIGINT, SIGTERM): no new attempt is sent, waits end at once, and a request
+   * still unanswered is aborted after `stopGraceMs` (an answer arriving meanwhile is kept: it may be
+   * billed whether or not it is read).
+   */
+  stop?: AbortSignal;
+  /** Default 500 ms; an answer already arriving gets twice as long to finish. */
+  stopGraceMs?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
+export const DEFAULT_STOP_GRACE_MS = 500;
+
+export interface GeminiProvider extends ImageProvider {
+  readonly calls: number;
+  /** Reads a generateContent answer that came another way (a batch job's), billed at that way's price. */
+  answerOf(response: GenerateContentResponse, request: ImageRequest, route: CallRoute): ImageResult;
+}
+
+/** The generateContent request for one image, as the SDK takes it (also what a batch job holds). */
+export function imageCall(model: ImageModel, request: ImageRequest): { contents: { role: string; parts: Part[] }[]; config: { responseModalities: string[]; imageConfig: { aspectRatio: string; imageSize?: string }; seed: number; maxOutputTokens?: number } } {
+  const parts: Part[] = [{ text: request.prompt }];
+  if (request.reference) {
+    parts.push({ inlineData: { mimeType: request.reference.mimeType, data: request.reference.data.toString("base64") } });
+  }
+  const size = asImageSize(request.imageSize);
+  return {
+    contents: [{ role: "user", parts }],
+    config: {
+      responseModalities: ["IMAGE"],
+      // `imageSize: "1K"` is valid on Lite too (DESIGN, facts).
+      imageConfig: { aspectRatio: request.aspectRatio, imageSize: request.imageSize },
+      seed: request.seed,
+      // Thinking counts against this cap: it bounds the bill to what the ledger reserved.
+      ...(size ? { maxOutputTokens: imageCallMaxOutputTokens(model, size) } : {}),
+    },
+  };
+}
 
 const OPEN_GATE: RequestGate = {
   acquire: async () => {},
@@ -83,7 +124,7 @@ const KNOWN_FINISH_REJECTIONS = new Set<string>([
  * The Gemini provider on @google/genai (apiVersion v1beta). The SDK sends and parses; seedlock
  * owns retries, the timeout, the circuit and the wording of every error.
  */
-export function createGeminiProvider(options: GeminiProviderOptions): ImageProvider & { readonly calls: number } {
+export function createGeminiProvider(options: GeminiProviderOptions): GeminiProvider {
   const apiKey = options.apiKey?.trim() ?? "";
   if (!apiKey) {
     throw new InputError([{ message: "no API key for the Gemini API", fix: "set GEMINI_API_KEY (or the Action's api-key input)" }]);
@@ -98,6 +139,8 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
   const gate = options.gate ?? OPEN_GATE;
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
+  const stop = options.stop;
+  const stopGraceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
   const ai = new GoogleGenAI({
     apiKey,
     apiVersion: "v1beta",
@@ -107,19 +150,29 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
 
   /** One SDK call under seedlock's policy: gate, circuit, timeout, retries, error wording. */
   async function call(model: string, signal: AbortSignal | undefined, send: (signal: AbortSignal, fetch: typeof globalThis.fetch) => Promise<GenerateContentResponse>) {
+    // Sleeps and the gate stop at once on either; a request already sent is handled below.
+    const waits = signal && stop ? AbortSignal.any([signal, stop]) : (signal ?? stop);
     return runWithRetry(
       async () => {
         const attempt = new AbortController();
         let timedOut = false;
+        let answering = false;
         const timer = setTimeout(() => {
           timedOut = true;
           attempt.abort(new Error(`timeout after ${timeoutMs} ms`));
         }, timeoutMs);
+        let graceTimer: ReturnType<typeof setTimeout> | undefined;
+        const onStop = () => {
+          graceTimer = setTimeout(() => attempt.abort(stop?.reason), answering ? 2 * stopGraceMs : stopGraceMs);
+        };
+        if (stop?.aborted) onStop();
+        else stop?.addEventListener("abort", onStop, { once: true });
         const combined = signal ? AbortSignal.any([signal, attempt.signal]) : attempt.signal;
         let retryAfter: string | null = null;
         // The SDK drops response headers from its errors; keep Retry-After on the way through.
         const recordingFetch: typeof globalThis.fetch = async (input, init) => {
           const response = await globalThis.fetch(input, init);
+          answering = true;
           retryAfter = response.headers.get("retry-after");
           return response;
         };
@@ -127,13 +180,16 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
           return await send(combined, recordingFetch);
         } catch (err) {
           if (signal?.aborted) throw signal.reason ?? err;
+          if (stop?.aborted && !timedOut) throw stop.reason ?? err;
           if (timedOut) throw new TransientFailure({ description: `timeout after ${formatMs(timeoutMs)}` });
           throw translate(err, model, retryAfter);
         } finally {
           clearTimeout(timer);
+          clearTimeout(graceTimer);
+          stop?.removeEventListener("abort", onStop);
         }
       },
-      { policy, circuit, gate, sleep, random, logger, label: model, signal, onAttempt: () => void calls++ },
+      { policy, circuit, gate, sleep, random, logger, label: model, ...(waits ? { signal: waits } : {}), onAttempt: () => void calls++ },
     );
   }
 
@@ -144,6 +200,11 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
       const body = parseErrorBody(err.message);
       const apiMessage = redact(body.message ?? "", apiKey).trim();
       const apiStatus = body.status ? redact(body.status, apiKey) : undefined;
+      if (status === 429) {
+        // A per-day (or zero) quota still says "retry in 38s": believing it would only spin.
+        const quota = quotaViolations(body.details).find((q) => /per ?day/i.test(q.quotaId) || q.quotaValue === "0");
+        if (quota) return new QuotaExhaustedError(redact(quota.quotaId, apiKey), quota.quotaValue, model);
+      }
       if (TRANSIENT_STATUSES.has(status) || status >= 500) {
         const serverDelayMs = retryInfoDelayMs(body.details) ?? parseRetryAfter(retryAfter);
         return new TransientFailure({
@@ -203,87 +264,86 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
 
   async function generate(request: ImageRequest): Promise<ImageResult> {
     const model = imageModel(request.model);
-    const parts: Part[] = [{ text: request.prompt }];
-    if (request.reference) {
-      parts.push({ inlineData: { mimeType: request.reference.mimeType, data: request.reference.data.toString("base64") } });
-    }
-    const sizes = Object.keys(model.tokensBySize);
-    // A single-size model (Lite) takes no imageSize: one report has it answer 400 to the field.
-    const imageConfig =
-      sizes.length === 1 && sizes[0] === request.imageSize
-        ? { aspectRatio: request.aspectRatio }
-        : { aspectRatio: request.aspectRatio, imageSize: request.imageSize };
+    const { contents, config } = imageCall(model, request);
     const response = await call(model.id, request.signal, (abortSignal, fetch) =>
-      ai.models.generateContent({
-        model: model.id,
-        contents: [{ role: "user", parts }],
-        config: {
-          responseModalities: ["IMAGE"],
-          imageConfig,
-          seed: request.seed,
-          abortSignal,
-          httpOptions: { fetch },
-        },
-      }),
+      ai.models.generateContent({ model: model.id, contents, config: { ...config, abortSignal, httpOptions: { fetch } } }),
     );
-    return readImageResponse(response, model, request.imageSize);
+    return readImageResponse(response, model, asImageSize(request.imageSize), request);
   }
 
-  function readImageResponse(response: GenerateContentResponse, model: ImageModel, imageSize: string): ImageResult {
+  /** Reads an answer that came another way (a batch job's) as generate reads its own, at that way's price. */
+  function answerOf(response: GenerateContentResponse, request: ImageRequest, route: CallRoute): ImageResult {
+    const model = imageModel(request.model);
+    const result = readImageResponse(response, model, asImageSize(request.imageSize), request);
+    return route === "batch" ? { ...result, costUsd: toMicroUsd(result.costUsd * batchShareOf(model)) } : result;
+  }
+
+  function readImageResponse(response: GenerateContentResponse, model: ImageModel, size: ImageSize | undefined, request: ImageRequest): ImageResult {
     const usage = readUsage(response);
-    const cost = (withImage: boolean) => imageCost(model, imageSize, usage.imageTokens, withImage);
+    const candidate = response.candidates?.[0];
+    const allParts = candidate?.content?.parts ?? [];
+    // Thought parts (interim "thought images" and thought text) are never the answer.
+    const answerParts = allParts.filter((p) => !p.thought);
+    const images = answerParts.filter((p) => p.inlineData?.data);
+    const thoughtImages = allParts.filter((p) => p.thought && p.inlineData?.data).length;
+    const costUsd = toMicroUsd(billImageCall(model, size, usage, images.length, request));
+    const text = answerParts.map((p) => p.text ?? "").join("").trim();
     const blockReason = response.promptFeedback?.blockReason;
+    // An answer that holds an image is an image, whatever its finishReason says.
+    const last = images[images.length - 1]?.inlineData;
+    if (last?.data) {
+      if (images.length > 1) logger.debug(`${model.id} returned ${images.length} images in one answer; seedlock keeps the last`);
+      const finishReason = candidate?.finishReason;
+      return {
+        kind: "image",
+        image: { mimeType: last.mimeType ?? model.outputMimeType, data: Buffer.from(last.data, "base64") },
+        usage,
+        costUsd,
+        ...(text ? { text } : {}),
+        imageCount: images.length,
+        ...(thoughtImages ? { thoughtImages } : {}),
+        ...(finishReason && finishReason !== "STOP" ? { finishReason } : {}),
+      };
+    }
     if (blockReason && blockReason !== "BLOCKED_REASON_UNSPECIFIED") {
       const said = response.promptFeedback?.blockReasonMessage;
       return rejected(`PROMPT_${blockReason}`, `the prompt was blocked (${blockReason})${said ? `: ${said}` : ""}`);
     }
-    const candidate = response.candidates?.[0];
     if (!candidate) return rejected("NO_IMAGE", "the response held no candidate");
     const finishReason = candidate.finishReason;
-    const answerParts = (candidate.content?.parts ?? []).filter((p) => !p.thought);
-    const text = answerParts.map((p) => p.text ?? "").join("").trim();
     if (finishReason && finishReason !== "STOP") {
       const reason = (KNOWN_FINISH_REJECTIONS.has(finishReason) ? finishReason : "OTHER") as RejectionReason;
       const said = candidate.finishMessage ?? (text || undefined);
       return rejected(reason, `generation stopped with finishReason ${finishReason}${said ? `: ${truncate(said)}` : ""}`);
     }
-    const images = answerParts.filter((p) => p.inlineData?.data);
-    const first = images[0]?.inlineData;
-    if (!first?.data) {
-      return rejected("NO_IMAGE", text ? `the model answered with text only: "${truncate(text)}"` : "the model returned no image");
-    }
-    if (images.length > 1) logger.debug(`${model.id} returned ${images.length} images; seedlock keeps the first`);
-    return {
-      kind: "image",
-      image: { mimeType: first.mimeType ?? model.outputMimeType, data: Buffer.from(first.data, "base64") },
-      usage,
-      costUsd: cost(true),
-      ...(text ? { text } : {}),
-      imageCount: images.length,
-    };
+    return rejected("NO_IMAGE", text ? `the model answered with text only: "${truncate(text)}"` : "the model returned no image");
 
     function rejected(reason: RejectionReason, message: string): ImageResult {
-      return { kind: "rejected", reason, message: redact(message, apiKey), usage, costUsd: cost(false) };
+      return { kind: "rejected", reason, message: redact(message, apiKey), usage, costUsd };
     }
   }
 
-  /** From the image tokens reported; the price table when none were; nothing for an empty answer. */
-  function imageCost(model: ImageModel, imageSize: string, imageTokens: number | undefined, withImage: boolean): number {
-    const size = IMAGE_SIZES.includes(imageSize as ImageSize) ? (imageSize as ImageSize) : undefined;
-    const byRate = (tokens: number) => (tokens * model.usdPerMillionOutputTokens) / 1e6;
-    if (imageTokens !== undefined && imageTokens > 0) {
-      return size && model.tokensBySize[size] !== undefined ? imageCostFromTokens(model, size, imageTokens, pricing) : byRate(imageTokens);
+  /**
+   * The whole bill of one image call from its usage: input (prompt and input images), thinking and
+   * text at the text price, image tokens at the image price. Without usage: the price table.
+   */
+  function billImageCall(model: ImageModel, size: ImageSize | undefined, usage: Usage, imagesReturned: number, request: ImageRequest): number {
+    if (usage.promptTokens === undefined && usage.outputTokens === undefined && usage.thoughtsTokens === undefined) {
+      if (imagesReturned === 0) return 0;
+      const input = inputTokenBound(request.prompt, request.reference ? 1 : 0, model.inputImageTokens);
+      const perImage = size && model.tokensBySize[size] !== undefined ? imagePriceUsd(model, size, pricing) : 0;
+      return (input * model.usdPerMillionInputTokens) / 1e6 + imagesReturned * perImage;
     }
-    if (!withImage) return 0;
-    return size && model.tokensBySize[size] !== undefined ? imagePriceUsd(model, size, pricing) : 0;
+    const output = usage.outputTokens ?? 0;
+    // Without a per-modality split, an answer with an image is billed as image tokens (the dearer kind).
+    const imageTokens = usage.imageTokens ?? (imagesReturned > 0 ? output : 0);
+    const textTokens = Math.max(0, output - imageTokens) + (usage.thoughtsTokens ?? 0);
+    return imageCallCostUsd(model, size, { promptTokens: usage.promptTokens ?? 0, imageTokens, textTokens }, pricing);
   }
 
   async function judge(request: JudgeRequest): Promise<JudgeResult> {
     const model = textModel(request.model);
-    const instructions =
-      "You screen generated images for a design system. Score how well the attached image meets this rubric, " +
-      "from 0 (not at all) to 10 (fully), and give a one-sentence reason. Rubric: " +
-      request.rubric;
+    const instructions = JUDGE_INSTRUCTIONS + request.rubric;
     const response = await call(model.id, request.signal, (abortSignal, fetch) =>
       ai.models.generateContent({
         model: model.id,
@@ -297,6 +357,8 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
           responseMimeType: "application/json",
           // Bounds what the call can bill as output, thinking included, to what the ledger reserved.
           maxOutputTokens: JUDGE_MAX_OUTPUT_TOKENS,
+          // Gemini 3 thinks at a medium or high level unless told; thinking counts against the cap above.
+          ...thinkingFor(model),
           responseSchema: {
             type: Type.OBJECT,
             properties: {
@@ -312,19 +374,22 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
       }),
     );
     const usage = readUsage(response);
-    const thoughts = response.usageMetadata?.thoughtsTokenCount ?? 0;
-    const costUsd =
-      ((usage.promptTokens ?? 0) * model.usdPerMillionInputTokens + ((usage.outputTokens ?? 0) + thoughts) * model.usdPerMillionOutputTokens) / 1e6;
+    const costUsd = toMicroUsd(
+      ((usage.promptTokens ?? 0) * model.usdPerMillionInputTokens + ((usage.outputTokens ?? 0) + (usage.thoughtsTokens ?? 0)) * model.usdPerMillionOutputTokens) / 1e6,
+    );
     const blockReason = response.promptFeedback?.blockReason;
     const candidate = response.candidates?.[0];
-    if (blockReason || (candidate?.finishReason && candidate.finishReason !== "STOP")) {
-      return { score: 0, reason: `the judge refused to score the image (${blockReason ?? candidate?.finishReason})`, usage, costUsd };
-    }
     const text = (candidate?.content?.parts ?? [])
       .filter((p) => !p.thought)
       .map((p) => p.text ?? "")
       .join("")
       .trim();
+    if (blockReason || (candidate?.finishReason && !JUDGE_READABLE_FINISH.has(candidate.finishReason))) {
+      return { score: 0, reason: `the judge refused to score the image (${blockReason ?? candidate?.finishReason})`, usage, costUsd };
+    }
+    if (!text && candidate?.finishReason === "MAX_TOKENS") {
+      throw new JudgeAnswerError(model.id, `it used its ${JUDGE_MAX_OUTPUT_TOKENS}-token output cap (${usage.thoughtsTokens ?? 0} on thinking) before answering`, costUsd);
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -346,6 +411,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
   return {
     generate,
     judge,
+    answerOf,
     get calls() {
       return calls;
     },
@@ -360,7 +426,28 @@ function readUsage(response: GenerateContentResponse): Usage {
   if (meta.promptTokenCount !== undefined) usage.promptTokens = meta.promptTokenCount;
   if (meta.candidatesTokenCount !== undefined) usage.outputTokens = meta.candidatesTokenCount;
   if (imageDetails.length > 0) usage.imageTokens = imageDetails.reduce((sum, d) => sum + (d.tokenCount ?? 0), 0);
+  else if (meta.candidatesTokensDetails?.length) usage.imageTokens = 0;
+  if (meta.thoughtsTokenCount !== undefined) usage.thoughtsTokens = meta.thoughtsTokenCount;
   return usage;
+}
+
+/** A judge answer cut at MAX_TOKENS may still hold the whole JSON verdict; anything else non-STOP is a refusal. */
+const JUDGE_READABLE_FINISH = new Set(["STOP", "MAX_TOKENS"]);
+
+/** Keeps a judge's thinking short, in the form its generation takes. */
+function thinkingFor(model: TextModel): { thinkingConfig?: ThinkingConfig } {
+  if (model.thinking === "level") return { thinkingConfig: { thinkingLevel: ThinkingLevel.LOW } };
+  if (model.thinking === "budget") return { thinkingConfig: { thinkingBudget: 256 } };
+  return {};
+}
+
+/** To the micro-dollar the ledger counts in, so the ledger, the lockfile and the report add up the same figures. */
+function toMicroUsd(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
+}
+
+function asImageSize(size: string): ImageSize | undefined {
+  return IMAGE_SIZES.includes(size as ImageSize) ? (size as ImageSize) : undefined;
 }
 
 interface ErrorBody {

@@ -20,7 +20,10 @@ export interface Usage {
   promptTokens?: number;
   /** Output tokens of modality IMAGE, from usageMetadata.candidatesTokensDetails. */
   imageTokens?: number;
+  /** candidatesTokenCount: every output token but thinking (images and text). */
   outputTokens?: number;
+  /** thoughtsTokenCount: thinking, billed at the text output price. */
+  thoughtsTokens?: number;
 }
 
 /** Why the service returned no usable image. These are verdicts, never retried. */
@@ -46,8 +49,12 @@ export type ImageResult =
       costUsd: number;
       /** Text parts the model sent along with the image. */
       text?: string;
-      /** Image parts in the answer; only the first is kept. */
+      /** Non-thought image parts in the answer; only the last is kept. */
       imageCount?: number;
+      /** Interim thought images skipped. */
+      thoughtImages?: number;
+      /** A finishReason other than STOP that came with the image anyway. */
+      finishReason?: string;
     }
   | { kind: "rejected"; reason: RejectionReason; message: string; usage: Usage; costUsd: number };
 
@@ -68,15 +75,17 @@ export interface JudgeResult {
 
 /**
  * Throttling seam between the provider (which sees every HTTP attempt, retries included) and the
- * pipeline's rate limiter (which knows the requests-per-minute budget).
+ * run's rate and concurrency controller.
  */
 export interface RequestGate {
-  /** Resolves when one more request may be sent now. */
-  acquire(signal?: AbortSignal): Promise<void>;
+  /** Resolves when one more request may be sent now, to the send time it hands back with the outcome. */
+  acquire(signal?: AbortSignal): Promise<number | void>;
   /** The service said 429; `retryAfterMs` when it told us how long to wait. */
-  throttled(retryAfterMs?: number): void;
-  /** A request went through without throttling. */
-  succeeded(): void;
+  throttled(retryAfterMs?: number, sentAt?: number): void;
+  /** The service answered (not a 429). */
+  succeeded(sentAt?: number): void;
+  /** The attempt got no answer: a timeout, a 5xx, a network error. */
+  failed?(timedOut: boolean): void;
 }
 
 export interface ImageProvider {

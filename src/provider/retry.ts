@@ -18,6 +18,8 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Longest wait the service may ask for (RetryInfo, Retry-After) before seedlock gives up instead. */
   maxServerDelayMs?: number;
+  /** 429s one call may meet before seedlock gives up; they slow the run down and do not use up `tries`. */
+  rateTries?: number;
 }
 
 export type RetryPolicy = Required<RetryOptions>;
@@ -27,11 +29,14 @@ export const DEFAULT_RETRY: RetryPolicy = {
   baseDelayMs: 1_000,
   maxDelayMs: 30_000,
   maxServerDelayMs: 120_000,
+  rateTries: 10,
 };
 
 export function resolveRetryPolicy(options: RetryOptions = {}): RetryPolicy {
   const policy = { ...DEFAULT_RETRY, ...stripUndefined(options) };
-  if (!Number.isInteger(policy.tries) || policy.tries < 1) throw new RangeError(`retry tries must be an integer >= 1, got ${policy.tries}`);
+  for (const key of ["tries", "rateTries"] as const) {
+    if (!Number.isInteger(policy[key]) || policy[key] < 1) throw new RangeError(`retry ${key} must be an integer >= 1, got ${policy[key]}`);
+  }
   for (const key of ["baseDelayMs", "maxDelayMs", "maxServerDelayMs"] as const) {
     if (!(policy[key] >= 0)) throw new RangeError(`retry ${key} must be >= 0, got ${policy[key]}`);
   }
@@ -81,6 +86,21 @@ export function retryInfoDelayMs(details: unknown): number | undefined {
     }
   }
   return undefined;
+}
+
+/** `google.rpc.QuotaFailure` violations from an error body's details: which quotas were hit, and their limits. */
+export function quotaViolations(details: unknown): { quotaId: string; quotaValue?: string }[] {
+  if (!Array.isArray(details)) return [];
+  const out: { quotaId: string; quotaValue?: string }[] = [];
+  for (const d of details) {
+    if (!d || typeof d !== "object" || !String((d as Record<string, unknown>)["@type"]).endsWith("google.rpc.QuotaFailure")) continue;
+    const violations = (d as { violations?: unknown }).violations;
+    for (const v of Array.isArray(violations) ? violations : []) {
+      const { quotaId, quotaValue } = (v ?? {}) as { quotaId?: unknown; quotaValue?: unknown };
+      if (typeof quotaId === "string") out.push({ quotaId, ...(quotaValue === undefined ? {} : { quotaValue: String(quotaValue) }) });
+    }
+  }
+  return out;
 }
 
 /** One failed attempt worth retrying, described without any secret. */
@@ -135,54 +155,77 @@ export interface RetryContext {
 /**
  * Runs `attempt` until it succeeds, throws something other than TransientFailure, the tries run
  * out, or the shared circuit opens. Every attempt first passes the circuit and the request gate.
+ * A 429 is the service saying "slower", not failing: it goes to the gate, which slows the whole
+ * run down, and counts neither towards the circuit nor towards `tries` (it has `rateTries`).
  */
 export async function runWithRetry<T>(attempt: (n: number) => Promise<T>, ctx: RetryContext): Promise<T> {
   const { policy, circuit, gate } = ctx;
   let last: AttemptFailure | undefined;
-  for (let n = 1; n <= policy.tries; n++) {
+  let failures = 0;
+  let refusals = 0;
+  for (;;) {
     circuit.ensureClosed();
-    await gate.acquire(ctx.signal);
+    const sentAt = (await gate.acquire(ctx.signal)) ?? undefined;
     circuit.ensureClosed();
+    // Stopped while waiting for the gate (or before): nothing more is sent.
+    if (ctx.signal?.aborted) {
+      gate.failed?.(false);
+      throw ctx.signal.reason;
+    }
     ctx.onAttempt();
     try {
-      const value = await attempt(n);
+      const value = await attempt(failures + refusals + 1);
       circuit.recordAnswer();
-      gate.succeeded();
+      gate.succeeded(sentAt);
       return value;
     } catch (err) {
       if (!(err instanceof TransientFailure)) {
+        gate.failed?.(false);
         // A refusal is still an answer: the service is up, so the streak of failures ends.
         if (err instanceof InputError) circuit.recordAnswer();
         throw err;
       }
       last = err.failure;
     }
-    if (last.httpStatus === 429) gate.throttled(last.serverDelayMs);
-    circuit.recordTransientFailure(last.description);
-    circuit.ensureClosed();
+    const rateLimited = last.httpStatus === 429;
+    if (rateLimited) {
+      refusals++;
+      gate.throttled(last.serverDelayMs, sentAt);
+      circuit.recordRefusal();
+      circuit.ensureClosed();
+    } else {
+      failures++;
+      gate.failed?.(last.description.startsWith("timeout"));
+      circuit.recordTransientFailure(last.description);
+      circuit.ensureClosed();
+    }
     if (last.serverDelayMs !== undefined && last.serverDelayMs > policy.maxServerDelayMs) {
       throw new RetriesExhaustedError(
         `the Gemini API asked seedlock to wait ${seconds(last.serverDelayMs)} before calling ${ctx.label} again ` +
           `(${describe(last)}), longer than the ${seconds(policy.maxServerDelayMs)} it waits: ` +
           "the project's quota is probably used up for the day. Check its limits, then rerun; images accepted so far are kept",
         last.description,
-        n,
+        failures + refusals,
       );
     }
-    if (n === policy.tries) break;
+    const tries = rateLimited ? policy.rateTries : policy.tries;
+    const n = rateLimited ? refusals : failures;
+    if (n >= tries) break;
+    // The service's own delay, with a little jitter so the calls it refused together do not return together.
     const delay =
       last.serverDelayMs !== undefined
-        ? last.serverDelayMs + Math.floor(ctx.random() * policy.baseDelayMs)
+        ? last.serverDelayMs + Math.floor(ctx.random() * Math.min(policy.baseDelayMs, Math.max(100, last.serverDelayMs / 10)))
         : backoffMs(n, policy, ctx.random);
-    ctx.logger.debug(`${ctx.label}: ${describe(last)}; try ${n + 1} of ${policy.tries} in ${seconds(delay)}`);
+    ctx.logger.debug(`${ctx.label}: ${describe(last)}; try ${n + 1} of ${tries} in ${seconds(delay)}`);
     await ctx.sleep(delay, ctx.signal);
   }
-  const failure = last as AttemptFailure;
+  const failure = last;
+  const tries = failure.httpStatus === 429 ? policy.rateTries : policy.tries;
   throw new RetriesExhaustedError(
-    `the Gemini API stayed unavailable: ${policy.tries} ${policy.tries === 1 ? "try" : "tries"} of ${ctx.label} failed, ` +
+    `the Gemini API stayed unavailable: ${tries} ${tries === 1 ? "try" : "tries"} of ${ctx.label} failed, ` +
       `the last with ${describe(failure)}. ${advice(failure)}`,
     failure.description,
-    policy.tries,
+    failures + refusals,
   );
 }
 

@@ -33,9 +33,11 @@ describe("preview on a pull request", () => {
     const ours = comments[1]!;
     expect(ours.body).toMatch(/^<!-- seedlock:preview -->/);
     // The cost of merging counts the finals for the accepted drafts, not those drafts again.
-    const mergeUsd = Number(/would cost about \*\*\$([\d.]+)\*\* more/.exec(ours.body ?? "")?.[1]);
+    const mergeText = /would cost about \*\*\$([\d.]+)\*\* more/.exec(ours.body ?? "")?.[1] ?? "";
+    const mergeUsd = Number(mergeText);
     expect(mergeUsd).toBeGreaterThan(0);
     expect(mergeUsd).toBeLessThan(Number(first.outputs["estimated-usd"]));
+    expect(first.summary).toContain(`the run after merging would cost about **$${mergeText}`);
     expect(ours.body).toContain(`http://git.example/octo/site/raw/${previews}/pr-7/all/`);
     expect(ours.body).toContain("- [x] **1** · seed");
     expect(api.requests.filter((q) => q.method === "POST")).toHaveLength(1);

@@ -67,6 +67,8 @@ const DEFAULTS: Record<string, string> = {
   shards: "",
   reports: "",
   "allow-pull-request-target": "false",
+  "allow-lower-prices": "false",
+  "overwrite-untracked": "",
   "preview-push": "",
 };
 

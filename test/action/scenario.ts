@@ -14,13 +14,13 @@ import { runStep, type RunnerStep, type StepResult } from "./runner.js";
 export const MANIFEST = `version: 1
 models:
   draft: gemini-3.1-flash-lite-image
-  final: gemini-3.1-flash-image
+  final: gemini-nano-banana-2.1
 budget:
   maxUsd: 2
 defaults:
   aspectRatio: "1:1"
   oversample: 2
-  finalSize: "512"
+  finalSize: "1K"
   output: { format: webp, quality: 80, width: 64, height: 64 }
 assets:
   - id: dunes

@@ -1,15 +1,16 @@
 import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
+import { findModel, imageCallCeilingUsd, type ImageModel } from "../../src/models/catalog.js";
 import type { Lockfile } from "../../src/lock/types.js";
 import type { RunReport } from "../../src/pipeline/result.js";
 import { STACK_LINE } from "../support/cli.js";
 import { cli, readLock, RecordingProxy, tempRepo } from "./harness.js";
 
-const DRAFT_USD = 0.0336;
-const FINAL_USD = 0.045; // gemini-3.1-flash-image at 512
-/** USD per million output image tokens, as the service bills them. */
-const PER_MILLION: Record<string, number> = { "gemini-3.1-flash-lite-image": 30, "gemini-3.1-flash-image": 60 };
+const PROMPT = "A birch landscape study, muted colours, no text";
+/** The most a draft (Lite, 1K) and a final (Nano Banana 2.1, 1K, with its reference) can bill: what the ledger reserves. */
+const DRAFT_CEILING_USD = imageCallCeilingUsd(findModel("gemini-3.1-flash-lite-image") as ImageModel, "1K", { prompt: PROMPT, inputImages: 0 });
+const FINAL_CEILING_USD = imageCallCeilingUsd(findModel("gemini-nano-banana-2.1") as ImageModel, "1K", { prompt: PROMPT, inputImages: 1 });
 const CEILING = 0.6;
 
 const assets = ["amber", "birch", "cedar", "dune", "ember", "fjord"]
@@ -21,16 +22,12 @@ budget:
 limits:
   concurrency: 8
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   screen: { minWidth: 256, minHeight: 256 }
 assets:
 ${assets}
 `;
 
-/** The image tokens the service billed, at its rates: the spend seen from outside. */
-function paidUsd(proxy: RecordingProxy): number {
-  return proxy.requests.reduce((sum, r) => sum + (r.imageTokens * PER_MILLION[r.model]!) / 1e6, 0);
-}
 
 let emulator: RunningEmulator;
 let proxy: RecordingProxy;
@@ -69,13 +66,13 @@ describe("a run never spends past the ceiling, at concurrency 8", () => {
 
   it("spends at most the ceiling, by its own count and by the service's", () => {
     expect(report.spentUsd).toBeLessThanOrEqual(CEILING);
-    // The service bills image tokens; seedlock also counts the prompt tokens, so it is the higher count.
-    expect(paidUsd(proxy)).toBeLessThanOrEqual(report.spentUsd + 1e-9);
-    expect(report.spentUsd - paidUsd(proxy)).toBeLessThan(0.01);
+    // The service bills every token of every answer (input, text, thinking, images); seedlock reports the same bill.
+    expect(emulator.stats.billedUsd).toBeLessThanOrEqual(CEILING);
+    expect(Math.abs(report.spentUsd - emulator.stats.billedUsd)).toBeLessThan(0.005);
   });
 
-  it("uses the budget rather than stopping early: what is left would not pay for a draft and its final", () => {
-    expect(CEILING - report.spentUsd).toBeLessThan(2 * (DRAFT_USD + FINAL_USD));
+  it("uses the budget rather than stopping early: what is left would not pay for the worst case of a draft and its final", () => {
+    expect(CEILING - report.spentUsd).toBeLessThan(2 * (DRAFT_CEILING_USD + FINAL_CEILING_USD));
   });
 
   it("marks the unfinished assets as stopped by the budget and keeps what they accepted", () => {

@@ -29,7 +29,7 @@ describe("an asset that hits its attempt cap fails alone (exit 4)", () => {
   const MANIFEST = `version: 1
 budget: { maxUsd: 5 }
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   screen: { minWidth: 256, minHeight: 256 }
 assets:
   - id: glare
@@ -75,7 +75,7 @@ describe("when the service stays unavailable the run stops (exit 5) and keeps wh
 budget: { maxUsd: 5 }
 limits: { concurrency: 8 }
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   screen: { minWidth: 256, minHeight: 256 }
 assets:
   - id: moss
@@ -118,7 +118,7 @@ describe("Ctrl-C stops issuing, saves the answers in flight and exits 130", () =
 budget: { maxUsd: 20 }
 limits: { concurrency: 4 }
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   screen: { minWidth: 256, minHeight: 256 }
 assets:
   - id: reef

@@ -10,7 +10,7 @@ const LITE = "gemini-3.1-flash-lite-image";
 const MANIFEST = `version: 1
 budget: { maxUsd: 5 }
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   screen: { minWidth: 256, minHeight: 256 }
 assets:
   - id: mesa
@@ -74,7 +74,7 @@ describe("render finishes exactly the previewed seeds", () => {
     const ran = await cli(dir, url, ["render", "--json"]);
     expect(ran.code).toBe(0);
     const calls = proxy.requests.slice(before);
-    expect(calls.every((r) => r.model === "gemini-3.1-flash-image" && r.withReference)).toBe(true);
+    expect(calls.every((r) => r.model === "gemini-nano-banana-2.1" && r.withReference)).toBe(true);
     const accepted = new Set([...usable(previewed, "mesa"), ...usable(previewed, "pier")].map((s) => s.seed));
     for (const r of calls) expect(accepted.has(r.seed!)).toBe(true);
     expect(new Set(calls.map((r) => r.seed)).size).toBe(calls.length);

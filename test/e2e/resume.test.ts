@@ -26,7 +26,7 @@ function manifest(count: number): string {
       `  - id: ${a.id}\n    prompt: ${a.prompt}\n    tier: ${a.tier}\n    count: ${count}\n    maxAttempts: 100\n    out: img/${a.id}-{n}.webp` +
       (a.tier === "draft-only" ? "\n    output: { width: 256, height: 144 }" : ""),
   );
-  return `version: 1\nbudget: { maxUsd: 50 }\nlimits: { concurrency: ${CONCURRENCY} }\ndefaults:\n  finalSize: "512"\n  screen: { minWidth: 256, minHeight: 256 }\nassets:\n${lines.join("\n")}\n`;
+  return `version: 1\nbudget: { maxUsd: 50 }\nlimits: { concurrency: ${CONCURRENCY} }\ndefaults:\n  finalSize: "1K"\n  screen: { minWidth: 256, minHeight: 256 }\nassets:\n${lines.join("\n")}\n`;
 }
 
 const idOfPrompt = new Map(ASSETS.map((a) => [a.prompt, a.id]));

@@ -11,14 +11,14 @@ import { cli, readLock, RecordingProxy, tempRepo } from "./harness.js";
 const MANIFEST = `version: 1
 models:
   draft: gemini-3.1-flash-lite-image
-  final: gemini-3.1-flash-image
+  final: gemini-nano-banana-2.1
 budget:
   maxUsd: 5
 limits:
   concurrency: 4
 defaults:
   aspectRatio: "16:9"
-  finalSize: "512"
+  finalSize: "1K"
   screen: { minWidth: 256, minHeight: 256 }
 assets:
   - id: wall
@@ -72,7 +72,7 @@ describe("a run writes every output in the format and size the manifest declares
 
   it("final-only: a PNG at the final model's size when no size is declared", async () => {
     const meta = await sharp(await readFile(join(dir, "img/hero.png"))).metadata();
-    expect([meta.format, meta.width, meta.height]).toEqual(["png", 688, 384]); // 16:9 at 512
+    expect([meta.format, meta.width, meta.height]).toEqual(["png", 1376, 768]); // 16:9 at 1K
   });
 
   it("draft-only: JPEG at the declared 128×128 from a Lite draft", async () => {
@@ -83,7 +83,7 @@ describe("a run writes every output in the format and size the manifest declares
   });
 
   it("only two-tier assets call the final model with the accepted draft as reference", () => {
-    const renders = proxy.requests.filter((r) => r.withReference && r.model === "gemini-3.1-flash-image");
+    const renders = proxy.requests.filter((r) => r.withReference && r.model === "gemini-nano-banana-2.1");
     const lite = proxy.requests.filter((r) => r.model === "gemini-3.1-flash-lite-image");
     expect(renders.length).toBeGreaterThanOrEqual(2);
     expect(renders.every((r) => r.prompt.startsWith("Quiet pine forest"))).toBe(true);
@@ -102,7 +102,7 @@ describe("the lockfile records exactly what is on disk", () => {
       expect(createHash("sha256").update(bytes).digest("hex")).toBe(o.sha256);
       expect(o.bytes).toBe(bytes.length);
     }
-    expect(lock.assets.wall!.outputs.every((o) => o.model === "gemini-3.1-flash-image")).toBe(true);
+    expect(lock.assets.wall!.outputs.every((o) => o.model === "gemini-nano-banana-2.1")).toBe(true);
     expect(lock.assets.icon!.outputs.every((o) => o.model === "gemini-3.1-flash-lite-image")).toBe(true);
   });
 

@@ -39,7 +39,7 @@ describe("only as many drafts as needed: drafts issued ≤ drafts needed + concu
   it("one asset of 20 at concurrency 8", async () => {
     const manifest = `version: 1
 budget: { maxUsd: 20 }
-defaults: { finalSize: "512", screen: { minWidth: 256, minHeight: 256 } }
+defaults: { finalSize: "1K", screen: { minWidth: 256, minHeight: 256 } }
 assets:
   - id: kelp
     prompt: Kelp forest with sun rays from above, no text
@@ -57,7 +57,7 @@ assets:
     const ids = ["ash", "oak", "yew", "elm", "fir", "bay"];
     const manifest = `version: 1
 budget: { maxUsd: 20 }
-defaults: { finalSize: "512", screen: { minWidth: 256, minHeight: 256 } }
+defaults: { finalSize: "1K", screen: { minWidth: 256, minHeight: 256 } }
 assets:
 ${ids.map((id) => `  - id: ${id}\n    prompt: Portrait of a lone ${id} tree in a meadow, no text\n    count: 4\n    out: img/${id}-{n}.webp`).join("\n")}
 `;

@@ -27,10 +27,10 @@ describe("the judge screens what passed the plain checks, and its cost is counte
   it("asks the judge once per draft that passed, keeps its score and turns low scores away with a reason", async () => {
     const { proxy, url } = await serve({ latencyMs: 5, randomSeed: 41, corruptRate: 0, blockRate: 0 });
     const dir = await repo(`version: 1
-models: { judge: gemini-3.5-flash }
+models: { judge: gemini-3.6-flash }
 budget: { maxUsd: 5 }
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   screen: { minWidth: 256, minHeight: 256, judge: { rubric: "Clear shapes, good contrast", minScore: 7 } }
 assets:
   - id: gorge
@@ -45,12 +45,12 @@ assets:
     const lock = await readLock(dir);
     const seeds = lock.assets.gorge!.seeds;
     const judged = seeds.filter((s) => s.judgeScore !== undefined);
-    const judgeCalls = proxy.requests.filter((r) => r.model === "gemini-3.5-flash");
+    const judgeCalls = proxy.requests.filter((r) => r.model === "gemini-3.6-flash");
     expect(judgeCalls.length).toBe(judged.length);
     for (const s of seeds.filter((s) => s.status !== "rejected")) expect(s.judgeScore).toBeGreaterThanOrEqual(7);
     for (const s of judged.filter((s) => s.status === "rejected")) expect(s.reasons).toEqual([`judge: score ${s.judgeScore} < 7`]);
     // Judge calls cost something, so the spend is more than the image calls alone.
-    const images = proxy.requests.filter((r) => r.model !== "gemini-3.5-flash").reduce((sum, r) => sum + (r.imageTokens * (r.model === "gemini-3.1-flash-lite-image" ? 30 : 60)) / 1e6, 0);
+    const images = proxy.requests.filter((r) => r.model !== "gemini-3.6-flash").reduce((sum, r) => sum + (r.imageTokens * 30) / 1e6, 0);
     expect(report.spentUsd).toBeGreaterThan(images);
   });
 });
@@ -97,7 +97,7 @@ describe("429 with RetryInfo slows the run down instead of failing it", () => {
     const { emulator, url } = await serve({ latencyMs: 5, randomSeed: 47, corruptRate: 0, failures });
     const dir = await repo(`version: 1
 budget: { maxUsd: 5 }
-defaults: { finalSize: "512", screen: { minWidth: 256, minHeight: 256 } }
+defaults: { finalSize: "1K", screen: { minWidth: 256, minHeight: 256 } }
 assets:
   - id: cove
     prompt: A hidden cove with turquoise water, no text

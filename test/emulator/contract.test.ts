@@ -211,14 +211,21 @@ describe("the real @google/genai SDK talks to the emulator unchanged", () => {
     });
     const candidate = response.candidates?.[0];
     expect(candidate?.finishReason).toBe("STOP");
-    const part = candidate?.content?.parts?.[0];
-    expect(part?.inlineData?.mimeType).toBe("image/png");
+    // A text part comes first, as the real models answer; the image is the last non-thought part.
+    const parts = candidate?.content?.parts ?? [];
+    expect(parts.find((p) => !p.thought)?.text).toEqual(expect.any(String));
+    const part = parts.filter((p) => p.inlineData && !p.thought).at(-1);
+    expect(part?.thoughtSignature).toEqual(expect.any(String));
+    expect(part?.inlineData?.mimeType).toBe("image/jpeg");
     const meta = await sharp(Buffer.from(part?.inlineData?.data ?? "", "base64")).metadata();
     // Documented size for 3:2 at 2K: 2528 x 1696.
     expect([meta.width, meta.height]).toEqual([2528, 1696]);
-    expect(response.usageMetadata?.candidatesTokensDetails).toEqual([{ modality: "IMAGE", tokenCount: 1680 }]);
-    expect(response.usageMetadata?.candidatesTokenCount).toBe(1680);
-    expect(response.usageMetadata?.totalTokenCount).toBe((response.usageMetadata?.promptTokenCount ?? 0) + 1680);
+    const usage = response.usageMetadata;
+    expect(usage?.candidatesTokensDetails).toContainEqual({ modality: "IMAGE", tokenCount: 1680 });
+    const text = usage?.candidatesTokensDetails?.find((d) => d.modality === "TEXT")?.tokenCount ?? 0;
+    expect(text).toBeGreaterThan(0);
+    expect(usage?.candidatesTokenCount).toBe(1680 + text);
+    expect(usage?.totalTokenCount).toBe((usage?.promptTokenCount ?? 0) + 1680 + text + (usage?.thoughtsTokenCount ?? 0));
     expect(response.modelVersion).toBe(FLASH);
   });
 
@@ -238,8 +245,8 @@ describe("the real @google/genai SDK talks to the emulator unchanged", () => {
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks).toHaveLength(1);
-    expect(chunks[0]?.candidates?.[0]?.content?.parts?.[0]?.inlineData?.mimeType).toBe("image/jpeg");
-    expect(chunks[0]?.usageMetadata?.candidatesTokensDetails).toEqual([{ modality: "IMAGE", tokenCount: 1120 }]);
+    expect(chunks[0]?.candidates?.[0]?.content?.parts?.find((p) => p.inlineData)?.inlineData?.mimeType).toBe("image/jpeg");
+    expect(chunks[0]?.usageMetadata?.candidatesTokensDetails).toContainEqual({ modality: "IMAGE", tokenCount: 1120 });
   });
 
   it("the judge model answers JSON text when asked for application/json", async () => {
@@ -259,8 +266,8 @@ describe("answers have the documented GenerateContentResponse shape", () => {
     const { status, body } = await post(`/v1beta/models/${LITE}:generateContent`, drawRequest({ aspectRatio: "21:9" }));
     expect(status).toBe(200);
     expectResponseShape(body);
-    expect(body).toMatchObject({ candidates: [{ finishReason: "STOP", content: { parts: [{ inlineData: { mimeType: "image/jpeg" } }] } }] });
-    expect(body["usageMetadata"]).toMatchObject({ candidatesTokensDetails: [{ modality: "IMAGE", tokenCount: 1120 }] });
+    expect(body).toMatchObject({ candidates: [{ finishReason: "STOP", content: { parts: [{ text: expect.any(String) }, { inlineData: { mimeType: "image/jpeg" } }] } }] });
+    expect(body["usageMetadata"]).toMatchObject({ candidatesTokensDetails: [{ modality: "TEXT" }, { modality: "IMAGE", tokenCount: 1120 }] });
   });
 
   it("text before the image, and a blocked image, and a blocked prompt", async () => {

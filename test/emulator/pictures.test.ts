@@ -35,11 +35,12 @@ async function draw(e: RunningEmulator, model: string, seed: number, imageConfig
     body: JSON.stringify({ contents: [{ role: "user", parts }], generationConfig: { responseModalities: ["IMAGE"], imageConfig, seed } }),
   });
   const body = (await response.json()) as {
-    candidates?: { finishReason: string; content: { parts: { inlineData?: { mimeType: string; data: string } }[] } }[];
+    candidates?: { finishReason: string; content: { parts: { thought?: boolean; inlineData?: { mimeType: string; data: string } }[] } }[];
     promptFeedback?: { blockReason: string };
   };
   const candidate = body.candidates?.[0];
-  const inline = candidate?.content.parts.find((p) => p.inlineData)?.inlineData;
+  // The answer is the last image that is not a thought (thinking models send interim ones first).
+  const inline = candidate?.content.parts.filter((p) => p.inlineData && !p.thought).at(-1)?.inlineData;
   return {
     status: response.status,
     ...(inline ? { image: Buffer.from(inline.data, "base64"), mimeType: inline.mimeType } : {}),
@@ -108,15 +109,16 @@ describe("pictures are deterministic in (model, prompt, seed)", () => {
 describe("pictures come at the documented pixel size and format", () => {
   it("every aspect ratio of Lite at 1K is a JPEG of pixelSize()", async () => {
     const e = await emulate(NO_FLAWS);
-    for (const aspectRatio of ASPECT_RATIOS) {
-      const answer = await draw(e, LITE, 1, { aspectRatio });
+    const lite = MODELS.find((m) => m.id === LITE) as ImageModel;
+    for (const aspectRatio of lite.aspectRatios) {
+      const answer = await draw(e, LITE, 1, { aspectRatio, imageSize: "1K" });
       const meta = await sharp(answer.image as Buffer).metadata();
       const want = pixelSize(aspectRatio, "1K");
       expect([answer.mimeType, meta.format, meta.width, meta.height]).toEqual(["image/jpeg", "jpeg", want.width, want.height]);
     }
   });
 
-  it("every size of every other image model is a PNG of pixelSize()", async () => {
+  it("every size of every other image model is its catalog format (JPEG for 3.x) at pixelSize(), and every ratio it lists is taken", async () => {
     const e = await emulate(NO_FLAWS);
     const live = MODELS.filter((m): m is ImageModel => m.kind === "image" && m.id !== LITE && !m.shutdownDate);
     for (const model of live) {
@@ -124,9 +126,12 @@ describe("pictures come at the documented pixel size and format", () => {
         const answer = await draw(e, model.id, 1, { aspectRatio: "9:16", imageSize: size });
         const meta = await sharp(answer.image as Buffer).metadata();
         const want = pixelSize("9:16", size);
-        expect([model.id, size, answer.mimeType, meta.format, meta.width, meta.height]).toEqual([model.id, size, "image/png", "png", want.width, want.height]);
+        const format = model.outputMimeType === "image/png" ? "png" : "jpeg";
+        expect([model.id, size, answer.mimeType, meta.format, meta.width, meta.height]).toEqual([model.id, size, model.outputMimeType, format, want.width, want.height]);
       }
+      for (const aspectRatio of model.aspectRatios) expect((await draw(e, model.id, 2, { aspectRatio, imageSize: "1K" })).status, `${model.id} ${aspectRatio}`).toBe(200);
     }
+    expect(ASPECT_RATIOS).toHaveLength(14);
   });
 });
 
@@ -233,7 +238,7 @@ describe("a final drawn with a reference resembles the reference", () => {
     const final = (await draw(e, FLASH, 8, { aspectRatio: "4:3", imageSize: "2K" }, PROMPT, draft)).image as Buffer;
     const fresh = (await draw(e, FLASH, 8, { aspectRatio: "4:3", imageSize: "2K" })).image as Buffer;
     const meta = await sharp(final).metadata();
-    expect([meta.format, meta.width, meta.height]).toEqual(["png", 2400, 1792]);
+    expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", 2400, 1792]);
     const [d, f, n] = await Promise.all([measure(draft), measure(final), measure(fresh)]);
     // Close enough that a screen would call it a duplicate of its draft.
     expect(distance(d.hash, f.hash)).toBeLessThanOrEqual(6);

@@ -11,7 +11,7 @@ const MANIFEST = `version: 1
 budget: { maxUsd: 5 }
 limits: { concurrency: 4 }
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   screen: { minWidth: 256, minHeight: 256 }
   output: { format: webp, quality: 80, width: 64, height: 64 }
 assets:

@@ -21,7 +21,7 @@ function manifest(count: number, extra = ""): string {
 budget: { maxUsd: 50 }
 limits: { concurrency: 2 }
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   maxAttempts: 200
   screen: { minWidth: 256, minHeight: 256 }
   output: { format: webp, quality: 80, width: 96, height: 96 }

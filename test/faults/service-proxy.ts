@@ -15,6 +15,7 @@ const PER_MILLION: Record<string, number> = {
   "gemini-3.1-flash-lite-image": 30,
   "gemini-3.1-flash-image": 60,
   "gemini-3-pro-image": 120,
+  "gemini-nano-banana-2.1": 30,
 };
 
 export interface ServiceCall {

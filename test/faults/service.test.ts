@@ -14,7 +14,7 @@ const manifest = (limits = "concurrency: 4") => `version: 1
 budget: { maxUsd: ${CEILING} }
 limits: { ${limits} }
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   screen: { minWidth: 256, minHeight: 256 }
   output: { format: webp, quality: 80, width: 64, height: 64 }
 assets:
@@ -144,8 +144,9 @@ describe("a 429 storm that lasts: the run stops (exit 5) instead of hammering th
     expect(ran.stderr).toMatch(/429|RESOURCE_EXHAUSTED|request limit|quota/);
     expect(ran.stderr).toMatch(/rerun/);
     expect(ran.stderr).not.toMatch(STACK_LINE);
-    // The circuit bounds the avalanche: well under one request per try per call.
-    expect(service.proxy.calls.length).toBeLessThanOrEqual(16);
+    // 429s are not failures, so the circuit does not stop this: 24 refusals in a row with nothing let
+    // through do (DEFAULT_REFUSAL_THRESHOLD), plus at most the calls already in flight.
+    expect(service.proxy.calls.length).toBeLessThanOrEqual(24 + 4);
     expect(service.proxy.billed()).toBe(0);
   });
 });

@@ -48,8 +48,8 @@ describe("defaults resolve into one spec per asset", () => {
   it("an asset with only id, prompt and out gets every built-in default", async () => {
     const m = await loadManifest(repoWith(minimal));
     const [a] = m.assets;
-    expect(m.models).toEqual({ draft: "gemini-3.1-flash-lite-image", final: "gemini-3.1-flash-image" });
-    expect(m.concurrency).toBe(4);
+    expect(m.models).toEqual({ draft: "gemini-3.1-flash-lite-image", final: "gemini-nano-banana-2.1" });
+    expect(m.concurrency).toBe(16);
     expect(m.rpm).toBeUndefined();
     expect(a).toMatchObject({
       id: "dunes",
@@ -63,7 +63,7 @@ describe("defaults resolve into one spec per asset", () => {
       finalSize: "1K",
       reference: true,
       seedStart: defaultSeed("dunes"),
-      screen: { minWidth: 256, minHeight: 256, brightness: [20, 235], minContrast: 8, maxDuplicateDistance: 6 },
+      screen: { minWidth: 256, minHeight: 256, brightness: [20, 235], minContrast: 8, maxDuplicateDistance: 6, aspectTolerance: 0.03 },
       output: { format: "webp", quality: 90 },
       location: { line: 5, col: 5 },
     });
@@ -73,7 +73,7 @@ describe("defaults resolve into one spec per asset", () => {
   it("defaults apply to every asset and an asset's own setting wins, field by field", async () => {
     const m = await loadManifest(
       repoWith(`version: 1
-models: { judge: gemini-3.5-flash }
+models: { judge: gemini-3.6-flash }
 budget: { maxUsd: 5 }
 limits: { concurrency: 8, requestsPerMinute: 30 }
 defaults:
@@ -217,7 +217,7 @@ describe("models can only do what the catalog says", () => {
   it("Lite asked for 2K lists the sizes it makes and the models that make 2K", async () => {
     const [line] = await problems(minimal.replace("assets:", "defaults:\n  draftSize: 2K\nassets:"));
     expect(line).toBe(
-      "assets.yaml:5:14: defaults.draftSize is 2K, but gemini-3.1-flash-lite-image makes 1K only (set draftSize: 1K, or draft on a model that makes 2K: gemini-3.1-flash-image, gemini-3-pro-image, gemini-nano-banana-2.1)",
+      "assets.yaml:5:14: defaults.draftSize is 2K, but gemini-3.1-flash-lite-image makes 1K only (set draftSize: 1K, or draft on a model that makes 2K: gemini-nano-banana-2.1, gemini-3.1-flash-image, gemini-3-pro-image)",
     );
   });
 
@@ -254,13 +254,13 @@ describe("a model past its shutdown date fails; before it, warns with the date a
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.message).toMatch(/models\.final names 'gemini-2\.5-flash-image', which shuts down on 2026-10-02 \(in 10 days\)/);
     // Its announced replacement (a preview) was itself retired on 2026-06-25; the message names the model that answers.
-    expect(warnings[0]!.message).toMatch(/move to 'gemini-3\.1-flash-image' before then/);
+    expect(warnings[0]!.message).toMatch(/move to 'gemini-nano-banana-2\.1' before then/);
     expect(warnings[0]!.location).toEqual({ file: "assets.yaml", line: 3, col: 10 });
   });
 
   it("on and after the date: an error naming the replacement", async () => {
     const [line] = await problems(usingRetiring, new Date("2026-10-02T00:00:00Z"));
-    expect(line).toBe("assets.yaml:3:10: models.final names 'gemini-2.5-flash-image', which was shut down on 2026-10-02 (use 'gemini-3.1-flash-image' instead)");
+    expect(line).toBe("assets.yaml:3:10: models.final names 'gemini-2.5-flash-image', which was shut down on 2026-10-02 (use 'gemini-nano-banana-2.1' instead)");
   });
 
   it("a replacement that still answers is named as announced", async () => {

@@ -59,6 +59,32 @@ describe("one pool runs every asset's calls within the concurrency limit", () =>
     expect(peak).toBe(4);
   });
 
+  it("follows a limit that changes while it runs, never above `concurrency`", async () => {
+    const l = new BudgetLedger({ ceilingUsd: 100 });
+    const q = new Queue("a", 60, { latency: 3 });
+    wire(l, q);
+    let limit = 2;
+    const peaks: number[] = [];
+    const s: Scheduler = new Scheduler([q], {
+      concurrency: 6,
+      limit: () => limit,
+      ledger: l,
+      onChange: () => {
+        if (limit === 1 && s.calls <= 1) drained = true;
+        if (limit !== 1 || drained) peaks[limit] = Math.max(peaks[limit] ?? 0, s.calls);
+        if (q.sent === 20) limit = 10;
+        if (q.sent === 40) limit = 1;
+      },
+    });
+    let drained = false;
+    await s.run();
+    expect(q.handled).toBe(60);
+    expect(peaks[2]).toBe(2);
+    expect(peaks[10]).toBe(6);
+    // Lowered below the calls in flight: none is issued until they drain under it.
+    expect(peaks[1]).toBe(1);
+  });
+
   it("lets the next call go while the last answer is still being handled", async () => {
     const l = new BudgetLedger({ ceilingUsd: 100 });
     const q = new Queue("a", 6, { latency: 1, handleMs: 30 });

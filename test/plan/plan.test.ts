@@ -19,7 +19,8 @@ afterAll(() => {
 });
 
 const LITE = findModel("gemini-3.1-flash-lite-image") as ImageModel;
-const NB2 = findModel("gemini-3.1-flash-image") as ImageModel;
+/** The default final model (Nano Banana 2.1). */
+const NB2 = findModel("gemini-nano-banana-2.1") as ImageModel;
 const liteUsd = imagePriceUsd(LITE, "1K");
 const nb2Usd = imagePriceUsd(NB2, "1K");
 
@@ -196,7 +197,7 @@ describe("the estimate follows the effective-cost formula", () => {
 
   it("final-only drafts on the final model, draft-only has no finals, a judge adds its calls", async () => {
     const { manifest: m } = await repo(`version: 1
-models: { judge: gemini-3.5-flash }
+models: { judge: gemini-3.6-flash }
 budget: { maxUsd: 20 }
 assets:
   - { id: hero, prompt: Hero, tier: final-only, finalSize: 2K, out: hero.png }
@@ -209,11 +210,11 @@ assets:
     expect(icon).toMatchObject({ drafts: 4, finals: 0 });
     expect(icon!.estimatedUsd).toBeCloseTo(4 * liteUsd, 6);
     expect(judged).toMatchObject({ seeds: 2, drafts: 3, finals: 1, judgeCalls: 3 });
-    expect(judged!.judgeUsd).toBeCloseTo(3 * judgeCallEstimateUsd(findModel("gemini-3.5-flash") as TextModel), 9);
+    expect(judged!.judgeUsd).toBeCloseTo(3 * judgeCallEstimateUsd(findModel("gemini-3.6-flash") as TextModel), 9);
   });
 
   it("the manifest's pricing: overrides the catalog's prices", async () => {
-    const { manifest: m } = await repo(fourAssets.replace("budget:", 'pricing: { gemini-3.1-flash-image: { "1K": 1 } }\nbudget:'));
+    const { manifest: m } = await repo(fourAssets.replace("budget:", 'pricing: { gemini-nano-banana-2.1: { "1K": 1 } }\nbudget:'));
     const fresh = (await planRun(m, emptyLockfile())).assets[0]!;
     expect(fresh.finalUsd).toBe(2);
   });
@@ -221,7 +222,7 @@ assets:
 
 describe("seedlock plan on the command line", () => {
   async function cliRepo(lock?: (m: Manifest) => Lockfile): Promise<string> {
-    const { dir, manifest } = await repo(fourAssets.replace("maxUsd: 20", "maxUsd: 20, warnUsd: 1"));
+    const { dir, manifest } = await repo(fourAssets.replace("maxUsd: 20", "maxUsd: 20, warnUsd: 0.5"));
     if (lock) await writeLockfile(lockPathFor(manifest.file), lock(manifest));
     return dir;
   }
@@ -254,7 +255,7 @@ describe("seedlock plan on the command line", () => {
     expect(report.drafts).toBe(report.assets.reduce((s: number, a: { drafts: number }) => s + a.drafts, 0));
     expect(report.estimatedUsd).toBeGreaterThan(0);
     // The estimate passed budget.warnUsd: a warning, not a failure.
-    expect(ran.stderr).toMatch(/warning: the estimate \$\d+\.\d\d is above budget\.warnUsd \(\$1\.00\)/);
+    expect(ran.stderr).toMatch(/warning: the estimate \$\d+\.\d\d is above budget\.warnUsd \(\$0\.50\)/);
   });
 
   it("without --json prints a table with states, totals, the ceiling and where each rate came from", async () => {
@@ -263,7 +264,7 @@ describe("seedlock plan on the command line", () => {
     expect(ran.code).toBe(0);
     expect(ran.stdout).toMatch(/^assets\.yaml: 4 assets \(4 new\)/);
     expect(ran.stdout).toMatch(/^asset\s+state\s+have\s+drafts\s+finals\s+estimate/m);
-    expect(ran.stdout).toMatch(/^fresh\s+new\s+0\/2\s+7\s+2\s+\$0\.37$/m);
+    expect(ran.stdout).toMatch(/^fresh\s+new\s+0\/2\s+7\s+2\s+\$0\.30$/m);
     expect(ran.stdout).toMatch(/^total\s+\d+\s+\d+\s+\$\d+\.\d\d/m);
     expect(ran.stdout).toMatch(/^ceiling\s+\$20\.00 \(budget\.maxUsd\)$/m);
     expect(ran.stdout).toMatch(/^accept rate\s+33% \(default: 1 ÷ oversample\)$/m);

@@ -60,18 +60,58 @@ describe("429 with RetryInfo: seedlock waits at least as long as the service ask
     expect(gate.acquired).toBe(2);
   });
 
-  it("beyond the emulator's rpm, waits out the window each time and gives up after 3 tries with exit 5", async () => {
+  it("beyond the emulator's rpm, waits out the window each time and gives up after 10 refusals with exit 5", async () => {
     const { emulator, provider, delays } = await setUp({ rpm: 1 });
     await provider.generate(DRAFT);
     const err = await failure(provider.generate({ ...DRAFT, seed: 2 }));
     expect(err).toBeInstanceOf(RetriesExhaustedError);
     expect(err.exitCode).toBe(ExitCode.providerUnavailable);
-    expect(err.message).toMatch(/3 tries of gemini-3\.1-flash-lite-image failed, the last with HTTP 429 RESOURCE_EXHAUSTED/);
+    expect(err.message).toMatch(/10 tries of gemini-3\.1-flash-lite-image failed, the last with HTTP 429 RESOURCE_EXHAUSTED/);
     expect(err.message).toMatch(/lower rpm in the manifest/);
-    expect(emulator.stats.requests).toBe(4);
-    expect(emulator.stats.throttled).toBe(3);
-    expect(delays).toHaveLength(2);
+    expect(emulator.stats.requests).toBe(11);
+    expect(emulator.stats.throttled).toBe(10);
+    expect(delays).toHaveLength(9);
     for (const d of delays) expect(d).toBeGreaterThanOrEqual(55_000);
+  });
+
+  it("429s do not count towards the circuit: eight refused in a row, then the call goes through", async () => {
+    const circuit = new CircuitBreaker({ threshold: 3 });
+    const refusals = Array.from({ length: 8 }, () => ({ status: 429, retryDelay: "0.2s" }));
+    const { emulator, provider } = await setUp({ failures: refusals }, { circuit });
+    const result = await provider.generate(DRAFT);
+    expect(result.kind).toBe("image");
+    expect(emulator.stats.throttled).toBe(8);
+    expect(circuit.isOpen).toBe(false);
+  });
+
+  it("a long unbroken run of 429s across calls stops the run (exit 5) saying the limit let nothing through", async () => {
+    const circuit = new CircuitBreaker({ refusalThreshold: 6 });
+    const { emulator, provider } = await setUp({ failures: Array.from({ length: 50 }, () => ({ status: 429, retryDelay: "0.1s" })) }, { circuit });
+    const err = await failure(provider.generate(DRAFT));
+    expect(err.exitCode).toBe(ExitCode.providerUnavailable);
+    expect(err.message).toMatch(/answered 6 requests in a row with 429 RESOURCE_EXHAUSTED and let none through/);
+    expect(emulator.stats.requests).toBe(6);
+  });
+});
+
+describe("a per-day quota ends the run: waiting the RetryInfo's 38 s would not help", () => {
+  it("stops at the first refusal with exit 5 and says the quota for today is used up, not to lower the rate", async () => {
+    const { emulator, provider, delays } = await setUp({ perDay: 1 });
+    await provider.generate(DRAFT);
+    const err = await failure(provider.generate({ ...DRAFT, seed: 2 }));
+    expect(err.exitCode).toBe(ExitCode.providerUnavailable);
+    expect(err.message).toMatch(/quota for today is used up for gemini-3\.1-flash-lite-image \(GenerateRequestsPerDayPerProjectPerModel, limit 1\)/);
+    expect(err.message).toMatch(/midnight Pacific/);
+    expect(err.message).not.toMatch(/lower/);
+    expect(emulator.stats.requests).toBe(2);
+    expect(delays).toEqual([]);
+  });
+
+  it("a quota of zero says the project has no quota for the model", async () => {
+    const { provider } = await setUp({ perDay: 0 });
+    const err = await failure(provider.generate(DRAFT));
+    expect(err.exitCode).toBe(ExitCode.providerUnavailable);
+    expect(err.message).toMatch(/no quota for gemini-3\.1-flash-lite-image .*limit 0/);
   });
 });
 
@@ -172,7 +212,10 @@ describe("safety blocks and empty answers are rejections, never retried", () => 
   it("a blocked prompt becomes PROMPT_<blockReason>", async () => {
     const { emulator, provider, delays } = await setUp({ failures: [{ blockReason: "SAFETY" }] });
     const result = await provider.generate(DRAFT);
-    expect(result).toMatchObject({ kind: "rejected", reason: "PROMPT_SAFETY", costUsd: 0 });
+    expect(result).toMatchObject({ kind: "rejected", reason: "PROMPT_SAFETY" });
+    // No image is billed; the prompt's input tokens are, as the answer's usage says.
+    expect(result.costUsd).toBeCloseTo(Math.round(emulator.stats.billedUsd * 1e6) / 1e6, 9);
+    expect(result.costUsd).toBeLessThan(0.0001);
     expect(result.kind === "rejected" && result.message).toMatch(/the prompt was blocked \(SAFETY\)/);
     expect([emulator.stats.requests, emulator.stats.blocked, delays.length]).toEqual([1, 1, 0]);
   });
@@ -252,7 +295,7 @@ describe("refusals fail fast with the API's own words (exit 2)", () => {
     expect(err).toBeInstanceOf(ModelNotFoundError);
     expect(err.exitCode).toBe(ExitCode.invalidInput);
     expect(err.message).toMatch(/^model gemini-3-pro-image not found \(HTTP 404: models\/gemini-3-pro-image is not found for API version v1beta/);
-    expect(err.message).toMatch(/use one of the models seedlock knows: gemini-3\.1-flash-lite-image, gemini-3\.1-flash-image, gemini-3-pro-image, gemini-nano-banana-2\.1$/);
+    expect(err.message).toMatch(/use one of the models seedlock knows: gemini-3\.1-flash-lite-image, gemini-nano-banana-2\.1, gemini-3\.1-flash-image, gemini-3-pro-image$/);
     expect(emulator.stats.requests).toBe(1);
   });
 
