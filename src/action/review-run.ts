@@ -80,6 +80,10 @@ export async function writeReviewComment(git: Git, octokit: Octokit, settings: A
       lockfile: w.lockfile,
     });
     const written = await upsertComment(octokit, { owner, repo, issue: w.pullRequest }, commentMarker(w.manifest), body);
+    if (!done && written.ignored.length) {
+      const who = [...new Set(written.ignored.map((a) => a.login))].join(", ");
+      core.warning(`left alone ${written.ignored.length} comment(s) by ${who} that carry seedlock's marker: the bot edits only comments its own identity wrote`);
+    }
     done = { url: written.url, action: written.action };
     if ((await fetchTip(git, PREVIEWS_BRANCH)) === tip) break;
   }

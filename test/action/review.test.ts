@@ -7,8 +7,10 @@ import { KEY, MAINTAINER, MANIFEST, PASSER_BY, api, checkoutMerge, commentStep, 
 useScenario();
 
 const DRAFT = "gemini-3.1-flash-lite-image";
-const FINAL = "gemini-3.1-flash-image";
-const calls = (model: string) => emulator.stats.byModel[model] ?? 0;
+const FINAL = "final";
+/** Calls on the draft model, or (FINAL) on any other: the final model is served under its current catalog id. */
+const calls = (model: string) =>
+  model === FINAL ? Object.entries(emulator.stats.byModel).reduce((n, [m, k]) => (m === DRAFT ? n : n + k), 0) : (emulator.stats.byModel[model] ?? 0);
 
 // dunes asks for 2 images, so one of its drafts can be rejected; tide's prompt changes.
 const PR_MANIFEST = MANIFEST.replace("Minimal desert dunes at dusk", "Minimal desert dunes at dawn")
