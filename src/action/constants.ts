@@ -18,6 +18,7 @@ export const Input = {
   allowPullRequestTarget: "allow-pull-request-target",
   allowLowerPrices: "allow-lower-prices",
   overwriteUntracked: "overwrite-untracked",
+  previewPush: "preview-push",
 } as const;
 
 export const Output = {

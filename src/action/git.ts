@@ -153,7 +153,7 @@ export async function landCommit(git: Git, request: LandRequest, options: LandOp
         }
       }
       // NUL-terminated records: no byte of a path can start another index line.
-      await git.exec(["update-index", "-z", "--index-info"], { env, input: lines.map((line) => `${line}\0`).join("") });
+      if (lines.length) await git.exec(["update-index", "-z", "--index-info"], { env, input: lines.map((line) => `${line}\0`).join("") });
       const tree = (await git.exec(["write-tree"], { env })).stdout.trim();
       if (tip && tree === (await git.exec(["rev-parse", `${tip}^{tree}`])).stdout.trim()) return { commit: null, attempts: attempt, tip };
 
@@ -222,7 +222,8 @@ export async function changedSince(git: Git, rev: string | null, paths: string[]
   return changed;
 }
 
-async function fetchTip(git: Git, branch: string): Promise<string | null> {
+/** The branch's tip on origin, or null when it does not exist there. */
+export async function fetchTip(git: Git, branch: string): Promise<string | null> {
   const r = await git.exec(["fetch", "--quiet", "--no-tags", "origin", `refs/heads/${branch}`], { allowFailure: true });
   if (r.code !== 0) {
     if (/couldn't find remote ref/i.test(r.stderr)) return null;

@@ -22,6 +22,8 @@ export interface LandingPlan {
   subject?: string;
   /** Jobs that may push to the branch at the same moment (the shards of a matrix). */
   racers?: number;
+  /** `commit: pull-request`: the branch is seedlock's own, proposed as a pull request into `base`. */
+  finals?: { base: string };
 }
 
 /** Pushes tried before giving up: each round of a race lands at least one racer, so n racers need n tries, plus a margin. */
@@ -128,14 +130,29 @@ export async function land(
   const files = await landingFiles(git, plan, draftsWanted(report));
   const message = commitMessage(plan, report, report === undefined);
   if (!files.length) return undefined;
+  if (plan.finals && plan.startedFrom) await startFinalsBranch(git, plan.branch, plan.startedFrom);
   const landed = await landCommit(
     git,
     { branch: plan.branch, startedFrom: plan.startedFrom, message, files, lockfile: { path: posixPath(plan.lockfile), merge: mergeLockfileText } },
     { onRetry, maxAttempts: pushAttempts(plan.racers) },
   );
-  if (landed.commit && plan.kind === "push" && plan.startedFrom) {
+  if (landed.commit && plan.kind === "push" && plan.startedFrom && !plan.finals) {
     const head = (await git.exec(["rev-parse", "HEAD"], { allowFailure: true })).stdout.trim();
     if (head === plan.startedFrom) await syncWorkTree(git, plan.startedFrom, landed.commit, plan.branch);
   }
   return landed;
+}
+
+/**
+ * The finals branch starts from the commit the run started from; one that does not contain it (the
+ * base moved on, or its pull request was merged) starts again there. Shards and reruns on the same
+ * base add to it.
+ */
+async function startFinalsBranch(git: Git, branch: string, from: string): Promise<void> {
+  const r = await git.exec(["fetch", "--quiet", "--no-tags", "origin", `refs/heads/${branch}`], { allowFailure: true });
+  if (r.code === 0) {
+    const tip = (await git.exec(["rev-parse", "FETCH_HEAD"])).stdout.trim();
+    if ((await git.exec(["merge-base", "--is-ancestor", from, tip], { allowFailure: true })).code === 0) return;
+  }
+  await git.exec(["push", "--quiet", "--force", "--no-verify", "origin", `${from}:refs/heads/${branch}`]);
 }

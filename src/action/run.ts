@@ -17,6 +17,8 @@ import { land, type LandingPlan } from "./landing.js";
 import { ActionsLogger } from "./logger.js";
 import { setOutputs } from "./outputs.js";
 import { pushContactSheets } from "./previews.js";
+import { adoptFinalsBranch, finalsBody, upsertFinalsPullRequest } from "./finals-pr.js";
+import { adoptBeforeRun, closePullRequest, retireReviews, previewComment, runReview } from "./review-run.js";
 import { combineShardReports, readShardReports } from "../report/matrix-summary.js";
 import { buildSummarySettings, isSummaryCommand, readActionSettings, type ActionSettings } from "./settings.js";
 import { matrixSummaryMarkdown, summaryMarkdown, writeSummary, type SummaryFacts } from "./summary.js";
@@ -41,7 +43,23 @@ export async function runMain(): Promise<void> {
   settings = trusted.settings;
   if (settings.fallback) core.notice(settings.fallback);
   else if (trusted.note) core.notice(trusted.note);
+  if (settings.review) {
+    try {
+      return await logger.group("Review", () => runReview(git, settings, manifest, logger));
+    } catch (err) {
+      return core.setFailed(err instanceof SeedlockError ? err.message : `the review failed: ${(err as Error).message}`);
+    }
+  }
+  if (settings.event.pullRequest && settings.event.action === "closed") return closePullRequest(git, settings);
+  const adoption = settings.fallback ? undefined : await adoptBeforeRun(git, settings, manifest);
   const plan = await landingPlan(git, settings);
+  if (plan?.finals) {
+    const carried = await adoptFinalsBranch(git, settings.core.manifestPath, plan.top, plan.branch).catch((err: Error) => {
+      core.warning(`the finals already proposed on ${plan.branch} could not be read (${err.message}); rendering without them`);
+      return [];
+    });
+    if (carried.length) core.info(`carried over the finals of ${carried.join(", ")} already proposed on ${plan.branch}`);
+  }
   // Saved before any call, so a cancelled job's post step can still commit what was accepted.
   if (plan) core.saveState(State.landing, JSON.stringify(plan));
 
@@ -95,12 +113,17 @@ export async function runMain(): Promise<void> {
       const outcome = await logger.group("Commit", () => commitBack(git, plan, report, settings));
       facts.commit = outcome.line;
       if (outcome.failure) failure ??= outcome.failure;
+      else if (plan.kind === "push" && !plan.finals && report?.exitCode === 0 && adoption) await retireReviews(git, settings, manifest);
     }
   }
   const merge = report?.command === "preview" ? await mergePlan(settings) : undefined;
   facts.mergeEstimateUsd = merge?.estimatedUsd;
   if (report && settings.comment) {
-    facts.comment = await logger.group("Pull-request comment", () => comment(git, settings, report!, manifest, merge, facts.commit, trusted.note));
+    facts.comment = await logger.group("Pull-request comment", () =>
+      report!.command === "preview" && !settings.event.pullRequest?.fork
+        ? previewComment(git, settings, report!, manifest, merge, adoption, facts.commit, trusted.note)
+        : comment(git, settings, report!, manifest, merge, facts.commit, trusted.note),
+    );
   }
   facts.failure = failure;
   await writeSummary(summaryMarkdown(report, facts));
@@ -139,8 +162,9 @@ async function landingPlan(git: Git, settings: ActionSettings): Promise<LandingP
   return {
     top,
     lockfile: relative(top, lockPathFor(settings.core.manifestPath)),
-    branch: settings.commitTarget.branch,
+    branch: settings.finalsPullRequest ? `seedlock/finals/${settings.commitTarget.branch}` : settings.commitTarget.branch,
     kind: settings.commitTarget.kind,
+    ...(settings.finalsPullRequest && settings.commitTarget.kind === "push" ? { finals: { base: settings.commitTarget.branch } } : {}),
     startedFrom: await headCommit(git),
     command: settings.core.command,
     subject: settings.commitMessage,
@@ -160,6 +184,7 @@ async function commitBack(git: Git, plan: LandingPlan, report: RunReport | undef
     const url = `${settings.serverUrl}/${settings.repository.owner}/${settings.repository.repo}/commit/${landed.commit}`;
     const merged = landed.merged ? " (the branch had moved: lockfile merged per asset)" : "";
     core.info(`pushed ${landed.commit} to ${plan.branch}${merged}`);
+    if (plan.finals) return await proposeFinals(git, plan, report, settings, landed.commit);
     return { line: `pushed [${landed.commit.slice(0, 7)}](${url}) to \`${plan.branch}\`${merged}.` };
   } catch (err) {
     const reason = err instanceof PushRefusedError ? err.message : `committing failed: ${(err as Error).message}`;
@@ -224,6 +249,24 @@ async function comment(git: Git, settings: ActionSettings, report: RunReport, ma
     const hint = status === 403 || status === 401 ? "; give the job permissions: pull-requests: write" : "";
     core.warning(`the pull-request comment could not be written: ${(err as Error).message}${hint}`);
     return `not written: ${(err as Error).message}${hint}.`;
+  }
+}
+
+/** `commit: pull-request`: one pull request from the finals branch into the base, with before/after images. */
+async function proposeFinals(git: Git, plan: LandingPlan, report: RunReport | undefined, settings: ActionSettings, commit: string): Promise<{ line: string; failure?: string }> {
+  if (!settings.token) return { line: `pushed to \`${plan.branch}\`; no github-token, so no pull request.`, failure: "commit: pull-request needs github-token to open the pull request" };
+  const { owner, repo } = settings.repository;
+  const target = { owner, repo, serverUrl: settings.serverUrl, branch: plan.branch, base: plan.finals!.base, before: plan.startedFrom ?? commit, after: commit, manifest: relative(plan.top, settings.core.manifestPath).split(sep).join("/") };
+  try {
+    const github = await import("@actions/github");
+    const octokit = github.getOctokit(settings.token, { baseUrl: settings.apiUrl });
+    const pr = await upsertFinalsPullRequest(octokit, target, await finalsBody(git, report, target));
+    core.info(`${pr.action} pull request #${pr.number} ${pr.url}`);
+    return { line: `pushed to \`${plan.branch}\` and ${pr.action} [#${pr.number}](${pr.url}) into \`${target.base}\`.` };
+  } catch (err) {
+    const status = (err as { status?: number }).status;
+    const hint = status === 403 || status === 401 ? "; give the job permissions: pull-requests: write (and allow Actions to create pull requests in the repository's settings)" : "";
+    return { line: `pushed to \`${plan.branch}\`; the pull request could not be opened: ${(err as Error).message}.`, failure: `The finals pull request could not be opened: ${(err as Error).message}${hint}` };
   }
 }
 

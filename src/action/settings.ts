@@ -22,12 +22,31 @@ export interface PullRequestFacts {
   fork: boolean;
 }
 
+/** A comment on a pull request, from an `issue_comment` event: where `/seedlock` verdicts come from. */
+export interface CommentFacts {
+  /** The pull request (an issue number) it was written on. */
+  issue: number;
+  isPullRequest: boolean;
+  id: number;
+  url: string;
+  body: string;
+  /** Who wrote it, and who created or edited it now (the one whose access counts). */
+  author: string;
+  sender: string;
+  senderIsBot: boolean;
+  authorIsBot: boolean;
+  at: string;
+}
+
 /** What the runner says about the event, read once. */
 export interface EventFacts {
   name: string;
   sha: string;
   ref: string;
-  pullRequest?: PullRequestFacts;
+  /** The payload's `action`, e.g. `closed`, `created`, `edited`. */
+  action?: string;
+  pullRequest?: PullRequestFacts & { merged?: boolean };
+  comment?: CommentFacts;
 }
 
 /** Where a commit goes, or why none can be made. */
@@ -44,9 +63,15 @@ export interface ActionSettings {
   fallback?: string;
   commit: boolean;
   commitTarget: CommitTarget;
+  /** `commit: pull-request` on a branch: open or update one pull request with the finals instead. */
+  finalsPullRequest: boolean;
   /** Subject template; `{assets}` becomes the changed ids. */
   commitMessage?: string;
   comment: boolean;
+  /** Apply `/seedlock` verdicts from a pull-request comment (an issue_comment event, or command: review). */
+  review: boolean;
+  /** A preview also pushes the lockfile and accepted drafts to the pull request's branch. */
+  previewPush: boolean;
   token?: string;
   workspace: string;
   repository: { owner: string; repo: string };
@@ -109,7 +134,9 @@ export function buildActionSettings(
   const pullRequest = event.pullRequest;
 
   const commandText = text(Input.command) || "run";
-  const requestedCommand = COMMANDS.find((c) => c === commandText);
+  // A review applies verdicts and draws again where asked, which is a preview's work.
+  const review = commandText === "review" || event.name === "issue_comment";
+  const requestedCommand = review ? "preview" : COMMANDS.find((c) => c === commandText);
   if (!requestedCommand) problem(Input.command, `is "${commandText}"`, `use one of: ${COMMANDS.join(", ")}, summary`);
 
   const manifestText = text(Input.manifest) || "assets.yaml";
@@ -130,8 +157,11 @@ export function buildActionSettings(
   const baseUrl = text(Input.baseUrl).replace(/\/+$/, "") || undefined;
   if (baseUrl && !/^https?:\/\/[^/\s]+/.test(baseUrl)) problem(Input.baseUrl, `is "${baseUrl}"`, "give an http(s) URL, e.g. http://127.0.0.1:8089");
 
-  const commitChoice = booleanInput(text(Input.commit), Input.commit, problem);
+  // `pull-request`: the finals go to seedlock's own branch and a pull request, not to the branch itself.
+  const finalsPullRequest = text(Input.commit) === "pull-request";
+  const commitChoice = finalsPullRequest ? true : booleanInput(text(Input.commit), Input.commit, problem);
   const commentChoice = booleanInput(text(Input.comment), Input.comment, problem);
+  const previewPush = booleanInput(text(Input.previewPush), Input.previewPush, problem) ?? false;
   const allowTarget = booleanInput(text(Input.allowPullRequestTarget), Input.allowPullRequestTarget, problem) ?? false;
   const allowLowerPrices = booleanInput(text(Input.allowLowerPrices), Input.allowLowerPrices, problem) ?? false;
   const overwriteUntracked: string[] = [];
@@ -196,7 +226,7 @@ export function buildActionSettings(
     command = "plan";
   }
 
-  const commitDefault = command === "run" || command === "render" || (command === "preview" && pullRequest !== undefined);
+  const commitDefault = command === "run" || command === "render" || (command === "preview" && pullRequest !== undefined && previewPush);
   const serverUrl = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
   const runnerTemp = env.RUNNER_TEMP;
 
@@ -220,8 +250,11 @@ export function buildActionSettings(
     fallback,
     commit: commitChoice ?? commitDefault,
     commitTarget: commitTargetOf(event, repository),
+    finalsPullRequest: finalsPullRequest && !pullRequest,
     commitMessage: input(Input.commitMessage).trim() || undefined,
-    comment: (commentChoice ?? true) && pullRequest !== undefined,
+    comment: (commentChoice ?? true) && (pullRequest !== undefined || review),
+    review,
+    previewPush,
     token: input(Input.githubToken).trim() || undefined,
     workspace,
     repository,
@@ -293,6 +326,25 @@ function eventFacts(env: NodeJS.ProcessEnv, payload: Record<string, unknown>): E
       baseRef: pr.base?.ref ?? "",
       baseSha: pr.base?.sha ?? "",
       fork: headRepo.toLowerCase() !== baseRepo.toLowerCase(),
+      ...((pr as { merged?: unknown }).merged === true ? { merged: true } : {}),
+    };
+  }
+  if (typeof payload.action === "string") facts.action = payload.action;
+  const comment = payload.comment as { id?: number; html_url?: string; body?: string; user?: { login?: string; type?: string }; created_at?: string; updated_at?: string } | undefined;
+  const issue = payload.issue as { number?: number; pull_request?: unknown } | undefined;
+  const sender = payload.sender as { login?: string; type?: string } | undefined;
+  if (name === "issue_comment" && comment && typeof comment.id === "number" && issue && typeof issue.number === "number") {
+    facts.comment = {
+      issue: issue.number,
+      isPullRequest: issue.pull_request !== undefined && issue.pull_request !== null,
+      id: comment.id,
+      url: comment.html_url ?? "",
+      body: typeof comment.body === "string" ? comment.body : "",
+      author: comment.user?.login ?? "",
+      sender: sender?.login ?? comment.user?.login ?? "",
+      senderIsBot: sender?.type === "Bot",
+      authorIsBot: comment.user?.type === "Bot",
+      at: (facts.action === "edited" ? comment.updated_at : comment.created_at) ?? new Date().toISOString(),
     };
   }
   return facts;

@@ -140,6 +140,9 @@ function clampRate(rate: number): number {
 }
 const STATUS_WITH_IMAGE = new Set(["accepted", "rendered"]);
 
+/** Reason prefix of a draft that passed the screen and was set aside by a reviewer. */
+export const REVIEW_REASON = "review:";
+
 export class AssetWork implements CallSource {
   readonly report: AssetReport;
   readonly tiles: DraftTile[] = [];
@@ -160,6 +163,8 @@ export class AssetWork implements CallSource {
   private entryInLock: boolean;
 
   private readonly tried = new Set<number>();
+  /** Seeds a reviewer set aside: paid for and never drafted again, but not held against maxAttempts. */
+  private setAside = 0;
   private cursor: number;
   private answered = 0;
   private acceptedDrafts = 0;
@@ -260,6 +265,7 @@ export class AssetWork implements CallSource {
         this.tried.add(record.seed);
         this.answered++;
         if (record.status !== "rejected") this.acceptedDrafts++;
+        else if (record.reasons?.[0]?.startsWith(REVIEW_REASON)) this.setAside++;
         if (STATUS_WITH_IMAGE.has(record.status) && record.phash) this.seen.push({ seed: record.seed, phash: record.phash });
         if (!STATUS_WITH_IMAGE.has(record.status) || seedsWithOutput.has(record.seed)) continue;
         // An accepted seed, or one rendered whose output is gone: it goes back in line to render.
@@ -304,7 +310,7 @@ export class AssetWork implements CallSource {
     if (this.isDone()) return "done";
     if (outcome.stopped) return outcome.stopped;
     if (outcome.waitingForBudget) return "budget";
-    if (this.o.mode !== "render" && this.tried.size >= this.spec.maxAttempts) return "capped";
+    if (this.o.mode !== "render" && this.tried.size - this.setAside >= this.spec.maxAttempts) return "capped";
     // Render only renders what was accepted; the drafts still missing are work for `run`.
     return "planned";
   }
@@ -328,7 +334,7 @@ export class AssetWork implements CallSource {
     }
     if (this.o.mode === "render" || this.o.batched?.drafts) return undefined;
     const remaining = this.remaining();
-    if (remaining <= 0 || this.tried.size >= this.spec.maxAttempts) return undefined;
+    if (remaining <= 0 || this.tried.size - this.setAside >= this.spec.maxAttempts) return undefined;
     // Keep in flight only what the remaining count needs at the accept rate measured so far (the
     // expected number, rounded: rounding up gave the last image two drafts that often both passed),
     // and no more than the pool's concurrency counting answers still being screened.

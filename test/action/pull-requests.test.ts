@@ -7,7 +7,7 @@ import { KEY, MANIFEST, TOKEN, api, checkoutMerge, modelCalls, pullRequestStep, 
 useScenario();
 
 describe("preview on a pull request", () => {
-  it("comments once with contact sheets and the merge estimate, records the accepted seeds on the branch, and updates the same comment on the next push", async () => {
+  it("comments once with drafts, contact sheets and the merge estimate, makes no commit on the pull request's branch, and the next push's preview starts from the review state", async () => {
     const { headSha } = repo.pullRequest("new-tide", { "assets.yaml": MANIFEST.replace("Calm sea at blue hour", "Stormy sea at blue hour") }, "author");
     const { ws } = checkoutMerge("pr-1", "new-tide");
     const reviewer = api.addComment(7, "Can we see the new sea first?");
@@ -17,17 +17,17 @@ describe("preview on a pull request", () => {
     expect(first.code, first.stdout + first.stderr).toBe(0);
     expect(first.outputs).toMatchObject({ rendered: "0" });
     expect(Number(first.outputs.accepted)).toBeGreaterThan(0);
-    // The branch got one commit: the lockfile with the accepted seeds, and their drafts.
-    const branchTip = repo.originGit("rev-parse", "new-tide");
-    expect(repo.originGit("rev-parse", "new-tide~1")).toBe(headSha);
-    const paths = repo.changedPaths("new-tide");
-    expect(paths).toContain("assets.lock.yaml");
-    expect(paths.filter((p) => p !== "assets.lock.yaml").every((p) => p.startsWith(".seedlock/drafts/"))).toBe(true);
-    const lock = parseLockfile(repo.originGit("show", "new-tide:assets.lock.yaml") + "\n", "origin");
-    expect(Object.values(lock.assets).flatMap((a) => a.seeds).some((s) => s.status === "accepted")).toBe(true);
-    // Contact sheets on the previews branch, linked from the comment by commit.
+    // Nothing pushed to the branch: a GITHUB_TOKEN push would leave its required checks unreported.
+    expect(repo.originGit("rev-parse", "new-tide")).toBe(headSha);
+    // The review state, drafts and contact sheets on the previews branch, under the pull request's folder.
     const previews = repo.originGit("rev-parse", "seedlock-previews");
-    expect(repo.originGit("ls-tree", "-r", "--name-only", "seedlock-previews").split("\n").every((p) => p.startsWith("pr-7/"))).toBe(true);
+    const files = repo.originGit("ls-tree", "-r", "--name-only", "seedlock-previews").split("\n");
+    expect(files.every((p) => p.startsWith("pr-7/all/"))).toBe(true);
+    expect(files).toContain("pr-7/all/review.json");
+    expect(files.some((p) => p.startsWith("pr-7/all/drafts/tide/"))).toBe(true);
+    const state = JSON.parse(repo.originGit("show", "seedlock-previews:pr-7/all/review.json"));
+    const lock = state.assets.tide.lock;
+    expect(lock.seeds.some((s: { status: string }) => s.status === "accepted")).toBe(true);
     const comments = api.commentsOn(7);
     expect(comments).toHaveLength(2);
     const ours = comments[1]!;
@@ -38,13 +38,13 @@ describe("preview on a pull request", () => {
     expect(mergeUsd).toBeGreaterThan(0);
     expect(mergeUsd).toBeLessThan(Number(first.outputs["estimated-usd"]));
     expect(first.summary).toContain(`the run after merging would cost about **$${mergeText}`);
-    expect(ours.body).toContain(`](http://git.example/octo/site/raw/${previews}/pr-7/`);
+    expect(ours.body).toContain(`http://git.example/octo/site/raw/${previews}/pr-7/all/`);
+    expect(ours.body).toContain("- [x] **1** · seed");
     expect(api.requests.filter((q) => q.method === "POST")).toHaveLength(1);
     expect(api.requests.every((q) => q.authorization === `token ${TOKEN}`)).toBe(true);
 
-    // The author pushes again; the next preview starts from the recorded seeds and edits the comment.
+    // The author pushes again; the next preview adopts the reviewed drafts and edits the comment.
     const author = repo.at(join(repo.root, "author-author"));
-    author.git("pull", "--quiet", "--no-rebase", "origin", "new-tide");
     const headSha2 = author.commit({ "README.md": "site, with a new sea\n" }, "Describe the change");
     author.git("push", "--quiet", "origin", "HEAD:refs/heads/new-tide");
     const { ws: ws2 } = checkoutMerge("pr-2", "new-tide");
@@ -57,9 +57,23 @@ describe("preview on a pull request", () => {
     expect(api.commentsOn(7).map((c) => c.id)).toEqual([reviewer.id, ours.id]);
     expect(api.commentsOn(7)[1]!.body).toContain(`For ${headSha2.slice(0, 7)}`);
     expect(api.requests.filter((q) => q.method === "POST")).toHaveLength(1);
-    expect(api.requests.filter((q) => q.method === "PATCH")).toHaveLength(1);
     expect(repo.originGit("rev-parse", "new-tide")).toBe(headSha2);
-    expect(branchTip).not.toBe(headSha2);
+  });
+
+  it("with preview-push: true also records the accepted seeds and their drafts on the pull request's branch", async () => {
+    const { headSha } = repo.pullRequest("new-tide", { "assets.yaml": MANIFEST.replace("Calm sea at blue hour", "Stormy sea at blue hour") }, "author");
+    const { ws } = checkoutMerge("pr-1", "new-tide");
+
+    const r = await step("main", pullRequestStep(ws, headSha, "octo/site", { command: "preview", "api-key": KEY, "preview-push": "true" }));
+
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(repo.originGit("rev-parse", "new-tide~1")).toBe(headSha);
+    const paths = repo.changedPaths("new-tide");
+    expect(paths).toContain("assets.lock.yaml");
+    expect(paths.filter((p) => p !== "assets.lock.yaml").every((p) => p.startsWith(".seedlock/drafts/"))).toBe(true);
+    const lock = parseLockfile(repo.originGit("show", "new-tide:assets.lock.yaml") + "\n", "origin");
+    expect(Object.values(lock.assets).flatMap((a) => a.seeds).some((s) => s.status === "accepted")).toBe(true);
+    expect(api.commentsOn(7)[0]!.body).toContain("Lockfile on the pull request's branch (preview-push): pushed [");
   });
 });
 

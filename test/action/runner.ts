@@ -69,6 +69,7 @@ const DEFAULTS: Record<string, string> = {
   "allow-pull-request-target": "false",
   "allow-lower-prices": "false",
   "overwrite-untracked": "",
+  "preview-push": "",
 };
 
 /** `onStart` gets the process, e.g. to cancel it the way the runner does when a job is cancelled. */

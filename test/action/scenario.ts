@@ -34,6 +34,9 @@ assets:
 `;
 export const TOKEN = "ghs_standin_write_token";
 export const KEY = "AIza-test-key-for-the-emulator";
+/** A login with write access (maintain) to octo/site, and one without (read). */
+export const MAINTAINER = "octo-maintainer";
+export const PASSER_BY = "passer-by";
 
 export let repo: TestRepo;
 export let emulator: RunningEmulator;
@@ -44,7 +47,7 @@ export function useScenario(): void {
   beforeEach(async () => {
     repo = TestRepo.create({ "assets.yaml": MANIFEST, "README.md": "site\n" });
     emulator = await startEmulator({ ...NO_FLAWS });
-    api = await GitHubApiStandIn.start({ owner: "octo", repo: "site", tokens: [TOKEN], readOnlyTokens: ["ghs_fork_read_only"] });
+    api = await GitHubApiStandIn.start({ owner: "octo", repo: "site", tokens: [TOKEN], readOnlyTokens: ["ghs_fork_read_only"], roles: { [MAINTAINER]: "maintain", [PASSER_BY]: "read" } });
   });
   afterEach(async () => {
     await emulator.close();
@@ -89,6 +92,29 @@ export function pullRequestStep(ws: Clone, headSha: string, headRepo: string, in
           head: { ref: "new-tide", sha: headSha, repo: { full_name: headRepo } },
           base: { ref: "main", sha: repo.originGit("rev-parse", "main"), repo: { full_name: "octo/site" } },
         },
+        repository: { full_name: "octo/site" },
+      },
+    },
+    repository: "octo/site",
+    apiUrl: api.url,
+  };
+}
+
+/** An issue_comment event on pull request 7, the comment written in the stand-in by `login`. */
+export function commentStep(ws: Clone, body: string, login: string, inputs: Record<string, string>, written = api.addComment(7, body, login)): RunnerStep {
+  const main = repo.originGit("rev-parse", "main");
+  return {
+    workspace: ws.dir,
+    inputs: { "base-url": emulator.url, "github-token": TOKEN, ...inputs },
+    event: {
+      name: "issue_comment",
+      sha: main,
+      ref: "refs/heads/main",
+      payload: {
+        action: "created",
+        issue: { number: 7, pull_request: { url: `${api.url}/repos/octo/site/pulls/7` } },
+        comment: written,
+        sender: written.user,
         repository: { full_name: "octo/site" },
       },
     },

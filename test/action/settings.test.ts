@@ -83,13 +83,28 @@ describe("a run without a key", () => {
 });
 
 describe("inputs on a pull request", () => {
-  it("preview with the lockfile committed to the pull request's branch and a comment", () => {
+  it("preview comments and pushes nothing to the pull request's branch unless preview-push", () => {
     const s = settings({ command: "preview", "api-key": "k" }, { GITHUB_EVENT_NAME: "pull_request", GITHUB_REF: "refs/pull/7/merge" }, pr("octo/site"));
     expect(s.core.command).toBe("preview");
-    expect(s.commit).toBe(true);
+    expect(s.commit).toBe(false);
     expect(s.comment).toBe(true);
     expect(s.commitTarget).toEqual({ branch: "new-hero", kind: "pull-request" });
     expect(s.event.pullRequest).toMatchObject({ number: 7, headSha: "b".repeat(40), fork: false });
+    const pushing = settings({ command: "preview", "api-key": "k", "preview-push": "true" }, { GITHUB_EVENT_NAME: "pull_request", GITHUB_REF: "refs/pull/7/merge" }, pr("octo/site"));
+    expect(pushing.commit).toBe(true);
+  });
+
+  it("an issue_comment event is a review: the comment, its sender and the pull request it is on", () => {
+    const payload = {
+      action: "edited",
+      issue: { number: 7, pull_request: { url: "x" } },
+      comment: { id: 5, html_url: "u", body: "/seedlock reroll dunes", user: { login: "author" }, created_at: "2026-12-01T09:00:00Z", updated_at: "2026-12-01T09:05:00Z" },
+      sender: { login: "editor", type: "User" },
+    };
+    const s = settings({ "api-key": "k" }, { GITHUB_EVENT_NAME: "issue_comment", GITHUB_REF: "refs/heads/main" }, payload);
+    expect(s.review).toBe(true);
+    expect(s.core.command).toBe("preview");
+    expect(s.event.comment).toEqual({ issue: 7, isPullRequest: true, id: 5, url: "u", body: "/seedlock reroll dunes", author: "author", sender: "editor", senderIsBot: false, authorIsBot: false, at: "2026-12-01T09:05:00Z" });
   });
 
   it("from a fork, plan only and say why, with nowhere to push", () => {

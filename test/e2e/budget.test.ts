@@ -1,16 +1,11 @@
 import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
-import { findModel, imageCallCeilingUsd, type ImageModel } from "../../src/models/catalog.js";
 import type { Lockfile } from "../../src/lock/types.js";
 import type { RunReport } from "../../src/pipeline/result.js";
 import { STACK_LINE } from "../support/cli.js";
 import { cli, readLock, RecordingProxy, tempRepo } from "./harness.js";
 
-const PROMPT = "A birch landscape study, muted colours, no text";
-/** The most a draft (Lite, 1K) and a final (Nano Banana 2.1, 1K, with its reference) can bill: what the ledger reserves. */
-const DRAFT_CEILING_USD = imageCallCeilingUsd(findModel("gemini-3.1-flash-lite-image") as ImageModel, "1K", { prompt: PROMPT, inputImages: 0 });
-const FINAL_CEILING_USD = imageCallCeilingUsd(findModel("gemini-nano-banana-2.1") as ImageModel, "1K", { prompt: PROMPT, inputImages: 1 });
 const CEILING = 0.6;
 
 const assets = ["amber", "birch", "cedar", "dune", "ember", "fjord"]

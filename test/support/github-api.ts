@@ -5,6 +5,16 @@ import type { AddressInfo } from "node:net";
 type IssueComment = components["schemas"]["issue-comment"];
 type SimpleUser = NonNullable<components["schemas"]["nullable-simple-user"]>;
 type BasicError = components["schemas"]["basic-error"];
+type CollaboratorPermission = components["schemas"]["repository-collaborator-permission"];
+type PullRequest = components["schemas"]["pull-request-simple"];
+/** The fields of a pull request seedlock reads, as GitHub sends them; the rest of the object is left out. */
+export type StandInPullRequest = Pick<PullRequest, "id" | "number" | "url" | "html_url" | "state" | "title" | "body" | "created_at" | "updated_at" | "draft" | "user"> & {
+  head: Pick<PullRequest["head"], "label" | "ref" | "sha">;
+  base: Pick<PullRequest["base"], "label" | "ref" | "sha">;
+};
+
+/** A person's role on the repository, as GitHub names them (role_name). */
+export type RepositoryRole = "admin" | "maintain" | "write" | "triage" | "read";
 
 export interface RecordedRequest {
   method: string;
@@ -22,6 +32,8 @@ export interface GitHubApiOptions {
   tokens: string[];
   /** Tokens that may only read, as a fork's pull request gets. */
   readOnlyTokens?: string[];
+  /** Roles by login, for GET /repos/{owner}/{repo}/collaborators/{username}/permission; others read. */
+  roles?: Record<string, RepositoryRole>;
   /**
    * Tokens that belong to a person (a personal access token): GET /user answers with that login,
    * and their comments are written as that user. Every other token is an installation token, as
@@ -42,6 +54,8 @@ export class GitHubApiStandIn {
   readonly requests: RecordedRequest[] = [];
   private readonly comments = new Map<number, { issue: number; comment: IssueComment }>();
   private nextId = 1_000_001;
+  /** Pull requests opened through the API, by number. */
+  readonly pulls = new Map<number, StandInPullRequest>();
 
   private constructor(
     private readonly server: Server,
@@ -66,6 +80,13 @@ export class GitHubApiStandIn {
   /** Seeds a comment written by someone else, e.g. a reviewer (or another app's bot). */
   addComment(issue: number, body: string, login = "octo-reviewer", type: "User" | "Bot" = "User"): IssueComment {
     return this.create(issue, body, this.user(login, type, type === "Bot" ? 41898283 : 583231));
+  }
+
+  /** Someone edits a comment in the page (e.g. ticks a checkbox): the body changes, the author does not. */
+  editComment(id: number, body: string): IssueComment {
+    const found = this.comments.get(id)!;
+    found.comment = { ...found.comment, body, updated_at: new Date().toISOString().replace(/\.\d+Z$/, "Z") };
+    return found.comment;
   }
 
   close(): Promise<void> {
@@ -125,6 +146,64 @@ export class GitHubApiStandIn {
     const rest = url.pathname.slice(repoPrefix.length);
     const list = /^issues\/(\d+)\/comments$/.exec(rest);
     const one = /^issues\/comments\/(\d+)$/.exec(rest);
+    const permission = /^collaborators\/([^/]+)\/permission$/.exec(rest);
+
+    const pulls = rest === "pulls";
+    const pull = /^pulls\/(\d+)$/.exec(rest);
+    if (pulls && req.method === "GET") {
+      const state = url.searchParams.get("state") ?? "open";
+      const head = url.searchParams.get("head");
+      const base = url.searchParams.get("base");
+      const found = [...this.pulls.values()].filter((p) => (state === "all" || p.state === state) && (!head || p.head.label === head) && (!base || p.base.ref === base));
+      return send(200, found);
+    }
+    if (pulls && req.method === "POST") {
+      if (!writer) return error(403, "Resource not accessible by integration");
+      const b = (record.body ?? {}) as { title?: unknown; head?: unknown; base?: unknown; body?: unknown };
+      if (typeof b.head !== "string" || typeof b.base !== "string" || typeof b.title !== "string") return send(422, { message: "Validation Failed", documentation_url: DOCS, status: "422" });
+      const label = b.head.includes(":") ? b.head : `${this.options.owner}:${b.head}`;
+      if ([...this.pulls.values()].some((p) => p.state === "open" && p.head.label === label && p.base.ref === b.base)) {
+        return send(422, { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${label}.` }], documentation_url: DOCS, status: "422" });
+      }
+      const number = 100 + this.pulls.size + 1;
+      const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+      const repoUrl = `${this.url}/repos/${this.options.owner}/${this.options.repo}`;
+      const created: StandInPullRequest = {
+        id: 2_000_000 + number,
+        number,
+        url: `${repoUrl}/pulls/${number}`,
+        html_url: `${this.url}/${this.options.owner}/${this.options.repo}/pull/${number}`,
+        state: "open",
+        title: b.title,
+        body: typeof b.body === "string" ? b.body : null,
+        created_at: now,
+        updated_at: now,
+        draft: false,
+        user: this.user("github-actions[bot]", "Bot", 41898282),
+        head: { label, ref: label.slice(label.indexOf(":") + 1), sha: "" },
+        base: { label: `${this.options.owner}:${b.base}`, ref: b.base, sha: "" },
+      };
+      this.pulls.set(number, created);
+      return send(201, created, { location: created.url });
+    }
+    if (pull && req.method === "PATCH") {
+      if (!writer) return error(403, "Resource not accessible by integration");
+      const found = this.pulls.get(Number(pull[1]));
+      if (!found) return error(404, "Not Found");
+      const b = (record.body ?? {}) as { body?: unknown; title?: unknown };
+      const next = { ...found, ...(typeof b.body === "string" ? { body: b.body } : {}), ...(typeof b.title === "string" ? { title: b.title } : {}), updated_at: new Date().toISOString().replace(/\.\d+Z$/, "Z") };
+      this.pulls.set(found.number, next);
+      return send(200, next);
+    }
+
+    if (permission && req.method === "GET") {
+      const login = decodeURIComponent(permission[1]!);
+      const role = this.options.roles?.[login] ?? "read";
+      // The legacy `permission` folds maintain into write and triage into read; role_name keeps it.
+      const legacy = role === "maintain" ? "write" : role === "triage" ? "read" : role;
+      const user = { ...this.user(login, "User"), permissions: { pull: true, triage: role !== "read", push: legacy !== "read", maintain: role === "maintain" || role === "admin", admin: role === "admin" }, role_name: role };
+      return send(200, { permission: legacy, role_name: role, user } satisfies CollaboratorPermission);
+    }
 
     if (list && req.method === "GET") {
       const issue = Number(list[1]);
