@@ -185,7 +185,9 @@ function orderedAsset(entry: AssetLock): Record<string, unknown> {
     inputHash: entry.inputHash,
     prompt: entry.prompt,
     models,
+    tier: entry.tier ? { chosen: entry.tier.chosen, reason: entry.tier.reason } : undefined,
     spentUsd: money(entry.spentUsd),
+    surplus: entry.surplus,
     seeds: [...entry.seeds].sort((a, b) => a.seed - b.seed).map(orderedSeed),
     outputs: entry.outputs.map(orderedOutput),
   });

@@ -18,6 +18,7 @@ import { JudgeAnswerError } from "../provider/errors.js";
 import { writeFileAtomic } from "../report/atomic-write.js";
 import { refusedWrite, writing } from "./disk.js";
 import { draftPath, mimeTypeOf, tileOf } from "./draft.js";
+import { draftsToKeepInFlight } from "./in-flight.js";
 import { AnswerJournal, type AnswerKind, type JournalEntry } from "./journal.js";
 import type { BudgetLedger, Reservation } from "./ledger.js";
 import type { LockfileRecorder } from "./record.js";
@@ -66,6 +67,8 @@ export interface AssetWorkOptions {
   logger: Logger;
   /** Stops the run at once (no new call is sent) while this answer is still handled. */
   halt(error: unknown): void;
+  /** For `tier: auto`: the tier `spec.tier` was resolved to and why, recorded in the entry. */
+  tierChoice?: { chosen: "two-tier" | "final-only"; reason: string };
 }
 
 /** What is known about one draft on its way to a verdict. */
@@ -181,6 +184,7 @@ export class AssetWork implements CallSource {
     this.entry = this.entryInLock
       ? existing!
       : { inputHash: o.inputHash, prompt: spec.prompt, models: { ...spec.models }, seeds: [], outputs: [], spentUsd: 0 };
+    if (o.tierChoice && !this.entry.tier) this.entry.tier = o.tierChoice;
     this.report = {
       id: spec.id,
       status: "done",
@@ -281,6 +285,21 @@ export class AssetWork implements CallSource {
     return this.outputsDone >= this.spec.count;
   }
 
+  /**
+   * Accepted drafts beyond the count, once the asset has it: paid for and kept in the lockfile for
+   * a later run (a larger count), but not needed by this one. Written into the entry as `surplus`.
+   */
+  recordSurplus(): number {
+    let surplus = 0;
+    if (this.isDone()) {
+      const kept = this.entry.seeds.filter((s) => s.status === "accepted").length;
+      surplus = this.o.mode === "preview" ? Math.max(0, kept + this.entry.seeds.filter((s) => s.status === "rendered").length - this.spec.count) : kept;
+    }
+    if (surplus && this.entryInLock) this.entry.surplus = surplus;
+    else if (this.entry.surplus !== undefined) delete this.entry.surplus;
+    return surplus;
+  }
+
   /** Seeds drafted for this asset under its current inputs, this run and before. */
   get attempts(): number {
     return this.tried.size;
@@ -294,11 +313,8 @@ export class AssetWork implements CallSource {
     if (this.o.mode === "render") return undefined;
     const remaining = this.remaining();
     if (remaining <= 0 || this.tried.size >= this.spec.maxAttempts) return undefined;
-    // Keep in flight only what the remaining count needs at the accept rate measured so far (the
-    // expected number, rounded: rounding up gave the last image two drafts that often both passed),
-    // and no more than the pool's concurrency counting answers still being screened.
-    const needed = Math.max(1, Math.round(remaining / this.acceptRate()));
-    if (this.draftsOpen >= Math.min(this.o.concurrency, needed)) return undefined;
+    const keep = draftsToKeepInFlight({ remaining, acceptRate: this.acceptRate(), spareIsFinal: this.spec.tier === "final-only", ceiling: this.o.concurrency });
+    if (this.draftsOpen >= keep) return undefined;
     return this.draftCall;
   }
 

@@ -8,7 +8,8 @@ import { ceilingUsd } from "../manifest/ceiling.js";
 import { loadManifest } from "../manifest/load.js";
 import { renderTemplate } from "../manifest/out.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
-import { planRun, type Plan } from "../plan/plan.js";
+import { planRun, type Plan, type PlannedAsset } from "../plan/plan.js";
+import type { FixedTier } from "../plan/tier.js";
 import { planReport, type Ceiling } from "../plan/report.js";
 import { CircuitBreaker } from "../provider/circuit.js";
 import { createGeminiProvider } from "../provider/gemini.js";
@@ -144,7 +145,9 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     (spec) =>
       new AssetWork({
         mode: outputsRefused?.assets.has(spec.id) ? "preview" : mode,
-        spec,
+        // `tier: auto` runs as the tier the plan chose for it; the choice and its reason go in the entry.
+        spec: { ...spec, tier: planned.get(spec.id)!.tier },
+        ...tierChoiceOf(spec, planned.get(spec.id)!),
         manifest,
         inputHash: planned.get(spec.id)!.inputHash,
         provider,
@@ -189,6 +192,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   progress(true);
   // Every answer already wrote its own lockfile line; this write only settles the statistics.
   let unsaved: unknown;
+  const surplus = new Map(works.map((w) => [w, w.recordSurplus()]));
   if (works.length) await recorder.persist().catch((error: unknown) => (unsaved = error));
   const stopped = outcome.stopped ?? (unsaved === undefined ? undefined : { reason: "failed" as const, error: unsaved });
 
@@ -206,7 +210,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     let status = work.finalStatus({ waitingForBudget: waiting.has(work), ...(stoppedAs ? { stopped: stoppedAs } : {}) });
     // Drafted but not rendered, for want of a writable output folder: the render is left for the rerun.
     if (status === "done" && outputsRefused?.assets.has(spec.id)) status = "planned";
-    return { ...work.report, status, spentUsd: round(work.report.spentUsd), estimatedUsd: plannedAsset.estimatedUsd };
+    return { ...work.report, status, spentUsd: round(work.report.spentUsd), estimatedUsd: plannedAsset.estimatedUsd, surplus: surplus.get(work) ?? 0 };
   });
 
   const report: RunReport = {
@@ -217,6 +221,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     drafts: tally.drafts,
     accepted: tally.accepted,
     rendered: tally.rendered,
+    surplus: reports.reduce((n, a) => n + (a.surplus ?? 0), 0),
     acceptRate: tally.drafts ? tally.accepted / tally.drafts : null,
     regenRate: tally.drafts ? tally.regenerated / tally.drafts : null,
     costPerAcceptedUsd: costPerAccepted(mode, ledger.spentUsd, tally),
@@ -234,6 +239,11 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   }
   if (stopped?.reason === "failed" && !(stopped.error instanceof SeedlockError)) throw stopped.error;
   return report;
+}
+
+function tierChoiceOf(spec: AssetSpec, planned: PlannedAsset): { tierChoice?: { chosen: FixedTier; reason: string } } {
+  if (spec.tier !== "auto" || planned.tier === "draft-only") return {};
+  return { tierChoice: { chosen: planned.tier, reason: planned.tierReason ?? "" } };
 }
 
 /** A refusal before the first call says so: nothing was sent, so nothing was spent. */

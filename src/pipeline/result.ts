@@ -21,6 +21,8 @@ export interface AssetReport {
   spentUsd: number;
   estimatedUsd: number;
   outputs: string[];
+  /** Accepted drafts beyond the count (paid for, kept in the lockfile for later), not counted as needed. */
+  surplus?: number;
   /** Contact sheet written for this asset, relative to the report folder. */
   contactSheet?: string;
 }
@@ -33,6 +35,8 @@ export interface RunReport {
   drafts: number;
   accepted: number;
   rendered: number;
+  /** Accepted drafts beyond what the run's counts needed, summed over assets (see AssetReport.surplus). */
+  surplus?: number;
   acceptRate: number | null;
   regenRate: number | null;
   costPerAcceptedUsd: number | null;
