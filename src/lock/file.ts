@@ -105,14 +105,45 @@ export function formatLockfile(lock: Lockfile): string {
 }
 
 /**
+ * The same text as formatLockfile, re-formatting only the entries said to have changed since the
+ * last call (and any entry object replaced since), so a run of thousands of assets rewrites its
+ * lockfile after each image in time that does not grow with the entries it did not touch.
+ */
+export class LockfileText {
+  private readonly chunks = new Map<string, { entry: AssetLock; text: string }>();
+
+  /** `changed`: ids whose entries were edited in place since the last call, or "all". */
+  format(lock: Lockfile, changed: ReadonlySet<string> | "all"): string {
+    const ids = Object.keys(lock.assets).sort();
+    if (!ids.length) return formatLockfile(lock);
+    const head = formatYamlSubset({ version: 1, stats: orderedStats(lock.stats) }, HEADER).slice(0, -1);
+    const parts = [head, "assets:"];
+    for (const id of ids) {
+      const entry = lock.assets[id]!;
+      let chunk = this.chunks.get(id);
+      if (!chunk || chunk.entry !== entry || changed === "all" || changed.has(id)) {
+        // An entry alone at the top level, indented under `assets:`: every line moves right by two.
+        const text = formatYamlSubset({ [id]: orderedAsset(entry) }).slice(0, -1).replace(/^/gm, "  ");
+        chunk = { entry, text };
+        this.chunks.set(id, chunk);
+      }
+      parts.push(chunk.text);
+    }
+    if (this.chunks.size > ids.length) for (const id of this.chunks.keys()) if (!(id in lock.assets)) this.chunks.delete(id);
+    parts.push(`# ${FOOTER}`);
+    return `${parts.join("\n")}\n`;
+  }
+}
+
+/**
  * Replaces the lockfile atomically: a temporary file in the same folder, flushed to disk, then
  * renamed over the old one, so a crash leaves either the old or the new file, never half of one.
  */
-export async function writeLockfile(path: string, lock: Lockfile): Promise<void> {
+export async function writeLockfile(path: string, lock: Lockfile, formatted?: string): Promise<void> {
   const file = resolve(path);
   const directory = dirname(file);
   const temporary = join(directory, `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const text = formatLockfile(lock);
+  const text = formatted ?? formatLockfile(lock);
   const handle = await open(temporary, "wx", 0o644);
   try {
     await handle.writeFile(text, "utf8");

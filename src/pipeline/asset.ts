@@ -58,7 +58,8 @@ export interface AssetWorkOptions {
   inputHash: string;
   provider: ImageProvider;
   ledger: BudgetLedger;
-  recorder: LockfileRecorder;
+  /** The run's lockfile; `persist()` writes this asset's entry (execute.ts binds it to the asset). */
+  recorder: Pick<LockfileRecorder, "lock" | "persist">;
   /** Share of drafts expected to pass before this asset has answers of its own. */
   priorAcceptRate: number;
   /** The pool's calls in flight at once; also the most drafts one asset has open (called or being screened). */

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { ExitCode, InputError, SeedlockError, WriteRefusedError } from "../errors.js";
-import { lockPathFor, readLockfile, writeLockfile } from "../lock/file.js";
+import { LockfileText, lockPathFor, readLockfile, writeLockfile } from "../lock/file.js";
 import { lockStats } from "../lock/stats.js";
 import type { Lockfile } from "../lock/types.js";
 import { ceilingUsd } from "../manifest/ceiling.js";
@@ -131,9 +131,10 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     ...(manifest.budget.warnUsd !== undefined ? { warnUsd: manifest.budget.warnUsd } : {}),
     onWarn: (spent, warn) => logger.warn(`spent ${formatUsd(spent)}, past budget.warnUsd (${formatUsd(warn)}); the ceiling is ${formatUsd(ceiling.usd)}`),
   });
-  const recorder = new LockfileRecorder(lockPath, lock, async (path, current) => {
+  const lockText = new LockfileText();
+  const recorder = new LockfileRecorder(lockPath, lock, async (path, current, changed) => {
     current.stats = lockStats(current.assets);
-    await writing(path, () => writeLockfile(path, current));
+    await writing(path, () => writeLockfile(path, current, lockText.format(current, changed)));
   });
   const tally: RunTally = { drafts: 0, accepted: 0, rejected: 0, regenerated: 0, rendered: 0 };
   const concurrency = settings.concurrency ?? manifest.concurrency;
@@ -152,7 +153,8 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
         inputHash: planned.get(spec.id)!.inputHash,
         provider,
         ledger,
-        recorder,
+        // Each asset's writes name its entry, so only that entry is formatted again.
+        recorder: { lock: recorder.lock, persist: () => recorder.persist(spec.id) },
         priorAcceptRate: planned.get(spec.id)!.acceptRate,
         concurrency,
         tally,
