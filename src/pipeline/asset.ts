@@ -485,9 +485,14 @@ export class AssetWork implements CallSource {
     this.answered++;
     this.report.accepted++;
     this.o.tally.accepted++;
-    this.draftsOpen--;
-    if (this.o.mode !== "preview") this.acceptedQueue.push(seed);
-    await this.o.recorder.persist();
+    try {
+      await this.o.recorder.persist();
+    } finally {
+      // Rendered only once the lockfile records the acceptance: a resumed run keeps a final only
+      // for a seed the lockfile calls accepted, so a final answered earlier would be paid again.
+      this.draftsOpen--;
+      if (this.o.mode !== "preview") this.acceptedQueue.push(seed);
+    }
     for (const path of verdict.kept) await this.journal.drop(path);
     await this.addTile({ seed, accepted: true, reasons: [] }, verdict.bytes);
   }
