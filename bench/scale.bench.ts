@@ -35,7 +35,7 @@ function bigManifest(countPerAsset: number): string {
 /** Process-start settings that bound Node's young generation and glibc's per-thread malloc arenas. */
 export const TUNED_ENV = { NODE_OPTIONS: "--max-semi-space-size=4", MALLOC_ARENA_MAX: "2" };
 
-async function peakMemory(env?: NodeJS.ProcessEnv): Promise<{ peakMb: number; drafts: number; rendered: number; wallMs: number; measuredBy: string }> {
+export async function peakMemory(env?: NodeJS.ProcessEnv): Promise<{ peakMb: number; drafts: number; rendered: number; wallMs: number; measuredBy: string }> {
   // About 0.7 of drafts pass the emulator's default flaws: ask for 0.7 × DRAFTS images.
   const emulator = await startEmulator({ ...DEFAULT_RATES, latencyMs: 0, randomSeed: 3 });
   const repo = scratchRepo(bigManifest(Math.round((DRAFTS * 0.7) / ASSETS)));
