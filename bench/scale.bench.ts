@@ -225,7 +225,10 @@ const bench: Bench = async () => {
         "grows to about 200 MB between major collections (every answer arrives as a base64 string), and the rest is native: libvips and " +
         "glibc's per-thread malloc arenas. Turning off libvips' operation cache, one libvips thread, or a smaller libuv pool changed nothing " +
         "measurable; the two process-start settings above halve it. They cannot be set from inside the running process (v8.setFlagsFromString " +
-        "after start-up had no effect), so a workflow sets them in `env:` (docs/ACTION.md).",
+        "after start-up had no effect, nor did forcing a full collection every 32 MB of heap growth), so the CLI's run, preview, render and demo " +
+        "re-execute themselves once in a child started with them (src/cli/tuned-process.ts); both rows therefore measure that child. " +
+        "/usr/bin/time reports the larger of the parent and the child, not their sum: the parent only relays signals and the exit code " +
+        "(a node process at rest, some 40–50 MB). The Action (dist/main.js) does not re-execute; a workflow sets the two in `env:` (docs/ACTION.md).",
       "",
       ...cpu.notes,
       "",

@@ -25,7 +25,8 @@ export function runInTunedChild(argv: string[], entry: string): Promise<number> 
     stdio: ["inherit", "inherit", "inherit", "ipc"],
     env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2", [CHILD]: "1" },
     // Its own process group: a Ctrl-C at the terminal reaches it once, relayed here, not twice.
-    detached: true,
+    // (On Windows a detached child gets a console of its own; there Ctrl-C is not a POSIX signal anyway.)
+    detached: process.platform !== "win32",
   });
   const relay = (signal: NodeJS.Signals) => child.kill(signal);
   for (const signal of RELAYED) process.on(signal, relay);
