@@ -21,6 +21,8 @@ export interface CommentFacts {
   /** Head commit the preview was made for. */
   headSha: string;
   fallback?: string;
+  /** The pull request raised budget.maxUsd above what it may spend here (base-ceiling.ts). */
+  ceilingNote?: string;
   /** Contact sheet URL per asset id. */
   images: Map<string, string>;
   /** Why images are missing, when the previews branch could not be pushed. */
@@ -36,6 +38,7 @@ export interface CommentFacts {
 export function commentBody(report: RunReport, facts: CommentFacts): string {
   const out = [commentMarker(facts.manifest), `### seedlock ${report.command} · \`${facts.manifest}\``, ""];
   if (facts.fallback) out.push(`> [!NOTE]\n> ${facts.fallback}`, "");
+  if (facts.ceilingNote) out.push(`> [!WARNING]\n> ${facts.ceilingNote}`, "");
   // The cost of merging is a plan made after this preview: accepted drafts are not paid for again.
   const after = new Map((facts.merge?.assets ?? []).map((a) => [a.id, a.estimatedUsd]));
   const mergeUsd = facts.merge?.estimatedUsd ?? report.estimatedUsd;
@@ -76,24 +79,55 @@ export function commentBody(report: RunReport, facts: CommentFacts): string {
   return out.join("\n");
 }
 
-/** Updates the comment holding `marker`, or creates it: one comment however many times it runs. */
+/** Who wrote a comment, as GitHub's REST API says it (`user.login`, `user.type`). */
+export interface CommentAuthor {
+  login: string;
+  type: string;
+}
+
+/** What GITHUB_TOKEN writes as: GitHub's Actions app. */
+export const ACTIONS_BOT: CommentAuthor = { login: "github-actions[bot]", type: "Bot" };
+
+/**
+ * The identity the token writes comments as. GET /user answers for a person's token; an
+ * installation token (GITHUB_TOKEN) is refused there, and GITHUB_TOKEN writes as the Actions bot.
+ */
+export async function tokenIdentity(octokit: Octokit): Promise<CommentAuthor> {
+  try {
+    const { data } = await octokit.rest.users.getAuthenticated();
+    return { login: data.login, type: data.type };
+  } catch {
+    return ACTIONS_BOT;
+  }
+}
+
+/**
+ * Updates the comment holding `marker` that this token's own identity wrote, or creates one: one
+ * comment however many times it runs. A comment by anyone else is never edited, marker or not, so
+ * nobody can plant a comment that the bot then fills with its costs and images.
+ */
 export async function upsertComment(
   octokit: Octokit,
   target: CommentTarget,
   marker: string,
   body: string,
-): Promise<{ id: number; url: string; action: "created" | "updated" }> {
+): Promise<{ id: number; url: string; action: "created" | "updated"; ignored: CommentAuthor[] }> {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     owner: target.owner,
     repo: target.repo,
     issue_number: target.issue,
     per_page: 100,
   });
-  const mine = comments.find((c) => c.body?.includes(marker));
+  const marked = comments.filter((c) => c.body?.includes(marker));
+  // Asked only when it matters: most runs find no marked comment and create one.
+  const me = marked.length ? await tokenIdentity(octokit) : undefined;
+  const writtenByMe = (c: (typeof comments)[number]) => c.user?.login === me?.login && c.user?.type === me?.type;
+  const mine = marked.find(writtenByMe);
+  const ignored = marked.filter((c) => !writtenByMe(c)).map((c) => ({ login: c.user?.login ?? "(deleted user)", type: c.user?.type ?? "" }));
   if (mine) {
     const { data } = await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: Number(mine.id), body });
-    return { id: Number(data.id), url: data.html_url, action: "updated" };
+    return { id: Number(data.id), url: data.html_url, action: "updated", ignored };
   }
   const { data } = await octokit.rest.issues.createComment({ owner: target.owner, repo: target.repo, issue_number: target.issue, body });
-  return { id: Number(data.id), url: data.html_url, action: "created" };
+  return { id: Number(data.id), url: data.html_url, action: "created", ignored };
 }

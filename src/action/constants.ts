@@ -11,7 +11,13 @@ export const Input = {
   commitMessage: "commit-message",
   comment: "comment",
   shard: "shard",
+  shards: "shards",
+  reports: "reports",
+  batch: "batch",
+  wait: "wait-minutes",
   allowPullRequestTarget: "allow-pull-request-target",
+  allowLowerPrices: "allow-lower-prices",
+  overwriteUntracked: "overwrite-untracked",
 } as const;
 
 export const Output = {
@@ -24,6 +30,8 @@ export const Output = {
   costPerAcceptedUsd: "cost-per-accepted-usd",
   changedAssets: "changed-assets",
   report: "report",
+  reportJson: "report-json",
+  matrix: "matrix",
 } as const;
 
 /** What main leaves for the post step (core.saveState); the post step reads nothing else. */

@@ -11,15 +11,18 @@ function ids(list: string[]): string {
  * The one sentence a failed step ends with: which cap or budget was hit and what to change.
  * Undefined when the run succeeded.
  */
-export function failureSentence(report: RunReport, workflowCeilingUsd?: number): string | undefined {
+export function failureSentence(report: RunReport, workflowCeilingUsd?: number, trustedCeilingName?: string): string | undefined {
   if (report.exitCode === ExitCode.ok) return undefined;
   const left = report.assets.filter((a) => a.status !== "done" && a.status !== "unchanged" && a.status !== "planned").map((a) => a.id);
   switch (report.exitCode) {
     case ExitCode.budgetExceeded: {
-      const which =
-        workflowCeilingUsd !== undefined && workflowCeilingUsd <= report.ceilingUsd + 1e-9
-          ? `the workflow's max-budget-usd (${usd(report.ceilingUsd)})`
-          : `the manifest's budget.maxUsd (${usd(report.ceilingUsd)})`;
+      // A shard's ceiling is its slice of the matrix's; the lever is the matrix's ceiling.
+      const whole = report.shard?.matrixCeilingUsd ?? report.ceilingUsd;
+      const source =
+        workflowCeilingUsd !== undefined && workflowCeilingUsd <= whole + 1e-9
+          ? (trustedCeilingName ?? `the workflow's max-budget-usd (${usd(whole)})`)
+          : `the manifest's budget.maxUsd (${usd(whole)})`;
+      const which = report.shard ? `shard ${report.shard.shard}'s slice (${usd(report.ceilingUsd)}) of ${source}` : source;
       if (report.command === "plan" || report.spentUsd === 0) {
         return `The estimate of ${usd(report.estimatedUsd)} exceeds ${which}, so nothing was generated; raise max-budget-usd or budget.maxUsd, or lower counts.`;
       }

@@ -19,6 +19,13 @@ export interface LandingPlan {
   command: string;
   /** Subject template from the commit-message input. */
   subject?: string;
+  /** Jobs that may push to the branch at the same moment (the shards of a matrix). */
+  racers?: number;
+}
+
+/** Pushes tried before giving up: each round of a race lands at least one racer, so n racers need n tries, plus a margin. */
+export function pushAttempts(racers = 1): number {
+  return Math.max(5, racers + 4);
 }
 
 function posixPath(path: string): string {
@@ -103,7 +110,8 @@ export function commitMessage(plan: LandingPlan, report: RunReport | undefined, 
   const body = (report?.assets ?? [])
     .filter((a) => changed.includes(a.id))
     .map((a) => `- ${a.id}: ${a.rendered} rendered, ${a.accepted} accepted of ${a.drafts} drafts, $${a.spentUsd.toFixed(4)}`);
-  const spend = report ? [`Spent $${report.spentUsd.toFixed(4)} of a $${report.ceilingUsd.toFixed(2)} ceiling.`] : [];
+  const of = report?.shard ? `shard ${report.shard.shard}'s $${report.ceilingUsd.toFixed(2)} slice of a $${report.shard.matrixCeilingUsd.toFixed(2)} ceiling` : `a $${report?.ceilingUsd.toFixed(2)} ceiling`;
+  const spend = report ? [`Spent $${report.spentUsd.toFixed(4)} of ${of}.`] : [];
   return [subject, "", ...body, ...(body.length ? [""] : []), ...spend].join("\n").trimEnd() + "\n";
 }
 
@@ -120,7 +128,7 @@ export async function land(
   const landed = await landCommit(
     git,
     { branch: plan.branch, startedFrom: plan.startedFrom, message, files, lockfile: { path: posixPath(plan.lockfile), merge: mergeLockfileText } },
-    { onRetry },
+    { onRetry, maxAttempts: pushAttempts(plan.racers) },
   );
   if (landed.commit && plan.kind === "push" && plan.startedFrom) {
     const head = (await git.exec(["rev-parse", "HEAD"], { allowFailure: true })).stdout.trim();

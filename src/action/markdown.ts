@@ -19,6 +19,7 @@ const STATUS: Partial<Record<string, string>> = {
   interrupted: "⏹ interrupted",
   incomplete: "◻️ incomplete",
   planned: "📝 planned",
+  batch: "⏳ in a batch job",
 };
 
 export function statusText(status: AssetStatus): string {
@@ -78,4 +79,16 @@ export function effectiveCostLine(report: RunReport): string {
   const rates = `accept rate ${percent(report.acceptRate)}, regen rate ${percent(report.regenRate)}`;
   if (report.costPerAcceptedUsd === null) return `Effective cost per accepted image: – (nothing accepted in this run; ${rates}).`;
   return `Effective cost per accepted image: **${usd(report.costPerAcceptedUsd)}** (measured on this run: ${rates}, ${report.accepted} accepted of ${report.drafts} drafts).`;
+}
+
+/** Batch jobs still out, with what each reserved against the ceiling: what the next run collects. */
+export function batchJobsMarkdown(report: RunReport): string {
+  const pending = report.batch?.pending ?? [];
+  const reserved = pending.reduce((sum, job) => sum + job.reservedUsd, 0);
+  const rows = pending.map((job) => [cell(job.name ?? `${job.displayName} (being submitted)`), job.stage === "draft" ? "drafts" : "renders", cell(job.model), String(job.requests), usd(job.reservedUsd), cell(job.submittedAt)]);
+  return [
+    `**Batch jobs pending: ${pending.length}**, ${usd(reserved)} reserved against the ceiling. The next run collects them (the Batch API answers within 24 h).`,
+    "",
+    table(["job", "stage", "model", "requests", "reserved", "submitted"], rows, 3),
+  ].join("\n");
 }

@@ -1,5 +1,6 @@
 import * as core from "@actions/core";
 import type { RunReport } from "../pipeline/result.js";
+import type { PlanReport } from "../plan/report.js";
 import { Output } from "./constants.js";
 
 /** Plain decimals without float noise (0.30000000000000004 → 0.3). */
@@ -19,7 +20,13 @@ export function outputsOf(report: RunReport): Record<string, string> {
     [Output.costPerAcceptedUsd]: report.costPerAcceptedUsd === null ? "" : number(report.costPerAcceptedUsd, 6),
     [Output.changedAssets]: report.changedAssets.join(","),
     [Output.report]: report.reportDir ?? "",
+    // `plan` with `shards`: what a workflow's `strategy.matrix` takes, via fromJSON.
+    ...(isPlanWithMatrix(report) ? { [Output.matrix]: JSON.stringify({ shard: report.matrix.shards.map((s) => s.shard) }) } : {}),
   };
+}
+
+function isPlanWithMatrix(report: RunReport): report is PlanReport & { matrix: NonNullable<PlanReport["matrix"]> } {
+  return report.command === "plan" && (report as PlanReport).matrix !== undefined;
 }
 
 export function setOutputs(report: RunReport): void {

@@ -1,27 +1,32 @@
 import * as core from "@actions/core";
-import { relative, sep } from "node:path";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
 import { InputError, SeedlockError, formatDiagnostic } from "../errors.js";
 import { NullLogger } from "../logger.js";
 import { lockPathFor } from "../lock/file.js";
 import { execute } from "../pipeline/execute.js";
 import type { RunReport } from "../pipeline/result.js";
 import { plainLine } from "../report/progress.js";
+import { loadManifest } from "../manifest/load.js";
+import { pullRequestCeiling, readBaseBudget, type PullRequestCeiling } from "./base-ceiling.js";
 import { commentBody, commentMarker, upsertComment } from "./comment.js";
-import { State } from "./constants.js";
+import { Output, State } from "./constants.js";
 import { errorSentence, failureSentence } from "./failure.js";
 import { GitCli, PushRefusedError, headCommit, topLevel, type Git } from "./git.js";
 import { land, type LandingPlan } from "./landing.js";
 import { ActionsLogger } from "./logger.js";
 import { setOutputs } from "./outputs.js";
 import { pushContactSheets } from "./previews.js";
-import { readActionSettings, type ActionSettings } from "./settings.js";
-import { summaryMarkdown, writeSummary, type SummaryFacts } from "./summary.js";
+import { combineShardReports, readShardReports } from "../report/matrix-summary.js";
+import { buildSummarySettings, isSummaryCommand, readActionSettings, type ActionSettings } from "./settings.js";
+import { matrixSummaryMarkdown, summaryMarkdown, writeSummary, type SummaryFacts } from "./summary.js";
 
 const PROGRESS_EVERY_MS = 10_000;
 const LANDS: ReadonlySet<string> = new Set(["run", "render", "preview"]);
 
 /** The main step: settings, the core, then outputs, commit, comment, summary and the verdict. */
 export async function runMain(): Promise<void> {
+  if (isSummaryCommand()) return runMatrixSummary();
   let settings: ActionSettings;
   try {
     settings = readActionSettings();
@@ -31,9 +36,11 @@ export async function runMain(): Promise<void> {
   }
   const logger = new ActionsLogger(settings.workspace);
   const manifest = relative(settings.workspace, settings.core.manifestPath).split(sep).join("/");
-  if (settings.fallback) core.notice(settings.fallback);
-
   const git = new GitCli(settings.workspace);
+  const trusted = await trustedCeiling(git, settings);
+  settings = trusted.settings;
+  if (settings.fallback) core.notice(settings.fallback);
+  else if (trusted.note) core.notice(trusted.note);
   const plan = await landingPlan(git, settings);
   // Saved before any call, so a cancelled job's post step can still commit what was accepted.
   if (plan) core.saveState(State.landing, JSON.stringify(plan));
@@ -58,7 +65,9 @@ export async function runMain(): Promise<void> {
         core.info(plainLine(snapshot));
       },
     }));
-    failure = failureSentence(report, settings.core.maxBudgetUsd);
+    failure = failureSentence(report, settings.core.maxBudgetUsd, trusted.ceilingName);
+    // Batch jobs out: the step succeeded, and says when its work will be collected.
+    if (report.exitCode === 0 && report.message) core.notice(report.message);
   } catch (err) {
     thrown = err;
     if (err instanceof InputError) {
@@ -74,7 +83,10 @@ export async function runMain(): Promise<void> {
   }
 
   const facts: SummaryFacts = { manifest, fallback: settings.fallback, runUrl: settings.runUrl };
-  if (report) setOutputs(report);
+  if (report) {
+    setOutputs(report);
+    await keepReportJson(report, settings);
+  }
   // A run that started keeps what it accepted, even when it then failed; invalid input did nothing.
   const ran = report !== undefined || (thrown !== undefined && !(thrown instanceof InputError));
   if (ran && settings.commit && !settings.fallback && LANDS.has(settings.core.command)) {
@@ -88,12 +100,30 @@ export async function runMain(): Promise<void> {
   const merge = report?.command === "preview" ? await mergePlan(settings) : undefined;
   facts.mergeEstimateUsd = merge?.estimatedUsd;
   if (report && settings.comment) {
-    facts.comment = await logger.group("Pull-request comment", () => comment(git, settings, report!, manifest, merge, facts.commit));
+    facts.comment = await logger.group("Pull-request comment", () => comment(git, settings, report!, manifest, merge, facts.commit, trusted.note));
   }
   facts.failure = failure;
   await writeSummary(summaryMarkdown(report, facts));
   core.saveState(State.finished, "true");
   if (failure) core.setFailed(failure);
+}
+
+/**
+ * On a pull request the manifest is untrusted: the ceiling comes from the workflow and the base
+ * branch (base-ceiling.ts). Elsewhere the settings stand as they are.
+ */
+async function trustedCeiling(git: Git, settings: ActionSettings): Promise<PullRequestCeiling> {
+  const pr = settings.event.pullRequest;
+  if (!pr) return { settings };
+  const base = await readBaseBudget(git, settings.core.manifestPath, pr.baseSha, pr.baseRef);
+  if (base.kind === "unreadable" && settings.core.maxBudgetUsd !== undefined) {
+    core.warning(`the base branch's ${base.where} could not be read (${base.why}); the workflow's max-budget-usd alone caps this pull request`);
+  }
+  const head = await loadManifest(settings.core.manifestPath, { logger: new NullLogger() }).then(
+    (m) => m.budget.maxUsd,
+    () => undefined,
+  );
+  return pullRequestCeiling(settings, base, head);
 }
 
 /** Where and from what this run's work would be committed, or undefined when it will not be. */
@@ -114,6 +144,7 @@ async function landingPlan(git: Git, settings: ActionSettings): Promise<LandingP
     startedFrom: await headCommit(git),
     command: settings.core.command,
     subject: settings.commitMessage,
+    ...(settings.core.shard ? { racers: settings.core.shard.count } : {}),
   };
 }
 
@@ -144,7 +175,7 @@ async function commitBack(git: Git, plan: LandingPlan, report: RunReport | undef
   }
 }
 
-async function comment(git: Git, settings: ActionSettings, report: RunReport, manifest: string, merge: RunReport | undefined, commitLine?: string): Promise<string> {
+async function comment(git: Git, settings: ActionSettings, report: RunReport, manifest: string, merge: RunReport | undefined, commitLine?: string, ceilingNote?: string): Promise<string> {
   const pr = settings.event.pullRequest!;
   if (pr.fork && settings.event.name !== "pull_request_target") {
     core.info("no comment: a pull request from a fork gets a read-only token; the job summary has the plan");
@@ -170,6 +201,7 @@ async function comment(git: Git, settings: ActionSettings, report: RunReport, ma
     merge,
     headSha: pr.headSha || settings.event.sha,
     fallback: settings.fallback,
+    ...(ceilingNote && ceilingNote !== settings.fallback ? { ceilingNote } : {}),
     images,
     imagesNote,
     lockfile: commitLine && report.command === "preview" ? `Accepted seeds, lockfile: ${commitLine}` : undefined,
@@ -182,6 +214,10 @@ async function comment(git: Git, settings: ActionSettings, report: RunReport, ma
     const octokit = github.getOctokit(settings.token, { baseUrl: settings.apiUrl });
     const done = await upsertComment(octokit, { owner, repo, issue: pr.number }, commentMarker(manifest), body);
     core.info(`${done.action} comment ${done.url}`);
+    if (done.ignored.length) {
+      const who = [...new Set(done.ignored.map((a) => a.login))].join(", ");
+      core.warning(`left alone ${done.ignored.length} comment(s) by ${who} that carry seedlock's marker: the bot edits only comments its own identity wrote`);
+    }
     return `[${done.action}](${done.url}).`;
   } catch (err) {
     const status = (err as { status?: number }).status;
@@ -199,5 +235,34 @@ async function mergePlan(settings: ActionSettings): Promise<RunReport | undefine
   } catch (err) {
     core.debug(`the plan after the preview failed: ${(err as Error).message}`);
     return undefined;
+  }
+}
+
+/** Writes the step's report as JSON beside report.html, for the matrix's summary job to add up. */
+async function keepReportJson(report: RunReport, settings: ActionSettings): Promise<void> {
+  if (!settings.core.reportDir) return;
+  const file = join(settings.core.reportDir, "report.json");
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${JSON.stringify(report)}\n`);
+    core.setOutput(Output.reportJson, file);
+  } catch (err) {
+    core.warning(`could not write ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** `command: summary`: the final job of a matrix adds up the shards' report.json files into one summary. */
+async function runMatrixSummary(): Promise<void> {
+  try {
+    const settings = buildSummarySettings((name) => core.getInput(name), process.env);
+    const summary = combineShardReports(await readShardReports([settings.reports]));
+    setOutputs(summary.report);
+    const failure = summary.report.message ? `${summary.report.message[0]!.toUpperCase()}${summary.report.message.slice(1)}.` : undefined;
+    if (summary.fingerprints.length > 1) core.warning(`the shards computed ${summary.fingerprints.length} different packings: start every shard from the same commit with the same max-budget-usd`);
+    await writeSummary(matrixSummaryMarkdown(summary, { runUrl: settings.runUrl, failure }));
+    core.info(`matrix of ${summary.count} shards: spent ${summary.spentUsd} of the ${summary.ceilingUsd} ceiling; ${summary.unspentUsd} left unspent in the slices`);
+    if (failure) core.setFailed(failure);
+  } catch (err) {
+    core.setFailed(err instanceof SeedlockError ? err.message : `seedlock summary failed: ${(err as Error).message}`);
   }
 }

@@ -1,8 +1,10 @@
+import { parseBatchMode, parseWaitMinutes } from "../pipeline/batch/mode.js";
 import * as core from "@actions/core";
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { InputError, type Diagnostic } from "../errors.js";
 import type { CommandName, Settings } from "../pipeline/settings.js";
+import { isKnobProblem, parseShard, parseShardCount } from "../plan/shard-knobs.js";
 import { Input } from "./constants.js";
 
 /** The pull request a run is about, from the event payload. */
@@ -14,6 +16,9 @@ export interface PullRequestFacts {
   /** `owner/name` of the repository the branch lives in; differs from baseRepo for a fork. */
   headRepo: string;
   baseRepo: string;
+  /** The base branch and the commit the pull request is compared with: the trusted side. */
+  baseRef: string;
+  baseSha: string;
   fork: boolean;
 }
 
@@ -76,11 +81,17 @@ export function readEvent(env: NodeJS.ProcessEnv): Record<string, unknown> {
     // Without the payload a pull_request run cannot tell a fork from a branch: refuse rather than guess.
     throw new InputError([{ message: `GITHUB_EVENT_PATH names ${path}, which does not exist`, fix: "run seedlock as a workflow step, or unset GITHUB_EVENT_PATH for a local run" }]);
   }
+  let payload: unknown;
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    payload = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
     throw new InputError([{ message: `the event payload ${path} is not JSON: ${(err as Error).message}` }]);
   }
+  // Every event GitHub sends is one JSON object; anything else cannot say which pull request this is.
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+    throw new InputError([{ message: `the event payload ${path} is ${Array.isArray(payload) ? "an array" : JSON.stringify(payload)}, not a JSON object`, fix: "let the runner write GITHUB_EVENT_PATH, or unset it for a local run" }]);
+  }
+  return payload as Record<string, unknown>;
 }
 
 /** Pure: inputs + environment + event payload → settings, or an InputError listing every problem. */
@@ -99,7 +110,7 @@ export function buildActionSettings(
 
   const commandText = text(Input.command) || "run";
   const requestedCommand = COMMANDS.find((c) => c === commandText);
-  if (!requestedCommand) problem(Input.command, `is "${commandText}"`, `use one of: ${COMMANDS.join(", ")}`);
+  if (!requestedCommand) problem(Input.command, `is "${commandText}"`, `use one of: ${COMMANDS.join(", ")}, summary`);
 
   const manifestText = text(Input.manifest) || "assets.yaml";
   const manifestPath = resolve(workspace, manifestText);
@@ -122,15 +133,43 @@ export function buildActionSettings(
   const commitChoice = booleanInput(text(Input.commit), Input.commit, problem);
   const commentChoice = booleanInput(text(Input.comment), Input.comment, problem);
   const allowTarget = booleanInput(text(Input.allowPullRequestTarget), Input.allowPullRequestTarget, problem) ?? false;
+  const allowLowerPrices = booleanInput(text(Input.allowLowerPrices), Input.allowLowerPrices, problem) ?? false;
+  const overwriteUntracked: string[] = [];
+  for (const entry of input(Input.overwriteUntracked).split(/[\n,]/).map((p) => p.trim()).filter(Boolean)) {
+    const file = resolve(workspace, entry);
+    const rel = relative(workspace, file);
+    if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) problem(Input.overwriteUntracked, `names "${entry}", which is outside the repository (${workspace})`, "give paths relative to the repository root");
+    else overwriteUntracked.push(file);
+  }
 
   let shard: Settings["shard"];
   const shardText = text(Input.shard);
   if (shardText) {
-    const m = /^(\d+)\s*\/\s*(\d+)$/.exec(shardText);
-    const i = m ? Number(m[1]) : NaN;
-    const n = m ? Number(m[2]) : NaN;
-    if (!m || n < 1 || i < 1 || i > n) problem(Input.shard, `is "${shardText}"`, "write it as i/n with 1 ≤ i ≤ n, e.g. 2/3");
-    else shard = { index: i - 1, count: n };
+    const read = parseShard(shardText);
+    if (isKnobProblem(read)) problem(Input.shard, read.problem, read.fix);
+    else shard = read;
+  }
+  let shards: Settings["shards"];
+  const shardsText = text(Input.shards);
+  if (shardsText) {
+    const read = parseShardCount(shardsText);
+    if (isKnobProblem(read)) problem(Input.shards, read.problem, read.fix);
+    else if (requestedCommand && requestedCommand !== "plan") problem(Input.shards, `is set, but only command: plan packs a matrix (this is ${requestedCommand})`, "give each job of the matrix shard: i/n instead");
+    else shards = read;
+  }
+
+  // One parser with the CLI's --batch / --wait; a bad value is one more problem in the list.
+  let batch: Settings["batch"];
+  let waitMinutes: Settings["waitMinutes"];
+  try {
+    batch = parseBatchMode(text(Input.batch), `input "${Input.batch}"`);
+  } catch {
+    problem(Input.batch, `is "${text(Input.batch)}"`, "use one of: off, drafts, finals, all");
+  }
+  try {
+    waitMinutes = parseWaitMinutes(text(Input.wait), `input "${Input.wait}"`);
+  } catch {
+    problem(Input.wait, `is "${text(Input.wait)}"`, "give a number of minutes above 0 and at most 1440, e.g. 30");
   }
 
   if (event.name === "pull_request_target" && !allowTarget) {
@@ -169,6 +208,11 @@ export function buildActionSettings(
       baseUrl,
       apiKey,
       shard,
+      shards,
+      ...(allowLowerPrices ? { allowLowerPrices } : {}),
+      ...(overwriteUntracked.length ? { overwriteUntracked } : {}),
+      ...(batch ? { batch } : {}),
+      ...(waitMinutes ? { waitMinutes } : {}),
       // The runner's temp folder keeps the checkout clean; the `report` output points at it.
       reportDir: runnerTemp ? join(runnerTemp, "seedlock", "report") : undefined,
     },
@@ -185,6 +229,35 @@ export function buildActionSettings(
     apiUrl: (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, ""),
     runUrl: env.GITHUB_RUN_ID ? `${serverUrl}/${repository.owner}/${repository.repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
     event,
+  };
+}
+
+/** `command: summary`: the final job of a matrix, adding up the shards' reports. */
+export interface SummarySettings {
+  /** Absolute path of the folder (or file) holding the shards' report.json files. */
+  reports: string;
+  workspace: string;
+  runUrl?: string;
+}
+
+export function isSummaryCommand(): boolean {
+  return core.getInput(Input.command).trim() === "summary";
+}
+
+/** Reads the inputs `command: summary` takes; throws InputError naming each one that is wrong. */
+export function buildSummarySettings(input: (name: string) => string, env: NodeJS.ProcessEnv): SummarySettings {
+  const workspace = resolve(env.GITHUB_WORKSPACE || process.cwd());
+  const reportsText = input(Input.reports).trim();
+  if (!reportsText) {
+    throw new InputError([
+      { path: `input "${Input.reports}"`, message: "is empty, and command: summary needs the shards' reports", fix: "download the shard jobs' artifacts (actions/download-artifact) and name their folder, e.g. reports: seedlock-reports" },
+    ]);
+  }
+  const serverUrl = (env.GITHUB_SERVER_URL || "https://github.com").replace(/\/+$/, "");
+  return {
+    reports: resolve(workspace, reportsText),
+    workspace,
+    runUrl: env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY ? `${serverUrl}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
   };
 }
 
@@ -205,7 +278,7 @@ function eventFacts(env: NodeJS.ProcessEnv, payload: Record<string, unknown>): E
   const name = env.GITHUB_EVENT_NAME ?? "";
   const facts: EventFacts = { name, sha: env.GITHUB_SHA ?? "", ref: env.GITHUB_REF ?? "" };
   const pr = payload.pull_request as
-    | { number?: number; head?: { ref?: string; sha?: string; repo?: { full_name?: string } | null }; base?: { repo?: { full_name?: string } } }
+    | { number?: number; head?: { ref?: string; sha?: string; repo?: { full_name?: string } | null }; base?: { ref?: string; sha?: string; repo?: { full_name?: string } } }
     | undefined;
   if (PULL_REQUEST_EVENTS.has(name) && pr && typeof pr.number === "number") {
     const baseRepo = pr.base?.repo?.full_name ?? env.GITHUB_REPOSITORY ?? "";
@@ -217,6 +290,8 @@ function eventFacts(env: NodeJS.ProcessEnv, payload: Record<string, unknown>): E
       headSha: pr.head?.sha ?? "",
       headRepo,
       baseRepo,
+      baseRef: pr.base?.ref ?? "",
+      baseSha: pr.base?.sha ?? "",
       fork: headRepo.toLowerCase() !== baseRepo.toLowerCase(),
     };
   }

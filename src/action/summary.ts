@@ -1,6 +1,8 @@
 import * as core from "@actions/core";
 import type { RunReport } from "../pipeline/result.js";
-import { assetTable, effectiveCostLine, usd } from "./markdown.js";
+import type { PlanReport } from "../plan/report.js";
+import type { MatrixSummary } from "../report/matrix-summary.js";
+import { assetTable, batchJobsMarkdown, cell, effectiveCostLine, table, usd } from "./markdown.js";
 
 /** What happened around the run that the summary reports besides the run itself. */
 export interface SummaryFacts {
@@ -31,7 +33,10 @@ export function summaryMarkdown(report: RunReport | undefined, facts: SummaryFac
   if (facts.failure) out.push(`> [!CAUTION]\n> ${facts.failure}`, "");
   if (facts.fallback) out.push(`> [!NOTE]\n> ${facts.fallback}`, "");
   if (report) {
-    const spend = `Spent **${usd(report.spentUsd)}** of a **${usd(report.ceilingUsd)}** ceiling`;
+    const spend = report.shard
+      ? `Shard **${report.shard.shard}** spent **${usd(report.spentUsd)}** of its **${usd(report.shard.sliceUsd)}** slice of the **${usd(report.shard.matrixCeilingUsd)}** ceiling; ` +
+        `**${usd(report.shard.unspentUsd)}** of the slice is left unspent (no other shard may use it)`
+      : `Spent **${usd(report.spentUsd)}** of a **${usd(report.ceilingUsd)}** ceiling`;
     const estimate =
       report.command === "plan"
         ? `; estimated **${usd(report.estimatedUsd)}** for the work to do`
@@ -42,6 +47,15 @@ export function summaryMarkdown(report: RunReport | undefined, facts: SummaryFac
     if (report.assets.length) out.push(assetTable(report), "");
     else out.push("No asset in this manifest (or in this shard).", "");
     if (report.command !== "plan" && report.command !== "verify") out.push(effectiveCostLine(report), "");
+    const matrix = report.command === "plan" ? (report as PlanReport).matrix : undefined;
+    if (matrix) {
+      out.push(`### Matrix: ${matrix.count} shard${matrix.count === 1 ? "" : "s"}, packed by estimate (largest ÷ mean ${matrix.balance.toFixed(2)})`, "");
+      const rows = matrix.shards.map((s) => [`\`${s.shard}\``, String(s.assets.length), usd(s.estimatedUsd), usd(s.ceilingUsd)]);
+      out.push(table(["Shard", "Assets", "Estimate", "Slice"], rows, 1), "");
+      out.push(`The slices add up to ${usd(matrix.allocatedUsd)} of the ${usd(matrix.ceilingUsd)} ceiling. Packing \`${matrix.fingerprint}\`: every shard must start from this commit with this ceiling.`, "");
+      if (matrix.rule) out.push(`Shard count: ${cell(matrix.rule)}.`, "");
+    }
+    if (report.batch?.pending.length) out.push(batchJobsMarkdown(report), "");
     if (report.reportDir) {
       const where = facts.runUrl ? ` — keep it with actions/upload-artifact; [this run's artifacts](${facts.runUrl}#artifacts)` : "";
       out.push(`Report: \`${report.reportDir}\` (report.html and contact sheets)${where}.`, "");
@@ -56,4 +70,34 @@ export async function writeSummary(markdown: string): Promise<void> {
   // A local run has no GITHUB_STEP_SUMMARY; the log already holds everything then.
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   await core.summary.addRaw(markdown, true).write();
+}
+
+/** The final job of a matrix: one summary for every shard, their spend against the one ceiling. */
+export function matrixSummaryMarkdown(summary: MatrixSummary, facts: { runUrl?: string; failure?: string }): string {
+  const report = summary.report;
+  const out: string[] = [`## seedlock ${report.command} · matrix of ${summary.count} shard${summary.count === 1 ? "" : "s"}`, ""];
+  if (facts.failure) out.push(`> [!CAUTION]\n> ${facts.failure}`, "");
+  if (summary.fingerprints.length > 1) {
+    out.push(
+      `> [!WARNING]\n> The shards computed ${summary.fingerprints.length} different packings (${summary.fingerprints.map((f) => `\`${f}\``).join(", ")}): ` +
+        "they did not all start from the same commit and ceiling, so an asset may have run in two shards or in none. Start every shard from the same commit with the same max-budget-usd.",
+      "",
+    );
+  }
+  if (summary.duplicates.length) {
+    out.push(`> [!NOTE]\n> Shard ${summary.duplicates.join(", ")} left more than one report (a re-run job?): only the last one, by file name, is counted below.`, "");
+  }
+  out.push(
+    `Spent **${usd(summary.spentUsd)}** of the **${usd(summary.ceilingUsd)}** ceiling across ${summary.shards.length} shard${summary.shards.length === 1 ? "" : "s"}; ` +
+      `their slices add up to ${usd(summary.allocatedUsd)}, and **${usd(summary.unspentUsd)}** of them was left unspent (a shard never spends another's slice).`,
+    "",
+  );
+  const rows = summary.shards.map((s) => [`\`${s.shard}\``, s.exitCode === 0 ? "✅ 0" : `❌ ${s.exitCode}`, String(s.assets), usd(s.spentUsd), usd(s.sliceUsd), usd(s.unspentUsd)]);
+  for (const label of summary.missing) rows.push([`\`${label}\``, "❔ no report", "", "", "", ""]);
+  out.push(table(["Shard", "Exit", "Assets", "Spent", "Slice", "Unspent"], rows, 1), "");
+  if (report.assets.length) out.push(assetTable(report), "");
+  else out.push("No shard had work to do.", "");
+  out.push(effectiveCostLine(report), "");
+  if (facts.runUrl) out.push(`Each shard's report.html is among [this run's artifacts](${facts.runUrl}#artifacts).`, "");
+  return out.join("\n");
 }

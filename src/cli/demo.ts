@@ -24,6 +24,8 @@ export const demoCommand: Command = {
   options: {
     dir: { type: "string", default: "seedlock-demo" },
     "latency-ms": { type: "string", default: "100" },
+    // --batch: drafts and renders through the emulator's Batch API, collected in the same process.
+    batch: { type: "boolean" },
   },
   async run(ctx) {
     const dir = resolve(ctx.cwd, String(ctx.values.dir ?? "seedlock-demo"));
@@ -34,13 +36,14 @@ export const demoCommand: Command = {
     await freshFolder(dir);
     const manifest = join(dir, "assets.yaml");
     await writeFile(manifest, await exampleManifest());
-    const emulator = await startEmulator({ latencyMs, randomSeed: 7 });
+    const batch = ctx.values.batch === true;
+    const emulator = await startEmulator({ latencyMs, randomSeed: 7, ...(batch ? { batchDelayMs: 2000 } : {}) });
     ctx.logger.info(`demo: drafting, screening and rendering ${relative(ctx.cwd, manifest) || manifest} on the emulator at ${emulator.url}`);
     try {
       const demoCtx: CliContext = {
         ...ctx,
         cwd: dir,
-        values: { ...ctx.values, manifest, "base-url": emulator.url },
+        values: { ...ctx.values, manifest, "base-url": emulator.url, ...(batch ? { batch: "all", wait: "10" } : {}) },
         env: { ...ctx.env, GEMINI_API_KEY: EMULATOR_KEY },
       };
       const report = await runAndPrint("run", demoCtx, ctx.cwd);

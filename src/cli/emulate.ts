@@ -16,6 +16,7 @@ export const emulateCommand: Command = {
     "flat-rate": { type: "string" },
     "duplicate-rate": { type: "string" },
     key: { type: "string" },
+    "batch-delay-ms": { type: "string" },
   },
   async run(ctx) {
     const options = emulatorOptions(ctx.values);
@@ -74,6 +75,9 @@ export function emulatorOptions(values: OptionValues): EmulatorOptions & { port:
   const rpm = integer("rpm", 1, 1_000_000, "60");
   if (latencyMs !== undefined) options.latencyMs = latencyMs;
   if (rpm !== undefined) options.rpm = rpm;
+  // How long a batch job stays pending: 86400000 is the Batch API's 24 h target.
+  const batchDelayMs = integer("batch-delay-ms", 0, 86_400_000, "60000");
+  if (batchDelayMs !== undefined) options.batchDelayMs = batchDelayMs;
   const rates = {
     errorRate: rate("error-rate"),
     blockRate: rate("block-rate"),

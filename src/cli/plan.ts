@@ -3,19 +3,26 @@ import { ExitCode } from "../errors.js";
 import { lockPathFor, readLockfile } from "../lock/file.js";
 import { ceilingUsd, parseMaxBudgetUsd } from "../manifest/ceiling.js";
 import { loadManifest } from "../manifest/load.js";
+import { withTrustedPrices } from "../manifest/pricing.js";
+import { parseBatchMode, withBatchMode } from "../pipeline/batch/mode.js";
 import { planRun } from "../plan/plan.js";
-import { overBudgetMessage, planReport, renderPlan, type Ceiling } from "../plan/report.js";
+import { overBudgetMessage, planReport, renderMatrix, renderPlan, type Ceiling } from "../plan/report.js";
+import { planMatrix } from "../plan/shards.js";
 import { formatUsd } from "../report/table.js";
 import type { Command } from "./command.js";
+import { shardCountFromCli } from "./settings.js";
 
 export const planCommand: Command = {
   summary: "estimate the spend of the manifest's changes before any call (no network)",
-  options: {},
+  options: { shards: { type: "string" }, "allow-lower-prices": { type: "boolean" }, batch: { type: "string" } },
   async run(ctx) {
     const flagMaxUsd = parseMaxBudgetUsd(ctx.values["max-budget-usd"] as string | undefined);
+    const shards = shardCountFromCli(ctx.values.shards as string | undefined);
     // Messages name the files the way the user typed them.
     const typed = normalize((ctx.values.manifest as string | undefined) ?? "assets.yaml");
-    const manifest = await loadManifest(resolve(ctx.cwd, typed), { logger: ctx.logger, displayPath: typed });
+    const loaded = await loadManifest(resolve(ctx.cwd, typed), { logger: ctx.logger, displayPath: typed });
+    const batch = parseBatchMode(ctx.values.batch as string | undefined, "--batch");
+    const manifest = withBatchMode(withTrustedPrices(loaded, ctx.values["allow-lower-prices"] === true, ctx.logger), batch);
     const lock = await readLockfile(lockPathFor(manifest.file), { displayPath: lockPathFor(typed) });
     const plan = await planRun(manifest, lock);
 
@@ -25,8 +32,9 @@ export const planCommand: Command = {
       source: flagMaxUsd !== undefined && flagMaxUsd < manifest.budget.maxUsd ? "--max-budget-usd" : "budget.maxUsd",
       ...(manifest.budget.warnUsd !== undefined ? { warnUsd: manifest.budget.warnUsd } : {}),
     };
-    if (ctx.values.json) ctx.stdout.write(`${JSON.stringify(planReport(plan, ceiling, manifest.displayFile))}\n`);
-    else ctx.stdout.write(`${renderPlan(plan, ceiling, manifest.displayFile)}\n`);
+    const matrix = shards === undefined ? undefined : planMatrix(plan, usd, shards, { concurrency: manifest.concurrency, ...(manifest.rpm ? { rpm: manifest.rpm } : {}) });
+    if (ctx.values.json) ctx.stdout.write(`${JSON.stringify(planReport(plan, ceiling, manifest.displayFile, matrix))}\n`);
+    else ctx.stdout.write(`${renderPlan(plan, ceiling, manifest.displayFile)}\n${matrix ? `\n${renderMatrix(matrix)}\n` : ""}`);
 
     // The estimate is this command's answer, already on stdout: say no on stderr and exit 3.
     if (plan.estimatedUsd > ceiling.usd) {

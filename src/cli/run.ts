@@ -4,6 +4,7 @@ import type { RunReport } from "../pipeline/result.js";
 import type { CommandName } from "../pipeline/settings.js";
 import { createProgress } from "../report/progress.js";
 import { formatRunTable } from "../report/run-table.js";
+import { formatUsd } from "../report/table.js";
 import type { CliContext, Command } from "./command.js";
 import { GENERATE_OPTIONS, settingsFromCli } from "./settings.js";
 
@@ -40,6 +41,8 @@ export async function runAndPrint(name: Exclude<CommandName, "plan">, ctx: CliCo
     for (const line of whereThingsAre(report, shownFrom)) ctx.stdout.write(`${line}\n`);
   }
   if (report.exitCode !== 0 && report.message) ctx.logger.error(report.message);
+  // Exit 0 with something to do next: batch jobs out, to collect later.
+  else if (report.message) ctx.logger.info(report.message);
   return report;
 }
 
@@ -49,6 +52,10 @@ function whereThingsAre(report: RunReport, cwd: string): string[] {
   if (report.command === "verify") {
     if (report.exitCode === 0) lines.push(`verified: ${report.assets.reduce((n, a) => n + a.outputs.length, 0)} outputs match the lockfile`);
     return lines;
+  }
+  if (report.shard) {
+    const s = report.shard;
+    lines.push(`shard ${s.shard}: spent ${formatUsd(report.spentUsd)} of its ${formatUsd(s.sliceUsd)} slice of the ${formatUsd(s.matrixCeilingUsd)} ceiling; ${formatUsd(s.unspentUsd)} left unspent`);
   }
   if (report.rendered) lines.push(`outputs: ${report.rendered} written (${outputs.slice(0, 3).join(", ")}${outputs.length > 3 ? ", …" : ""})`);
   if (report.reportDir) lines.push(`report:  ${relative(cwd, join(report.reportDir, "report.html")) || "report.html"}`);

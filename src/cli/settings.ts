@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { parseMaxBudgetUsd } from "../manifest/ceiling.js";
+import { parseBatchMode, parseWaitMinutes } from "../pipeline/batch/mode.js";
+import { isKnobProblem, parseShard, parseShardCount, type Shard } from "../plan/shard-knobs.js";
 import type { CommandName, Settings } from "../pipeline/settings.js";
 import type { CliContext } from "./command.js";
 
@@ -10,6 +12,10 @@ export const GENERATE_OPTIONS = {
   rpm: { type: "string" },
   "report-dir": { type: "string" },
   shard: { type: "string" },
+  "allow-lower-prices": { type: "boolean" },
+  "overwrite-untracked": { type: "string", multiple: true },
+  batch: { type: "string" },
+  wait: { type: "string" },
 } as const;
 
 /**
@@ -35,8 +41,16 @@ export function settingsFromCli(command: CommandName, ctx: CliContext): Settings
   if (rpm !== undefined) settings.rpm = rpm;
   const reportDir = text("report-dir");
   if (reportDir !== undefined) settings.reportDir = resolve(ctx.cwd, reportDir);
+  if (v["allow-lower-prices"] === true) settings.allowLowerPrices = true;
+  // Paths as the user typed them, from where they stand; the core compares them with what it would write.
+  const overwrite = ctx.values["overwrite-untracked"] as unknown;
+  if (Array.isArray(overwrite) && overwrite.length) settings.overwriteUntracked = overwrite.map((p: string) => resolve(ctx.cwd, p));
   const shard = text("shard");
-  if (shard !== undefined) settings.shard = parseShard(shard);
+  if (shard !== undefined) settings.shard = shardFromCli(shard);
+  const batch = parseBatchMode(text("batch"), "--batch");
+  if (batch !== undefined) settings.batch = batch;
+  const waitMinutes = parseWaitMinutes(text("wait"), "--wait");
+  if (waitMinutes !== undefined) settings.waitMinutes = waitMinutes;
   return settings;
 }
 
@@ -67,12 +81,16 @@ function positiveInteger(raw: string | undefined, name: string, example: string)
 }
 
 /** `--shard 2/4`: the second of four shards, so `index` is 1. */
-function parseShard(raw: string): { index: number; count: number } {
-  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw);
-  const i = m ? Number(m[1]) : NaN;
-  const n = m ? Number(m[2]) : NaN;
-  if (!m || n < 1 || i < 1 || i > n) {
-    throw new InputError([{ message: `--shard must be i/n with 1 ≤ i ≤ n, not ${JSON.stringify(raw)}`, fix: "for example --shard 1/4 in the first of four jobs" }]);
-  }
-  return { index: i - 1, count: n };
+function shardFromCli(raw: string): Shard {
+  const shard = parseShard(raw);
+  if (isKnobProblem(shard)) throw new InputError([{ path: "--shard", message: shard.problem, fix: shard.fix }]);
+  return shard;
+}
+
+/** `plan --shards N|auto`; absent stays absent. */
+export function shardCountFromCli(raw: string | undefined): number | "auto" | undefined {
+  if (raw === undefined) return undefined;
+  const count = parseShardCount(raw);
+  if (isKnobProblem(count)) throw new InputError([{ path: "--shards", message: count.problem, fix: count.fix }]);
+  return count;
 }

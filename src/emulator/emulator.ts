@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { NullLogger, type Logger } from "../logger.js";
 import { ASPECT_RATIOS, MODELS, pixelSize, type AspectRatio, type ImageModel, type ImageSize, type Model } from "../models/catalog.js";
+import { BatchService, type BatchOptions, type BatchStats, type ScriptedJob } from "./batch.js";
+import { FileStore } from "./files.js";
 import { judgeImage } from "./judge.js";
 import { corrupt, hashRandom, hashUnit, paint, paintFromReference, pictureKind, type OutputMime, type PictureKind } from "./painter.js";
 import {
@@ -47,7 +49,7 @@ export interface ScriptedAnswer {
   noUsage?: boolean;
 }
 
-export interface EmulatorOptions {
+export interface EmulatorOptions extends BatchOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: "127.0.0.1";
@@ -103,6 +105,10 @@ export interface RunningEmulator {
   enqueue(...answers: ScriptedAnswer[]): void;
   /** The last 20 generateContent request bodies, newest last (headers, and so the key, are not kept). */
   readonly recent: { model: string; body: unknown }[];
+  /** Batch jobs: every request they held, how it ended, and the batch bill. */
+  readonly batches: BatchStats;
+  /** Adds outcomes for batch jobs not yet submitted. */
+  enqueueBatch(...jobs: ScriptedJob[]): void;
 }
 
 /** Every flaw and failure switched off: each answer is a clean image (for tests that count calls). */
@@ -167,6 +173,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const pending = new Set<() => void>();
   let generateIndex = 0;
   let closed = false;
+  const files = new FileStore();
+  const batches = new BatchService({
+    files,
+    models,
+    ...(options.batchDelayMs !== undefined ? { batchDelayMs: options.batchDelayMs } : {}),
+    ...(options.batchScript ? { batchScript: options.batchScript } : {}),
+    answer: (modelId, body) => answerOne(modelId, body as RequestBody),
+  });
 
   /** Waits, but lets close() cut the wait short. */
   const wait = (ms: number) =>
@@ -196,6 +210,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<string> {
     stats.requests++;
     const url = new URL(req.url ?? "/", "http://emulator");
+    // Batch jobs and the files they read and write: their own modules, behind the same key check.
+    if (batches.owns(url.pathname) || files.owns(url.pathname)) return batchOrFiles(req, res, url);
     const route = ROUTE.exec(url.pathname);
     if (!route && !(req.method === "GET" && LIST_ROUTE.test(url.pathname))) {
       stats.errors++;
@@ -308,6 +324,40 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       send(res, 200, answer.body);
     }
     return answer.summary;
+  }
+
+  async function batchOrFiles(req: IncomingMessage, res: ServerResponse, url: URL): Promise<string> {
+    const key = headerValue(req.headers["x-goog-api-key"]) ?? url.searchParams.get("key") ?? "";
+    if (!key || (options.key !== undefined && key !== options.key)) {
+      stats.errors++;
+      send(res, key ? 400 : 403, key ? invalidKey() : missingKey());
+      return key ? "wrong API key" : "no API key";
+    }
+    let raw: Buffer;
+    try {
+      raw = await readBody(req);
+    } catch {
+      stats.errors++;
+      send(res, 400, invalidArgument("Request payload size exceeds the limit: 67108864 bytes."));
+      return "body too large";
+    }
+    if (batches.owns(url.pathname)) return batches.handle(req, res, url, raw);
+    return files.handle(req, res, url, raw, `http://${req.headers.host ?? "127.0.0.1"}`);
+  }
+
+  /** One generateContent body answered as the interactive endpoint would, without its rate limits or scripts: a batch job's request. */
+  async function answerOne(modelId: string, body: RequestBody): Promise<{ status: number; body: unknown }> {
+    const model = models.find((m) => m.id === modelId);
+    if (!model) return { status: 404, body: modelNotFound(modelId, "v1beta") };
+    const parts = (body.contents ?? []).flatMap((c) => c.parts ?? []);
+    if (parts.length === 0) return { status: 400, body: invalidArgument("* GenerateContentRequest.contents: contents is not specified\n") };
+    const checked = model.kind === "image" ? checkImageRequest(model, body) : undefined;
+    if (typeof checked === "string") return { status: 400, body: invalidArgument(checked) };
+    const answer =
+      model.kind === "image"
+        ? await answerImage(model, body, parts, checked as { aspectRatio: AspectRatio; imageSize: ImageSize }, undefined)
+        : await answerText(model, body, parts, undefined);
+    return { status: 200, body: answer.body };
   }
 
   /** The size checks the service makes; a message for a 400, or the resolved config. */
@@ -461,6 +511,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stats,
     recent,
     enqueue: (...answers) => void queue.push(...answers),
+    batches: batches.stats,
+    enqueueBatch: (...jobs) => batches.enqueue(...jobs),
     close: async () => {
       if (closed) return;
       closed = true;

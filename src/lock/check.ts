@@ -15,7 +15,7 @@ export function lockfileFindings(data: unknown): Finding[] {
   }
   needs(data, [], ["version", "stats", "assets"], out, "the lockfile ");
   for (const key of Object.keys(data)) {
-    if (key !== "version" && key !== "stats" && key !== "assets") out.push({ path: [key], at: "key", message: "is not a key seedlock writes here" });
+    if (key !== "version" && key !== "stats" && key !== "assets" && key !== "batches") out.push({ path: [key], at: "key", message: "is not a key seedlock writes here" });
   }
   if (data.version !== undefined && data.version !== 1) out.push({ path: ["version"], message: `must be 1, not ${show(data.version)}` });
   if (data.stats !== undefined) {
@@ -26,6 +26,7 @@ export function lockfileFindings(data: unknown): Finding[] {
       usd(data.stats, ["stats"], "spentUsd", out);
     }
   }
+  if (data.batches !== undefined) checkBatches(data.batches, out);
   if (data.assets === undefined) return out;
   if (!isMap(data.assets)) {
     out.push({ path: ["assets"], message: `must be a mapping of asset ids, not ${show(data.assets)}` });
@@ -41,6 +42,32 @@ export function lockfileFindings(data: unknown): Finding[] {
     checkEntry(entry, at, out);
   }
   return out;
+}
+
+function checkBatches(batches: unknown, out: Finding[]): void {
+  if (!isMap(batches)) {
+    out.push({ path: ["batches"], message: `must be a mapping of batch jobs by display name, not ${show(batches)}` });
+    return;
+  }
+  for (const [displayName, job] of Object.entries(batches)) {
+    const at: PathSegment[] = ["batches", displayName];
+    if (!isMap(job)) {
+      out.push({ path: at, message: `must be a mapping, not ${show(job)}` });
+      continue;
+    }
+    needs(job, at, ["model", "stage", "submittedAt", "reservedUsd", "requests"], out);
+    if (job.name !== undefined) text(job, at, "name", out);
+    text(job, at, "model", out);
+    if (job.stage !== undefined && job.stage !== "draft" && job.stage !== "final") out.push({ path: [...at, "stage"], message: `must be draft or final, not ${show(job.stage)}` });
+    usd(job, at, "reservedUsd", out);
+    list(job, at, "requests", out, (request, path) => {
+      needs(request, path, ["key", "asset", "seed", "stage", "inputHash", "reservedUsd"], out);
+      text(request, path, "key", out);
+      text(request, path, "asset", out);
+      integer(request, path, "seed", out, 0, 2147483647);
+      usd(request, path, "reservedUsd", out);
+    });
+  }
 }
 
 function checkEntry(entry: Record<string, unknown>, at: PathSegment[], out: Finding[]): void {

@@ -8,7 +8,7 @@ import { YamlSource, type Finding } from "../manifest/source.js";
 import { readFastYaml } from "../manifest/fast-yaml.js";
 import { formatYamlSubset } from "./format.js";
 import { lockfileFindings } from "./check.js";
-import { emptyLockfile, type AssetLock, type Lockfile, type LockStats, type OutputRecord, type SeedRecord } from "./types.js";
+import { emptyLockfile, type AssetLock, type BatchJobRecord, type Lockfile, type LockStats, type OutputRecord, type SeedRecord } from "./types.js";
 
 /** `assets.yaml` → `assets.lock.yaml`, beside it. */
 export function lockPathFor(manifestPath: string): string {
@@ -102,7 +102,8 @@ const HEADER = [
 export function formatLockfile(lock: Lockfile): string {
   const assets: Record<string, unknown> = {};
   for (const id of Object.keys(lock.assets).sort()) assets[id] = orderedAsset(lock.assets[id]!);
-  return formatYamlSubset({ version: 1, stats: orderedStats(lock.stats), assets }, HEADER, [FOOTER]);
+  const batches = lock.batches && Object.keys(lock.batches).length ? orderedBatches(lock.batches) : undefined;
+  return formatYamlSubset({ version: 1, stats: orderedStats(lock.stats), assets, ...(batches ? { batches } : {}) }, HEADER, [FOOTER]);
 }
 
 /**
@@ -240,6 +241,22 @@ function orderedAsset(entry: AssetLock): Record<string, unknown> {
   });
 }
 
+function orderedBatches(batches: Record<string, BatchJobRecord>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const displayName of Object.keys(batches).sort()) {
+    const job = batches[displayName]!;
+    out[displayName] = withExtras(job, {
+      name: job.name,
+      model: job.model,
+      stage: job.stage,
+      submittedAt: job.submittedAt,
+      reservedUsd: money(job.reservedUsd),
+      requests: job.requests.map((r) => withExtras(r, { key: r.key, asset: r.asset, seed: r.seed, stage: r.stage, inputHash: r.inputHash, reservedUsd: money(r.reservedUsd) })),
+    });
+  }
+  return out;
+}
+
 function orderedSeed(seed: SeedRecord): Record<string, unknown> {
   return withExtras(seed, {
     seed: seed.seed,
@@ -272,4 +289,9 @@ function withExtras(source: object, ordered: Record<string, unknown>): Record<st
   for (const k of extras) ordered[k] = (source as Record<string, unknown>)[k];
   for (const k of Object.keys(ordered)) if (ordered[k] === undefined) delete ordered[k];
   return ordered;
+}
+
+/** Whether `text` is a lockfile seedlock wrote: it carries seedlock's header. */
+export function writtenBySeedlock(text: string): boolean {
+  return text.includes(`# ${HEADER[0]}`);
 }

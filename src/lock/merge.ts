@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { lockStats } from "./stats.js";
-import type { AssetLock, Lockfile, SeedRecord } from "./types.js";
+import type { AssetLock, BatchJobRecord, Lockfile, SeedRecord } from "./types.js";
 
 /**
  * Three-way merge of lockfiles from two runs that pushed at once, asset by asset. An asset that
@@ -15,7 +15,20 @@ export function mergeLockfiles(base: Lockfile, ours: Lockfile, theirs: Lockfile)
     const merged = mergeAsset(base.assets[id], ours.assets[id], theirs.assets[id]);
     if (merged) assets[id] = merged;
   }
-  return { version: 1, stats: lockStats(assets), assets };
+  const batches = mergeBatches(base.batches ?? {}, ours.batches ?? {}, theirs.batches ?? {});
+  return { version: 1, stats: lockStats(assets), assets, ...(Object.keys(batches).length ? { batches } : {}) };
+}
+
+/** Batch jobs by display name: a job either side collected (gone from it since the base) stays gone; a new one on either side is kept. */
+function mergeBatches(base: Record<string, BatchJobRecord>, ours: Record<string, BatchJobRecord>, theirs: Record<string, BatchJobRecord>): Record<string, BatchJobRecord> {
+  const out: Record<string, BatchJobRecord> = {};
+  for (const displayName of [...new Set([...Object.keys(ours), ...Object.keys(theirs)])].sort()) {
+    if (displayName in base && (!(displayName in ours) || !(displayName in theirs))) continue;
+    const mine = ours[displayName];
+    const other = theirs[displayName];
+    out[displayName] = mine?.name || !other ? mine! : other;
+  }
+  return out;
 }
 
 function mergeAsset(base: AssetLock | undefined, ours: AssetLock | undefined, theirs: AssetLock | undefined): AssetLock | undefined {

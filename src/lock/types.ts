@@ -53,10 +53,43 @@ export interface LockStats {
   spentUsd: number;
 }
 
+/** Which call a batch request stands for: a draft to screen, or the render of an accepted seed. */
+export type BatchStage = "draft" | "final";
+
+/** One request inside a batch job, and what was reserved for it. */
+export interface BatchRequestRecord {
+  /** `<asset>/<stage>/<seed>`: how the request is found in the job's answers. */
+  key: string;
+  asset: string;
+  seed: number;
+  stage: BatchStage;
+  /** The asset's inputs when it was submitted: an answer to older inputs is not used. */
+  inputHash: string;
+  reservedUsd: number;
+}
+
+/**
+ * A batch job, recorded before it is submitted (under its display name) and given its name once
+ * the service answers: a run killed in between finds it again by that display name.
+ */
+export interface BatchJobRecord {
+  /** `batches/…`, once the service has answered the submission. */
+  name?: string;
+  model: string;
+  stage: BatchStage;
+  /** ISO time of the submission. */
+  submittedAt: string;
+  /** What the whole job may cost at the batch price; counted against every run's ceiling until collected. */
+  reservedUsd: number;
+  requests: BatchRequestRecord[];
+}
+
 export interface Lockfile {
   version: 1;
   stats: LockStats;
   assets: Record<string, AssetLock>;
+  /** Batch jobs submitted and not yet collected, by display name. */
+  batches?: Record<string, BatchJobRecord>;
 }
 
 export function emptyLockfile(): Lockfile {

@@ -3,7 +3,7 @@ import { DEFAULT_MODELS, pixelSize, type AspectRatio, type ImageModel, type Imag
 import { checkPricing, ModelCheck } from "./models.js";
 import { formatFromTemplate, renderTemplate, templateProblems, type TemplateProblem } from "./out.js";
 import type { Finding, PathSegment } from "./source.js";
-import type { AssetSpec, Fit, JudgeRule, OutputFormat, OutputSpec, ScreenRules, Tier } from "./spec.js";
+import type { AssetSpec, BatchMode, Fit, JudgeRule, OutputFormat, OutputSpec, ScreenRules, Tier } from "./spec.js";
 
 /** The manifest as YAML gives it, after the schema has passed it. */
 export interface RawJudge {
@@ -32,6 +32,7 @@ export interface RawModels {
 }
 export interface RawSettings {
   tier?: Tier;
+  batch?: BatchMode;
   count?: number;
   aspectRatio?: AspectRatio;
   oversample?: number;
@@ -62,6 +63,7 @@ export interface RawManifest {
 /** What an asset gets when neither it nor `defaults:` says otherwise (docs/MANIFEST.md lists them). */
 export const BUILTIN = {
   tier: "two-tier" as Tier,
+  batch: "off" as BatchMode,
   count: 1,
   aspectRatio: "1:1" as AspectRatio,
   oversample: 3,
@@ -157,6 +159,7 @@ function resolveAsset(
     asset.models?.[role] !== undefined ? [...here, "models", role] : raw.models?.[role] !== undefined ? ["models", role] : here;
 
   const tier = asset.tier ?? defaults.tier ?? BUILTIN.tier;
+  const batch = asset.batch ?? defaults.batch ?? BUILTIN.batch;
   const count = asset.count ?? defaults.count ?? BUILTIN.count;
   const aspectRatio = asset.aspectRatio ?? defaults.aspectRatio ?? BUILTIN.aspectRatio;
   const oversample = asset.oversample ?? defaults.oversample ?? BUILTIN.oversample;
@@ -232,6 +235,7 @@ function resolveAsset(
     count,
     out: asset.out,
     tier,
+    batch,
     models: assetModels.judge ? { draft: assetModels.draft, final: assetModels.final, judge: assetModels.judge } : { draft: assetModels.draft, final: assetModels.final },
     aspectRatio,
     oversample,

@@ -7,6 +7,9 @@ import type { AspectRatio, ImageSize, PricingOverrides } from "../models/catalog
  */
 export type Tier = "two-tier" | "final-only" | "draft-only" | "auto";
 
+/** Which of an asset's calls go through the Batch API: none, the screened drafts, the renders, or both. */
+export type BatchMode = "off" | "drafts" | "finals" | "all";
+
 export interface JudgeRule {
   rubric: string;
   /** Score out of 10 at or above which the judge accepts. */
@@ -46,6 +49,8 @@ export interface AssetSpec {
   /** Template with {n}, {id}, {seed}; relative to the repository root (see outputPath in out.ts). */
   out: string;
   tier: Tier;
+  /** Never part of the inputHash: a batch answer is the same image at a lower price. */
+  batch: BatchMode;
   models: { draft: string; final: string; judge?: string };
   aspectRatio: AspectRatio;
   oversample: number;

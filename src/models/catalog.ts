@@ -20,6 +20,8 @@ export interface ImageModel {
   /** Explicit per-size price where the vendor quotes one that is not tokens × rate. */
   usdBySize?: Partial<Record<ImageSize, number>>;
   outputMimeType: "image/jpeg" | "image/png";
+  /** Share of the interactive price a Batch API call costs; absent when the model takes no batch jobs. */
+  batchShare?: number;
   /** ISO date from which the model no longer answers, when announced. */
   shutdownDate?: string;
   replacement?: string;
@@ -45,6 +47,8 @@ export const MODELS: readonly Model[] = [
     tokensBySize: { "1K": 1120 },
     usdPerMillionOutputTokens: 30,
     outputMimeType: "image/jpeg",
+    // Batch API: 50 % of the interactive price (ai.google.dev/gemini-api/docs/batch-api).
+    batchShare: 0.5,
   },
   {
     kind: "image",
@@ -54,6 +58,8 @@ export const MODELS: readonly Model[] = [
     usdPerMillionOutputTokens: 60,
     usdBySize: { "512": 0.045, "1K": 0.067, "2K": 0.101, "4K": 0.151 },
     outputMimeType: "image/png",
+    // Batch API: 50 % of the interactive price (ai.google.dev/gemini-api/docs/batch-api).
+    batchShare: 0.5,
   },
   {
     kind: "image",
@@ -63,6 +69,8 @@ export const MODELS: readonly Model[] = [
     usdPerMillionOutputTokens: 120,
     usdBySize: { "1K": 0.134, "2K": 0.134, "4K": 0.24 },
     outputMimeType: "image/png",
+    // Batch API: 50 % of the interactive price (ai.google.dev/gemini-api/docs/batch-api).
+    batchShare: 0.5,
   },
   {
     kind: "image",
@@ -72,6 +80,8 @@ export const MODELS: readonly Model[] = [
     usdPerMillionOutputTokens: 30,
     usdBySize: { "1K": 0.0336, "2K": 0.0504, "4K": 0.113 },
     outputMimeType: "image/png",
+    // Batch API: 50 % of the interactive price (ai.google.dev/gemini-api/docs/batch-api).
+    batchShare: 0.5,
   },
   // Retired models stay in the table so a manifest naming one gets the date and the replacement
   // instead of "unknown model". Dates: Gemini API deprecations page
@@ -168,6 +178,21 @@ export function imagePriceUsd(model: ImageModel, size: ImageSize, overrides: Pri
   const tokens = model.tokensBySize[size];
   if (tokens === undefined) throw new RangeError(`${model.id} does not produce ${size} images`);
   return (tokens * model.usdPerMillionOutputTokens) / 1e6;
+}
+
+/** Whether a call goes through the Batch API or is answered at once: the price differs. */
+export type CallRoute = "interactive" | "batch";
+
+/** USD for one image as `route` bills it: the Batch API takes the model's batch share of the price. */
+export function routedImagePriceUsd(model: ImageModel, size: ImageSize, route: CallRoute, overrides: PricingOverrides = {}): number {
+  const price = imagePriceUsd(model, size, overrides);
+  return route === "batch" ? price * batchShareOf(model) : price;
+}
+
+/** The share of the interactive price a batch call costs; a model without batch support is refused. */
+export function batchShareOf(model: ImageModel): number {
+  if (model.batchShare === undefined) throw new RangeError(`${model.id} takes no Batch API jobs`);
+  return model.batchShare;
 }
 
 /** USD for `imageTokens` reported by usageMetadata, scaled so that overrides still apply. */

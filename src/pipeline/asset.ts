@@ -70,6 +70,8 @@ export interface AssetWorkOptions {
   halt(error: unknown): void;
   /** For `tier: auto`: the tier `spec.tier` was resolved to and why, recorded in the entry. */
   tierChoice?: { chosen: "two-tier" | "final-only"; reason: string };
+  /** Calls this asset sends through the Batch API: the run leaves them to be submitted after it. */
+  batched?: { drafts: boolean; finals: boolean };
 }
 
 /** What is known about one draft on its way to a verdict. */
@@ -308,10 +310,11 @@ export class AssetWork implements CallSource {
 
   next(): Call | undefined {
     if (this.followUps.length) return this.followUps[0];
-    if (this.o.mode !== "preview" && this.acceptedQueue.length && this.outputsDone + this.rendersOpen < this.spec.count) {
+    const rendersHere = !(this.rendersOnFinal && this.o.batched?.finals);
+    if (this.o.mode !== "preview" && rendersHere && this.acceptedQueue.length && this.outputsDone + this.rendersOpen < this.spec.count) {
       return this.renderCall;
     }
-    if (this.o.mode === "render") return undefined;
+    if (this.o.mode === "render" || this.o.batched?.drafts) return undefined;
     const remaining = this.remaining();
     if (remaining <= 0 || this.tried.size >= this.spec.maxAttempts) return undefined;
     const keep = draftsToKeepInFlight({ remaining, acceptRate: this.acceptRate(), spareIsFinal: this.spec.tier === "final-only", ceiling: this.o.concurrency });

@@ -6,11 +6,14 @@ import { lockStats } from "../lock/stats.js";
 import type { Lockfile } from "../lock/types.js";
 import { ceilingUsd } from "../manifest/ceiling.js";
 import { loadManifest } from "../manifest/load.js";
+import { withTrustedPrices } from "../manifest/pricing.js";
 import { renderTemplate } from "../manifest/out.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { planRun, type Plan, type PlannedAsset } from "../plan/plan.js";
 import type { FixedTier } from "../plan/tier.js";
 import { planReport, type Ceiling } from "../plan/report.js";
+import { shardLabel } from "../plan/shard-knobs.js";
+import { packShards, planMatrix, shardRpm, sliceFor, workOf } from "../plan/shards.js";
 import { CircuitBreaker } from "../provider/circuit.js";
 import { createGeminiProvider } from "../provider/gemini.js";
 import type { ImageProvider, RequestGate } from "../provider/provider.js";
@@ -18,12 +21,15 @@ import { writeContactSheet } from "../report/contact-sheet.js";
 import { thumbnail, writeReportHtml, type GalleryAsset } from "../report/gallery.js";
 import { formatUsd } from "../report/table.js";
 import { AssetWork, type RunTally, type WorkMode } from "./asset.js";
+import { checkOutputClaims } from "./claims.js";
+import { batches, withBatchMode } from "./batch/mode.js";
+import { assetsInBatchJobs, BatchRound, batchClientFor, waitForBatches } from "./batch/round.js";
 import { probeFolders, writing } from "./disk.js";
 import { journalFolder } from "./journal.js";
 import { BudgetLedger } from "./ledger.js";
 import { RateGate } from "./rate.js";
 import { LockfileRecorder } from "./record.js";
-import type { AssetReport, AssetStatus, RunReport } from "./result.js";
+import type { AssetReport, AssetStatus, RunReport, ShardRun } from "./result.js";
 import { takeRunLock, type RunLock } from "./run-lock.js";
 import { Scheduler, type StopReason } from "./scheduler.js";
 import type { Dependencies, Settings } from "./settings.js";
@@ -45,7 +51,8 @@ const PROGRESS_EVERY_MS = 100;
  */
 export async function execute(settings: Settings, deps: Dependencies): Promise<RunReport> {
   const { logger } = deps;
-  const manifest = await loadManifest(settings.manifestPath, { logger });
+  // --batch wins over every asset's batch:, for the plan's prices as for the run.
+  const manifest = withBatchMode(withTrustedPrices(await loadManifest(settings.manifestPath, { logger }), settings.allowLowerPrices, logger), settings.batch);
   const lockPath = lockPathFor(manifest.file);
   const ceiling = ceilingOf(manifest, settings.maxBudgetUsd);
   const command = settings.command;
@@ -53,7 +60,9 @@ export async function execute(settings: Settings, deps: Dependencies): Promise<R
   if (command === "verify" || command === "plan") {
     const lock = await readLockfile(lockPath);
     if (command === "verify") return verifyOutputs(manifest, lock, ceiling.usd);
-    return planReport(await planRun(manifest, lock), ceiling, manifest.displayFile);
+    const plan = await planRun(manifest, lock);
+    const matrix = settings.shards === undefined ? undefined : planMatrix(plan, ceiling.usd, settings.shards, { concurrency: manifest.concurrency, ...(manifest.rpm ? { rpm: manifest.rpm } : {}) });
+    return planReport(plan, ceiling, manifest.displayFile, matrix);
   }
 
   // Taken before the lockfile is read, so that no run works from a copy another run is rewriting.
@@ -69,7 +78,13 @@ export async function execute(settings: Settings, deps: Dependencies): Promise<R
   try {
     const lock = await readLockfile(lockPath);
     const plan = await planRun(manifest, lock);
-    return await generate(command, settings, deps, { manifest, lock, lockPath, plan, ceiling, lockRefused });
+    const loaded = { manifest, lock, lockPath, plan, ceiling, lockRefused };
+    const report = await generate(command, settings, deps, loaded);
+    // --wait: the same run collects, screens and submits the next stage while jobs are out.
+    return await waitForBatches(report, settings, deps, async (spentBefore) => {
+      const again = await readLockfile(lockPath);
+      return generate(command, settings, deps, { ...loaded, lock: again, plan: await planRun(manifest, again), spentBefore });
+    });
   } finally {
     await runLock?.release();
   }
@@ -83,18 +98,25 @@ interface Loaded {
   ceiling: Ceiling;
   /** Why the run lock could not be taken, when the disk refused it. */
   lockRefused: WriteRefusedError | undefined;
+  /** Spent by earlier passes of this run (--wait): it counts against the ceiling. */
+  spentBefore?: number;
 }
 
 async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, loaded: Loaded): Promise<RunReport> {
   const { logger } = deps;
   const now = deps.now ?? Date.now;
   const started = now();
-  const { manifest, lock, lockPath, plan, ceiling, lockRefused } = loaded;
+  const { manifest, lock, lockPath, plan, lockRefused } = loaded;
   const planned = new Map(plan.assets.map((a) => [a.id, a]));
-  const inShard = (index: number) => !settings.shard || index % settings.shard.count === settings.shard.index;
+  // A shard packs the plan made from the checkout it started from, as every other shard does, and
+  // runs its own assets under its own slice of the ceiling.
+  const shardRun = settings.shard ? shardOf(loaded, settings.shard) : undefined;
+  const ceiling: Ceiling = shardRun ? { ...loaded.ceiling, usd: shardRun.sliceUsd, shard: shardRun.shard, matrixUsd: loaded.ceiling.usd } : loaded.ceiling;
+  const mine = shardRun ? new Set(shardRun.assets) : undefined;
+  const declaredRpm = settings.rpm ?? manifest.rpm;
 
   // Unchanged assets make no call; render leaves alone what was never drafted under these inputs.
-  const assets = manifest.assets.filter((a) => inShard(a.index));
+  const assets = manifest.assets.filter((a) => !mine || mine.has(a.id));
   let workList = assets.filter((a) => {
     const state = planned.get(a.id)!.state;
     if (state === "unchanged") return false;
@@ -102,6 +124,24 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   });
   const reportDir = settings.reportDir ?? join(dirname(manifest.file), REPORT_FOLDER);
 
+  // Before the first paid call, and before anything is written: every output is seedlock's to write.
+  const claims = checkOutputClaims({
+    manifest,
+    lock,
+    lockPath,
+    workList,
+    inputHashOf: (id) => planned.get(id)!.inputHash,
+    overwrite: settings.overwriteUntracked ?? [],
+    logger,
+  });
+  if (mode !== "preview") await claims;
+  else {
+    // A preview writes no output, but the run after it would stop here: say so while it is cheap to fix.
+    await claims.catch((error: unknown) => {
+      if (!(error instanceof InputError)) throw error;
+      for (const d of error.diagnostics) logger.warn(`the run after this preview would stop: ${d.path ? `${d.path} ` : ""}${d.message}${d.fix ? ` (${d.fix})` : ""}`, d.location);
+    });
+  }
   // Before the first paid call: the folders where answers are kept must take files, or nothing is sent.
   if (workList.length) {
     if (lockRefused) throw beforeCalls(lockRefused);
@@ -119,24 +159,66 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     if (mode === "render") workList = workList.filter((spec) => !outputsRefused.assets.has(spec.id));
   }
   const estimatedUsd = round(workList.reduce((sum, a) => sum + (planned.get(a.id)?.estimatedUsd ?? 0), 0));
+  if (shardRun) {
+    logger.info(
+      `shard ${shardRun.shard}: ${shardRun.assets.length} asset${shardRun.assets.length === 1 ? "" : "s"} estimated at ${formatUsd(estimatedUsd)}, ` +
+        `a slice of ${formatUsd(shardRun.sliceUsd)} of the ${formatUsd(shardRun.matrixCeilingUsd)} ceiling (packing ${shardRun.fingerprint})` +
+        (declaredRpm ? `, at ${round(shardRpm(declaredRpm, settings.shard)!)} requests per minute (the project's ${declaredRpm} ÷ ${settings.shard!.count} shards)` : ""),
+    );
+  }
   if (estimatedUsd > ceiling.usd) {
     logger.warn(
-      `the estimate ${formatUsd(estimatedUsd)} is above the ceiling ${formatUsd(ceiling.usd)} (${ceiling.source}): ` +
+      `the estimate ${formatUsd(estimatedUsd)} is above ${ceilingWords(ceiling)}: ` +
         "seedlock stops before any call that would cross it and keeps every image accepted so far, so a rerun with more budget continues where this one ends",
     );
   }
 
-  const ledger = new BudgetLedger({
-    ceilingUsd: ceiling.usd,
-    ...(manifest.budget.warnUsd !== undefined ? { warnUsd: manifest.budget.warnUsd } : {}),
-    onWarn: (spent, warn) => logger.warn(`spent ${formatUsd(spent)}, past budget.warnUsd (${formatUsd(warn)}); the ceiling is ${formatUsd(ceiling.usd)}`),
-  });
+  const warnUsd =
+    manifest.budget.warnUsd === undefined || !shardRun
+      ? manifest.budget.warnUsd
+      : shardRun.matrixCeilingUsd > 0
+        ? round((manifest.budget.warnUsd * shardRun.sliceUsd) / shardRun.matrixCeilingUsd)
+        : 0;
   const lockText = new LockfileText();
   const recorder = new LockfileRecorder(lockPath, lock, async (path, current, changed) => {
     current.stats = lockStats(current.assets);
     await writing(path, () => writeLockfile(path, current, lockText.format(current, changed)));
   });
-  const tally: RunTally = { drafts: 0, accepted: 0, rejected: 0, regenerated: 0, rendered: 0 };
+  // Batch mode: jobs out are collected first (their answers go to the journals the works read), and
+  // the assets still waiting for one are left alone; what jobs still out reserved counts against the ceiling.
+  const batchRound =
+    mode === "run" && (Object.keys(lock.batches ?? {}).length || workList.some((a) => batches(a, "draft", settings.batch) || batches(a, "final", settings.batch)))
+      ? new BatchRound({
+          manifest,
+          recorder,
+          client: deps.batchClient ?? batchClientFor(settings, manifest, logger),
+          logger,
+          ...(settings.batch ? { override: settings.batch } : {}),
+          inputHashes: new Map(plan.assets.map((a) => [a.id, a.inputHash])),
+          now,
+        })
+      : undefined;
+  if (batchRound) {
+    await batchRound.collect();
+    workList = workList.filter((a) => !batchRound.held.has(a.id));
+  } else if (lock.batches) {
+    // preview and render do not collect: they leave alone the seeds a job out will answer.
+    const inJobs = assetsInBatchJobs(lock);
+    const left = workList.filter((a) => inJobs.has(a.id)).map((a) => a.id);
+    if (left.length) logger.warn(`${list(left)} wait for batch jobs still out; \`seedlock run\` collects them`);
+    workList = workList.filter((a) => !inJobs.has(a.id));
+  }
+  const ledger = new BudgetLedger({
+    ceilingUsd: Math.max(0, ceiling.usd - (loaded.spentBefore ?? 0) - (batchRound?.pendingUsd ?? 0)),
+    // A shard warns at its slice's share of budget.warnUsd, as the whole matrix would at warnUsd.
+    ...(warnUsd !== undefined ? { warnUsd } : {}),
+    onWarn: (spent, warn) =>
+      logger.warn(`spent ${formatUsd(spent)}, past ${shardRun ? "this shard's share of " : ""}budget.warnUsd (${formatUsd(warn)}); ${shardRun ? "its slice" : "the ceiling"} is ${formatUsd(ceiling.usd)}`),
+  });
+  // Collected batch answers were paid when the job ran; they are booked as this run's spending.
+  if (batchRound?.collectedUsd) ledger.settle(ledger.reserve(0)!, batchRound.collectedUsd);
+  const collectedDrafts = [...(batchRound?.collectedDrafts.values() ?? [])].reduce((n, k) => n + k, 0);
+  const tally: RunTally = { drafts: collectedDrafts, accepted: 0, rejected: 0, regenerated: 0, rendered: 0 };
   const concurrency = settings.concurrency ?? manifest.concurrency;
   // Built on the first call, so work that needs none (an output re-made from its kept draft) needs no key.
   const provider = deps.provider ?? lazily(() => buildProvider(settings, manifest, deps));
@@ -160,9 +242,12 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
         tally,
         logger,
         halt: (error) => scheduler?.stop("failed", error),
+        ...(batchRound ? { batched: { drafts: batches(spec, "draft", settings.batch), finals: batches(spec, "final", settings.batch) } } : {}),
       }),
   );
   for (const work of works) await work.prepare();
+  // Drafts a batch job answered count as this run's, as the ones it sends itself do.
+  for (const work of works) work.report.drafts += batchRound?.collectedDrafts.get(work.id) ?? 0;
 
   let lastProgress = -Infinity;
   const progress = (force = false) => {
@@ -197,6 +282,12 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   const surplus = new Map(works.map((w) => [w, w.recordSurplus()]));
   if (works.length) await recorder.persist().catch((error: unknown) => (unsaved = error));
   const stopped = outcome.stopped ?? (unsaved === undefined ? undefined : { reason: "failed" as const, error: unsaved });
+  // What the run could not do at once goes out as the next batch jobs, each reserved in the ledger.
+  const inBatch = new Set(batchRound?.held);
+  if (batchRound && !stopped) {
+    const open = workList.filter((spec, i) => !works[i]!.isDone() && !outputsRefused?.assets.has(spec.id));
+    for (const id of await batchRound.submit(open, ledger)) inBatch.add(id);
+  }
 
   const waiting = new Set(outcome.waiting);
   const stoppedAs = stopped ? (stopped.error instanceof WriteRefusedError ? "interrupted" : STOP_STATUS[stopped.reason]) : undefined;
@@ -205,11 +296,12 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     const work = byId.get(spec.id);
     const plannedAsset = planned.get(spec.id)!;
     if (!work) {
-      const untouched: AssetStatus = plannedAsset.state === "unchanged" ? "unchanged" : "planned";
+      const untouched: AssetStatus = plannedAsset.state === "unchanged" ? "unchanged" : inBatch.has(spec.id) ? "batch" : "planned";
       const outputs = plannedAsset.state === "unchanged" ? (lock.assets[spec.id]?.outputs ?? []).map((o) => o.path) : [];
       return { id: spec.id, status: untouched, drafts: 0, accepted: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs };
     }
     let status = work.finalStatus({ waitingForBudget: waiting.has(work), ...(stoppedAs ? { stopped: stoppedAs } : {}) });
+    if (status !== "done" && !stoppedAs && inBatch.has(spec.id)) status = "batch";
     // Drafted but not rendered, for want of a writable output folder: the render is left for the rerun.
     if (status === "done" && outputsRefused?.assets.has(spec.id)) status = "planned";
     return { ...work.report, status, spentUsd: round(work.report.spentUsd), estimatedUsd: plannedAsset.estimatedUsd, surplus: surplus.get(work) ?? 0 };
@@ -230,8 +322,13 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     changedAssets: assets.filter((a) => planned.get(a.id)!.state !== "unchanged").map((a) => a.id),
     assets: reports,
     exitCode: ExitCode.ok,
+    ...(shardRun ? { shard: { ...shardRun, unspentUsd: round(Math.max(0, shardRun.sliceUsd - ledger.spentUsd)) } } : {}),
   };
   Object.assign(report, verdictOf(report, stopped, ceiling, outputsRefused && { ...outputsRefused, mode }));
+  if (batchRound) {
+    report.batch = batchRound.finish();
+    if (report.exitCode === ExitCode.ok && report.batch.pending.length) report.message = batchRound.nextStep();
+  }
 
   if (works.length) {
     await writeReport(reportDir, report, works, manifest).then(
@@ -321,8 +418,8 @@ function verdictOf(
     return {
       exitCode: ExitCode.budgetExceeded,
       message:
-        `the ceiling ${formatUsd(ceiling.usd)} (${ceiling.source}) left ${list(budget)} unfinished after spending ${formatUsd(report.spentUsd)}; ` +
-        `${lever} and rerun: ${kept}`,
+        `${ceilingWords(ceiling)} left ${list(budget)} unfinished after spending ${formatUsd(report.spentUsd)}; ` +
+        `${lever} and rerun${ceiling.shard ? " the whole matrix" : ""}: ${kept}`,
     };
   }
   if (capped.length) {
@@ -342,6 +439,25 @@ function list(items: string[]): string {
 function costPerAccepted(mode: WorkMode, spentUsd: number, tally: RunTally): number | null {
   const keepers = mode === "preview" ? tally.accepted : tally.rendered;
   return keepers ? round(spentUsd / keepers) : null;
+}
+
+/** "the ceiling $10 (budget.maxUsd)", or for a shard "shard 2/4's slice $2.50 of the ceiling $10 (budget.maxUsd)". */
+function ceilingWords(ceiling: Ceiling): string {
+  const whole = `the ceiling ${formatUsd(ceiling.matrixUsd ?? ceiling.usd)} (${ceiling.source})`;
+  return ceiling.shard ? `shard ${ceiling.shard}'s slice ${formatUsd(ceiling.usd)} of ${whole}` : whole;
+}
+
+/** This shard's assets and slice: the packing every shard of the matrix computes alike. */
+function shardOf(loaded: Loaded, shard: { index: number; count: number }): Omit<ShardRun, "unspentUsd"> {
+  const matrix = packShards(workOf(loaded.plan), shard.count, loaded.ceiling.usd);
+  const slice = sliceFor(matrix, shard);
+  return {
+    shard: shardLabel(shard),
+    matrixCeilingUsd: matrix.ceilingUsd,
+    sliceUsd: slice.ceilingUsd,
+    fingerprint: matrix.fingerprint,
+    assets: slice.assets,
+  };
 }
 
 function ceilingOf(manifest: Manifest, flagMaxUsd: number | undefined): Ceiling {
@@ -365,7 +481,9 @@ function buildProvider(settings: Settings, manifest: Manifest, deps: Dependencie
   if (!settings.apiKey) {
     throw new InputError([{ message: "no API key: GEMINI_API_KEY is not set", fix: "export GEMINI_API_KEY=… (or pass the Action's api-key input); `seedlock plan` needs none" }]);
   }
-  const rate = new RateGate({ ...((settings.rpm ?? manifest.rpm) ? { rpm: settings.rpm ?? manifest.rpm } : {}), logger: deps.logger });
+  // The declared limit is the project's, shared by every shard of a matrix.
+  const rpm = shardRpm(settings.rpm ?? manifest.rpm, settings.shard);
+  const rate = new RateGate({ ...(rpm ? { rpm } : {}), logger: deps.logger });
   // A wait for the rate limit is cut short by an interrupt; a request already sent is not.
   const gate: RequestGate = {
     acquire: (signal) => rate.acquire(signal ?? deps.signal),

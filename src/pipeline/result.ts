@@ -7,6 +7,7 @@ export type AssetStatus =
   | "budget" // work left undone because the next call would cross the ceiling
   | "unavailable" // stopped because the provider stayed unavailable
   | "interrupted"
+  | "batch" // its next calls are in a Batch API job: a later run collects them
   | "planned"; // plan only: nothing was called
 
 export interface AssetReport {
@@ -45,8 +46,28 @@ export interface RunReport {
   /** Folder holding report.html and the contact sheets, when the command wrote one. */
   reportDir?: string;
   exitCode: number;
-  /** One sentence on why the exit code is not 0. */
+  /** One sentence on why the exit code is not 0, or what to do next (collect batch jobs). */
   message?: string;
+  /** Batch jobs submitted, collected and still out, when the run used the Batch API. */
+  batch?: BatchReport;
+  /** Set when the command ran one shard of a matrix (`--shard i/n`); ceilingUsd is then its slice. */
+  shard?: ShardRun;
+}
+
+/** One shard's part of a matrix, as the matrix's summary adds them up. */
+export interface ShardRun {
+  /** As the user wrote it, e.g. "2/4". */
+  shard: string;
+  /** The ceiling of the whole matrix, which the slices are cut from. */
+  matrixCeilingUsd: number;
+  /** What this shard may spend: its slice of the matrix's ceiling. */
+  sliceUsd: number;
+  /** The slice less what was spent: left unspent, since no other shard can use it. */
+  unspentUsd: number;
+  /** Digest of the packing and slices; every shard of one matrix must report the same. */
+  fingerprint: string;
+  /** The assets the packing gave this shard (those with work to do). */
+  assets: string[];
 }
 
 /** What a progress bar or a periodic log line shows while a command runs. */
@@ -61,4 +82,26 @@ export interface ProgressSnapshot {
   spentUsd: number;
   ceilingUsd: number;
   elapsedMs: number;
+}
+
+/** A batch job as reports show it. */
+export interface BatchJobSummary {
+  displayName: string;
+  name?: string;
+  stage: "draft" | "final";
+  model: string;
+  requests: number;
+  reservedUsd: number;
+  submittedAt: string;
+}
+
+export interface BatchReport {
+  /** Jobs this run submitted. */
+  submitted: BatchJobSummary[];
+  /** Jobs still waiting for the service after this run, these included. */
+  pending: BatchJobSummary[];
+  /** Jobs collected this run, and how many of their requests were answered. */
+  collected: { jobs: number; answers: number; failedRequests: number };
+  /** Jobs that failed, expired or were cancelled: their requests went back to the work list. */
+  returned: { displayName: string; state: string; requests: number }[];
 }

@@ -1,8 +1,9 @@
+import { batches } from "../pipeline/batch/mode.js";
 import { join } from "node:path";
 import { inputHash } from "../lock/hash.js";
 import type { AssetLock, Lockfile, OutputRecord } from "../lock/types.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
-import { findModel, imagePriceUsd, judgeCallEstimateUsd, type ImageModel, type TextModel } from "../models/catalog.js";
+import { findModel, judgeCallEstimateUsd, routedImagePriceUsd, type ImageModel, type TextModel } from "../models/catalog.js";
 import { HASH_CHUNK, OutputHashes } from "./output-hashes.js";
 import { compareTiers, tierPrices, type FixedTier, type TierComparison } from "./tier.js";
 
@@ -188,8 +189,10 @@ function planAsset(
 
   const draftModel = tier === "final-only" ? asset.models.final : asset.models.draft;
   const draftSize = tier === "final-only" ? asset.finalSize : asset.draftSize;
-  const draftUsd = drafts ? drafts * imagePriceUsd(findModel(draftModel) as ImageModel, draftSize, manifest.pricing) : 0;
-  const finalUsd = finals ? finals * imagePriceUsd(findModel(asset.models.final) as ImageModel, asset.finalSize, manifest.pricing) : 0;
+  // An asset that batches a stage pays the Batch API's price for it.
+  const route = (stage: "draft" | "final") => (batches(asset, stage) ? "batch" : "interactive");
+  const draftUsd = drafts ? drafts * routedImagePriceUsd(findModel(draftModel) as ImageModel, draftSize, route("draft"), manifest.pricing) : 0;
+  const finalUsd = finals ? finals * routedImagePriceUsd(findModel(asset.models.final) as ImageModel, asset.finalSize, route("final"), manifest.pricing) : 0;
   const judge = asset.models.judge ? (findModel(asset.models.judge) as TextModel | undefined) : undefined;
   const judgeUsd = judgeCalls && judge ? judgeCalls * judgeCallEstimateUsd(judge) : 0;
 

@@ -1,12 +1,16 @@
 import type { AssetReport, RunReport } from "../pipeline/result.js";
 import { formatPercent, formatUsd, renderTable } from "../report/table.js";
 import type { Plan, PlannedAsset, PlanState, Rate } from "./plan.js";
+import type { ShardMatrix } from "./shards.js";
 
 /** Where the run's ceiling came from, for the user who wants to change it. */
 export interface Ceiling {
   usd: number;
   source: "budget.maxUsd" | "--max-budget-usd";
   warnUsd?: number;
+  /** For one shard of a matrix: its label ("2/4"); `usd` is then its slice of `matrixUsd`. */
+  shard?: string;
+  matrixUsd?: number;
 }
 
 export type PlannedAssetReport = AssetReport & Omit<PlannedAsset, "inputHash"> & { state: PlanState };
@@ -22,9 +26,11 @@ export interface PlanReport extends RunReport {
   assets: PlannedAssetReport[];
   orphans: string[];
   rates: { accept: Rate; regen: Rate };
+  /** With `--shards`: one entry per job of the matrix, each with its assets, estimate and slice. */
+  matrix?: ShardMatrix;
 }
 
-export function planReport(plan: Plan, ceiling: Ceiling, manifestFile: string): PlanReport {
+export function planReport(plan: Plan, ceiling: Ceiling, manifestFile: string, matrix?: ShardMatrix): PlanReport {
   const over = plan.estimatedUsd > ceiling.usd;
   return {
     command: "plan",
@@ -57,6 +63,7 @@ export function planReport(plan: Plan, ceiling: Ceiling, manifestFile: string): 
     rates: { accept: plan.rates.accept, regen: plan.rates.regen },
     exitCode: over ? 3 : 0,
     ...(over ? { message: overBudgetMessage(plan, ceiling) } : {}),
+    ...(matrix ? { matrix } : {}),
   };
 }
 
@@ -116,6 +123,23 @@ export function renderPlan(plan: Plan, ceiling: Ceiling, manifestFile: string): 
 /** Per kept image to four decimals: a Lite draft and a 1K final differ in the third. */
 function perImage(usd: number): string {
   return `$${usd.toFixed(4)}`;
+}
+
+/** The matrix as a person reads it: one row per shard, with its assets, estimate and slice. */
+export function renderMatrix(matrix: ShardMatrix): string {
+  const rows: (string | number)[][] = matrix.shards.map((s) => [
+    s.shard,
+    s.assets.length,
+    formatUsd(s.estimatedUsd),
+    formatUsd(s.ceilingUsd),
+    s.assets.length > 4 ? `${s.assets.slice(0, 3).join(", ")} and ${s.assets.length - 3} more` : s.assets.join(", "),
+  ]);
+  const table = renderTable(["shard", "assets", "estimate", "slice", "runs"], rows, { align: ["left", "right", "right", "right", "left"] });
+  const lines = [`${matrix.count} shard${matrix.count === 1 ? "" : "s"}, packed by estimate (largest ÷ mean ${matrix.balance.toFixed(2)}):`, "", table, ""];
+  lines.push(`slices       ${formatUsd(matrix.allocatedUsd)} of the ${formatUsd(matrix.ceilingUsd)} ceiling; each shard stops at its own slice`);
+  if (matrix.rule) lines.push(`shards auto  ${matrix.rule}`);
+  lines.push(`packing      ${matrix.fingerprint}: every shard must start from this commit with this ceiling`);
+  return lines.join("\n");
 }
 
 function note(a: PlannedAsset): string {

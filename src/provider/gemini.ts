@@ -4,7 +4,9 @@ import { NullLogger, type Logger } from "../logger.js";
 import {
   IMAGE_SIZES,
   MODELS,
+  batchShareOf,
   findModel,
+  type CallRoute,
   imageCostFromTokens,
   imagePriceUsd,
   type ImageModel,
@@ -57,6 +59,27 @@ export interface GeminiProviderOptions {
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
+export interface GeminiProvider extends ImageProvider {
+  readonly calls: number;
+  /** Reads a generateContent answer that came another way (a batch job's), billed at that way's price. */
+  answerOf(response: GenerateContentResponse, request: ImageRequest, route: CallRoute): ImageResult;
+}
+
+/** The generateContent request for one image, as the SDK takes it (also what a batch job holds). */
+export function imageCall(model: ImageModel, request: ImageRequest): { contents: { role: string; parts: Part[] }[]; config: { responseModalities: string[]; imageConfig: { aspectRatio: string; imageSize?: string }; seed: number } } {
+  const parts: Part[] = [{ text: request.prompt }];
+  if (request.reference) {
+    parts.push({ inlineData: { mimeType: request.reference.mimeType, data: request.reference.data.toString("base64") } });
+  }
+  const sizes = Object.keys(model.tokensBySize);
+  // A single-size model (Lite) takes no imageSize: one report has it answer 400 to the field.
+  const imageConfig =
+    sizes.length === 1 && sizes[0] === request.imageSize
+      ? { aspectRatio: request.aspectRatio }
+      : { aspectRatio: request.aspectRatio, imageSize: request.imageSize };
+  return { contents: [{ role: "user", parts }], config: { responseModalities: ["IMAGE"], imageConfig, seed: request.seed } };
+}
+
 const OPEN_GATE: RequestGate = {
   acquire: async () => {},
   throttled: () => {},
@@ -83,7 +106,7 @@ const KNOWN_FINISH_REJECTIONS = new Set<string>([
  * The Gemini provider on @google/genai (apiVersion v1beta). The SDK sends and parses; seedlock
  * owns retries, the timeout, the circuit and the wording of every error.
  */
-export function createGeminiProvider(options: GeminiProviderOptions): ImageProvider & { readonly calls: number } {
+export function createGeminiProvider(options: GeminiProviderOptions): GeminiProvider {
   const apiKey = options.apiKey?.trim() ?? "";
   if (!apiKey) {
     throw new InputError([{ message: "no API key for the Gemini API", fix: "set GEMINI_API_KEY (or the Action's api-key input)" }]);
@@ -203,30 +226,18 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
 
   async function generate(request: ImageRequest): Promise<ImageResult> {
     const model = imageModel(request.model);
-    const parts: Part[] = [{ text: request.prompt }];
-    if (request.reference) {
-      parts.push({ inlineData: { mimeType: request.reference.mimeType, data: request.reference.data.toString("base64") } });
-    }
-    const sizes = Object.keys(model.tokensBySize);
-    // A single-size model (Lite) takes no imageSize: one report has it answer 400 to the field.
-    const imageConfig =
-      sizes.length === 1 && sizes[0] === request.imageSize
-        ? { aspectRatio: request.aspectRatio }
-        : { aspectRatio: request.aspectRatio, imageSize: request.imageSize };
+    const { contents, config } = imageCall(model, request);
     const response = await call(model.id, request.signal, (abortSignal, fetch) =>
-      ai.models.generateContent({
-        model: model.id,
-        contents: [{ role: "user", parts }],
-        config: {
-          responseModalities: ["IMAGE"],
-          imageConfig,
-          seed: request.seed,
-          abortSignal,
-          httpOptions: { fetch },
-        },
-      }),
+      ai.models.generateContent({ model: model.id, contents, config: { ...config, abortSignal, httpOptions: { fetch } } }),
     );
     return readImageResponse(response, model, request.imageSize);
+  }
+
+  /** Reads an answer that came another way (a batch job's) as generate reads its own, at that way's price. */
+  function answerOf(response: GenerateContentResponse, request: ImageRequest, route: CallRoute): ImageResult {
+    const model = imageModel(request.model);
+    const result = readImageResponse(response, model, request.imageSize);
+    return route === "batch" ? { ...result, costUsd: result.costUsd * batchShareOf(model) } : result;
   }
 
   function readImageResponse(response: GenerateContentResponse, model: ImageModel, imageSize: string): ImageResult {
@@ -346,6 +357,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): ImageProvi
   return {
     generate,
     judge,
+    answerOf,
     get calls() {
       return calls;
     },

@@ -74,9 +74,37 @@ describe("the sticky comment on GitHub", () => {
       "GET /repos/octo/site/issues/7/comments 200",
       "POST /repos/octo/site/issues/7/comments 201",
       "GET /repos/octo/site/issues/7/comments 200",
+      // An installation token is refused by GET /user: it writes as github-actions[bot].
+      "GET /user 403",
       `PATCH /repos/octo/site/issues/comments/${first.id} 200`,
     ]);
     expect(api.requests.every((r) => r.authorization === "token ghs_write")).toBe(true);
+  });
+
+  it("never edits a comment someone else wrote, even one that carries the marker", async () => {
+    const planted = api.addComment(7, "<!-- seedlock:preview -->\nMerging costs **$0.00**", "mallory");
+    const otherBot = api.addComment(7, "<!-- seedlock:preview -->\nfrom another app", "other-app[bot]", "Bot");
+    const ours = await upsertComment(octokit("ghs_write"), target, "<!-- seedlock:preview -->", "<!-- seedlock:preview -->\nours");
+    expect(ours.action).toBe("created");
+    expect(ours.ignored.map((a) => a.login)).toEqual(["mallory", "other-app[bot]"]);
+    const again = await upsertComment(octokit("ghs_write"), target, "<!-- seedlock:preview -->", "<!-- seedlock:preview -->\nagain");
+    expect(again).toMatchObject({ action: "updated", id: ours.id });
+    expect(api.commentsOn(7).map((c) => [c.user?.login, c.body])).toEqual([
+      ["mallory", planted.body],
+      ["other-app[bot]", otherBot.body],
+      ["github-actions[bot]", "<!-- seedlock:preview -->\nagain"],
+    ]);
+  });
+
+  it("with a person's token, keeps the comment that person's identity wrote", async () => {
+    await api.close();
+    api = await GitHubApiStandIn.start({ owner: "octo", repo: "site", tokens: ["ghp_person"], people: { ghp_person: "octo-maintainer" } });
+    api.addComment(7, "<!-- seedlock:preview -->\nby the Actions bot", "github-actions[bot]", "Bot");
+    const first = await upsertComment(octokit("ghp_person"), target, "<!-- seedlock:preview -->", "<!-- seedlock:preview -->\nfirst");
+    const second = await upsertComment(octokit("ghp_person"), target, "<!-- seedlock:preview -->", "<!-- seedlock:preview -->\nsecond");
+    expect(first.action).toBe("created");
+    expect(second).toMatchObject({ action: "updated", id: first.id });
+    expect(api.commentsOn(7).map((c) => c.user?.login)).toEqual(["github-actions[bot]", "octo-maintainer"]);
   });
 
   it("finds its comment on a later page of a long conversation", async () => {
@@ -85,7 +113,7 @@ describe("the sticky comment on GitHub", () => {
     api.requests.length = 0;
     const again = await upsertComment(octokit("ghs_write"), target, "<!-- seedlock:preview -->", "<!-- seedlock:preview -->\nagain");
     expect(again).toMatchObject({ action: "updated", id: ours.id });
-    expect(api.requests.filter((r) => r.method === "GET").map((r) => r.query.page ?? "1")).toEqual(["1", "2"]);
+    expect(api.requests.filter((r) => r.method === "GET" && r.path.endsWith("/comments")).map((r) => r.query.page ?? "1")).toEqual(["1", "2"]);
     expect(api.commentsOn(7).filter((c) => c.body?.includes("seedlock:preview"))).toHaveLength(1);
   });
 

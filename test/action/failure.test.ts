@@ -25,6 +25,13 @@ describe("the sentence a failed step ends with", () => {
     expect(failureSentence(report({ exitCode: 3 }))).toMatch(/the manifest's budget\.maxUsd/);
   });
 
+  it("names a shard's slice and the matrix's ceiling it was cut from", () => {
+    const shard = { shard: "2/8", matrixCeilingUsd: 8, sliceUsd: 1, unspentUsd: 0.05, fingerprint: "f", assets: ["dunes", "hero"] };
+    expect(failureSentence(report({ exitCode: 3, shard }), 8)).toMatch(
+      /^seedlock stopped at shard 2\/8's slice \(\$1\.00\) of the workflow's max-budget-usd \(\$8\.00\) after spending \$0\.95 with hero left undone/,
+    );
+  });
+
   it("says an estimate over the ceiling generated nothing", () => {
     expect(failureSentence(report({ command: "plan", spentUsd: 0, exitCode: 3 }), 1)).toBe(
       "The estimate of $1.40 exceeds the workflow's max-budget-usd ($1.00), so nothing was generated; raise max-budget-usd or budget.maxUsd, or lower counts.",

@@ -64,7 +64,11 @@ const DEFAULTS: Record<string, string> = {
   "commit-message": "",
   comment: "",
   shard: "",
+  shards: "",
+  reports: "",
   "allow-pull-request-target": "false",
+  "allow-lower-prices": "false",
+  "overwrite-untracked": "",
 };
 
 /** `onStart` gets the process, e.g. to cancel it the way the runner does when a job is cancelled. */

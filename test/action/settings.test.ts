@@ -53,6 +53,13 @@ describe("inputs on a push to the default branch", () => {
     expect(settings({ "api-key": "k", shard: "2/3" }).core.shard).toEqual({ index: 1, count: 3 });
   });
 
+  it("take shards for a plan's matrix, and refuse them on any other command", () => {
+    expect(settings({ command: "plan", shards: "auto" }).core.shards).toBe("auto");
+    expect(settings({ command: "plan", shards: "16" }).core.shards).toBe(16);
+    expect(problems({ command: "plan", shards: "300" })).toContain('input "shards" is "300", outside 1..256');
+    expect(problems({ "api-key": "k", shards: "4" })).toContain('input "shards" is set, but only command: plan packs a matrix (this is run) (give each job of the matrix shard: i/n instead)');
+  });
+
   it("leave commits off for plan, and let commit: false turn them off for run", () => {
     expect(settings({ command: "plan" }).commit).toBe(false);
     expect(settings({ "api-key": "k", commit: "false" }).commit).toBe(false);
@@ -111,11 +118,11 @@ describe("pull_request_target", () => {
 describe("invalid inputs", () => {
   it("are all named at once, each with what to write instead", () => {
     const message = problems({ command: "deploy", "max-budget-usd": "ten", "base-url": "localhost:8089", commit: "yes", shard: "3/2" });
-    expect(message).toContain('input "command" is "deploy" (use one of: run, preview, plan, render, verify)');
+    expect(message).toContain('input "command" is "deploy" (use one of: run, preview, plan, render, verify, summary)');
     expect(message).toContain('input "max-budget-usd" is "ten" (give a number of US dollars ≥ 0');
     expect(message).toContain('input "base-url" is "localhost:8089" (give an http(s) URL');
     expect(message).toContain('input "commit" is "yes" (use true or false)');
-    expect(message).toContain('input "shard" is "3/2" (write it as i/n with 1 ≤ i ≤ n');
+    expect(message).toContain('input "shard" is "3/2": i is above n (write it as i/n with 1 ≤ i ≤ n');
   });
 
   it("refuse a manifest outside the repository", () => {

@@ -34,7 +34,8 @@ describe("flags and environment a user gets wrong are answered with exit 2 and t
     ["a concurrency below 1", ["--concurrency", "0"], /--concurrency must be a whole number ≥ 1, not "0" \(for example --concurrency 8\)/],
     ["a requests-per-minute that is not a number", ["--rpm", "fast"], /--rpm must be a whole number ≥ 1/],
     ["a base URL that is not http(s)", ["--base-url", "ftp://example.invalid"], /--base-url must be an http\(s\) URL/],
-    ["a shard outside 1..n", ["--shard", "3/2"], /--shard must be i\/n with 1 ≤ i ≤ n/],
+    ["a shard outside 1..n", ["--shard", "3/2"], /--shard is "3\/2": i is above n \(write it as i\/n with 1 ≤ i ≤ n/],
+    ["a shard counted from 0", ["--shard", "0/4"], /--shard is "0\/4": shards count from 1/],
     ["a budget of nothing", ["--max-budget-usd", "0"], /--max-budget-usd must be a positive number/],
   ];
   for (const [what, args, message] of cases) {

@@ -57,3 +57,17 @@ describe("npm run demo works from a fresh checkout with no key", () => {
     expect(await readFile(join(base, "mine", "notes.txt"), "utf8")).toBe("keep me");
   });
 });
+
+describe("npm run demo -- --batch", () => {
+  it("sends drafts and renders through the emulator's Batch API and collects them in the same process", async () => {
+    const batch = await seedlock(["demo", "--dir", "demo-batch", "--latency-ms", "0", "--batch", "--json"], { cwd: base, env });
+    expect(batch.stderr).not.toMatch(STACK_LINE);
+    expect(batch.code).toBe(0);
+    const report = JSON.parse(batch.stdout) as { batch?: { submitted: { stage: string }[]; pending: unknown[] }; rendered: number };
+    expect(report.batch?.pending).toEqual([]);
+    expect(new Set(report.batch?.submitted.map((j) => j.stage))).toEqual(new Set(["draft", "final"]));
+    const lock = await readLockfile(join(base, "demo-batch", "assets.lock.yaml"));
+    const manifest = await loadManifest(join(base, "demo-batch", "assets.yaml"));
+    expect(Object.values(lock.assets).flatMap((a) => a.outputs).length).toBe(manifest.assets.reduce((n, a) => n + a.count, 0));
+  });
+});

@@ -22,6 +22,12 @@ export interface GitHubApiOptions {
   tokens: string[];
   /** Tokens that may only read, as a fork's pull request gets. */
   readOnlyTokens?: string[];
+  /**
+   * Tokens that belong to a person (a personal access token): GET /user answers with that login,
+   * and their comments are written as that user. Every other token is an installation token, as
+   * GITHUB_TOKEN is: GET /user refuses it, and it writes as github-actions[bot].
+   */
+  people?: Record<string, string>;
 }
 
 const DOCS = "https://docs.github.com/rest";
@@ -57,9 +63,9 @@ export class GitHubApiStandIn {
     return [...this.comments.values()].filter((c) => c.issue === issue).map((c) => c.comment);
   }
 
-  /** Seeds a comment written by someone else, e.g. a reviewer. */
-  addComment(issue: number, body: string, login = "octo-reviewer"): IssueComment {
-    return this.create(issue, body, this.user(login, "User"));
+  /** Seeds a comment written by someone else, e.g. a reviewer (or another app's bot). */
+  addComment(issue: number, body: string, login = "octo-reviewer", type: "User" | "Bot" = "User"): IssueComment {
+    return this.create(issue, body, this.user(login, type, type === "Bot" ? 41898283 : 583231));
   }
 
   close(): Promise<void> {
@@ -109,6 +115,12 @@ export class GitHubApiStandIn {
     if (!reader) return error(401, "Bad credentials");
 
     const repoPrefix = `/repos/${this.options.owner}/${this.options.repo}/`;
+    const person = this.options.people?.[token];
+    if (url.pathname === "/user" && req.method === "GET") {
+      // GitHub's answer to an installation token on this endpoint.
+      if (!person) return error(403, "Resource not accessible by integration");
+      return send(200, this.user(person, "User", 583300));
+    }
     if (!url.pathname.startsWith(repoPrefix)) return error(404, "Not Found");
     const rest = url.pathname.slice(repoPrefix.length);
     const list = /^issues\/(\d+)\/comments$/.exec(rest);
@@ -131,7 +143,8 @@ export class GitHubApiStandIn {
       if (!writer) return error(403, "Resource not accessible by integration");
       const body = (record.body as { body?: unknown } | undefined)?.body;
       if (typeof body !== "string") return send(422, { message: "Invalid request.\n\n\"body\" wasn't supplied.", documentation_url: DOCS, status: "422" });
-      const comment = this.create(Number(list[1]), body, this.user("github-actions[bot]", "Bot", 41898282));
+      const author = person ? this.user(person, "User", 583300) : this.user("github-actions[bot]", "Bot", 41898282);
+      const comment = this.create(Number(list[1]), body, author);
       return send(201, comment, { location: comment.url });
     }
     if (one && req.method === "PATCH") {
