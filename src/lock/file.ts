@@ -132,6 +132,8 @@ export class LockfileText {
       parts.push(chunk.text);
     }
     if (this.chunks.size > ids.length) for (const id of this.chunks.keys()) if (!(id in lock.assets)) this.chunks.delete(id);
+    // Batch jobs out are few and change as a whole: written afresh each time, after the assets as formatLockfile has them.
+    if (lock.batches && Object.keys(lock.batches).length) parts.push(formatYamlSubset({ batches: orderedBatches(lock.batches) }).slice(0, -1));
     parts.push(`# ${FOOTER}`);
     return `${parts.join("\n")}\n`;
   }

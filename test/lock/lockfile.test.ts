@@ -166,6 +166,10 @@ describe("rewriting a large lockfile formats only the entries that changed", () 
     delete lock.assets["404"];
     expect(text.format(lock, new Set())).toBe(formatLockfile(lock));
     expect(parseLockfile(text.format(lock, new Set()), "x").assets["c-asset"]!.tier?.chosen).toBe("final-only");
+    // Batch jobs out come after the assets, as in a whole rewrite.
+    lock.batches = { "seedlock-draft-1": { model: "gemini-3.1-flash-lite-image", stage: "draft", submittedAt: "2026-12-01T09:00:00.000Z", reservedUsd: 0.5, requests: [] } };
+    expect(text.format(lock, new Set())).toBe(formatLockfile(lock));
+    expect(parseLockfile(text.format(lock, new Set()), "x").batches?.["seedlock-draft-1"]?.stage).toBe("draft");
   });
 
   it("an entry edited in place but not named keeps its old text: callers name what they change", () => {
