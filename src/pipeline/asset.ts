@@ -155,6 +155,8 @@ export class AssetWork implements CallSource {
   private readonly draftCall: Call;
   private readonly renderCall: Call;
   private readonly journal: AnswerJournal;
+  /** Journal answers a killed run paid for, by kind and seed: added to the entry's spend with their record. */
+  private readonly unbooked = new Map<string, number>();
 
   constructor(private readonly o: AssetWorkOptions) {
     const { spec, manifest } = o;
@@ -247,10 +249,11 @@ export class AssetWork implements CallSource {
           await this.journal.drop(answer.path);
           continue;
         }
-        // Paid for by the run that was killed: recorded as spent now, screened from the file.
+        // Paid for by the run that was killed: booked with its verdict (one write carries both, so
+        // a kill in between cannot book it twice), screened from the file.
         this.tried.add(answer.seed);
         this.draftsOpen++;
-        this.entry.spentUsd = round(this.entry.spentUsd + answer.costUsd);
+        this.unbooked.set(`draft:${answer.seed}`, answer.costUsd);
         this.followUps.push(this.recoveredDraft(answer));
       } else if (this.o.mode !== "preview") {
         const waiting = toRender.findIndex((r) => r.seed === answer.seed);
@@ -259,7 +262,7 @@ export class AssetWork implements CallSource {
           continue;
         }
         toRender.splice(waiting, 1);
-        this.entry.spentUsd = round(this.entry.spentUsd + answer.costUsd);
+        this.unbooked.set(`final:${answer.seed}`, answer.costUsd);
         const slot = this.freeSlots.shift()!;
         this.rendersOpen++;
         this.followUps.push(this.recoveredFinal(answer, slot));
@@ -728,6 +731,12 @@ export class AssetWork implements CallSource {
   }
 
   private putSeed(record: SeedRecord): void {
+    for (const key of [`draft:${record.seed}`, `final:${record.seed}`]) {
+      const usd = this.unbooked.get(key);
+      if (usd === undefined) continue;
+      this.entry.spentUsd = round(this.entry.spentUsd + usd);
+      this.unbooked.delete(key);
+    }
     const at = this.entry.seeds.findIndex((s) => s.seed === record.seed);
     if (at >= 0) this.entry.seeds[at] = record;
     else this.entry.seeds.push(record);
