@@ -141,7 +141,7 @@ const bench: Bench = async () => {
       ),
       "",
       `Measured costs sit above the formula because runs accept more than they keep: ${points.reduce((n, p) => n + p.accepted - p.rendered, 0)} accepted drafts ` +
-        `beyond the ${ASSETS * COUNT} images wanted across the ${points.length} runs (each asset keeps two drafts in flight for its last image, and both often pass). ` +
+        `beyond the ${ASSETS * COUNT} images wanted across the ${points.length} runs (an asset keeps at most one spare in flight, so at most one surplus each; the runs report them as \`surplus\`). ` +
         "For two-tier a spare costs a Lite draft; for final-only it costs a whole final, which is why the final-only curve lies furthest from its formula.",
       "",
       `With finals at ${FINAL_SIZE} the Lite draft is ${Math.round((draftUsd / finalUsd) * 100)} % of a final, so by the formula two-tier is cheaper below an accept rate of ` +

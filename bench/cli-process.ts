@@ -42,11 +42,14 @@ export interface CliRun {
   wallMs: number;
   /** Maximum resident set size of the process, from /usr/bin/time -v; NaN without it. */
   peakRssMb: number;
+  /** User + system CPU time of the process, from /usr/bin/time -v; NaN without it. */
+  cpuMs: number;
   /** The `--json` report, when the run printed one. */
   report?: RunReport;
 }
 
 /** `seedlock <args> --json --base-url url` in `dir`, with a key in the environment. */
+/** `measureMemory` also measures CPU time: both come from /usr/bin/time -v. */
 export function runSeedlock(dir: string, url: string, args: string[], options: { measureMemory?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
   const { cli } = buildSeedlock();
   const argv = [cli, ...args, "--json", "--base-url", url];
@@ -64,13 +67,16 @@ export function runSeedlock(dir: string, url: string, args: string[], options: {
     child.on("close", (code) => {
       const wallMs = performance.now() - started;
       const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+      const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+      const system = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+      const cpuMs = user && system ? (Number(user[1]) + Number(system[1])) * 1000 : NaN;
       let report: RunReport | undefined;
       try {
         report = JSON.parse(stdout) as RunReport;
       } catch {
         report = undefined;
       }
-      resolve({ code, stdout, stderr, wallMs, peakRssMb: kb ? Number(kb[1]) / 1024 : NaN, ...(report ? { report } : {}) });
+      resolve({ code, stdout, stderr, wallMs, peakRssMb: kb ? Number(kb[1]) / 1024 : NaN, cpuMs, ...(report ? { report } : {}) });
     });
   });
 }

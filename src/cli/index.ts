@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { main, registerCommand } from "./main.js";
+import { followParent, runInTunedChild, wantsTunedChild } from "./tuned-process.js";
 
 registerCommand("plan", async () => (await import("./plan.js")).planCommand);
 registerCommand("preview", async () => (await import("./preview.js")).previewCommand);
@@ -11,5 +12,7 @@ registerCommand("merge-lock", async () => (await import("./merge-lock.js")).merg
 registerCommand("demo", async () => (await import("./demo.js")).demoCommand);
 registerCommand("emulate", async () => (await import("./emulate.js")).emulateCommand);
 
-const code = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+followParent(process.env);
+const code = wantsTunedChild(argv, process.env) ? await runInTunedChild(argv, process.argv[1]!) : await main(argv);
 process.exitCode = code;

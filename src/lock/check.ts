@@ -78,6 +78,13 @@ function checkEntry(entry: Record<string, unknown>, at: PathSegment[], out: Find
   }
   text(entry, at, "prompt", out);
   usd(entry, at, "spentUsd", out);
+  count(entry, at, "surplus", out);
+  if (entry.tier !== undefined) {
+    const tier = entry.tier;
+    if (!isMap(tier) || (tier.chosen !== "two-tier" && tier.chosen !== "final-only") || !isText(tier.reason)) {
+      out.push({ path: [...at, "tier"], message: `must be a mapping of chosen (two-tier or final-only) and reason, not ${show(tier)}` });
+    }
+  }
   if (entry.models !== undefined) {
     const models = entry.models;
     if (!isMap(models)) out.push({ path: [...at, "models"], message: `must be a mapping of draft, final and judge, not ${show(models)}` });

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
+import { constants, readFileSync } from "node:fs";
 import { PathRefusedError, RepositoryFolder } from "../disk/repository-path.js";
-import { open, readdir, rename, unlink } from "node:fs/promises";
+import { open, readFile, readdir, rename, unlink } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { InputError, type Diagnostic } from "../errors.js";
 import { displayPathFor } from "../manifest/load.js";
@@ -123,15 +123,48 @@ export function formatLockfile(lock: Lockfile): string {
 }
 
 /**
+ * The same text as formatLockfile, re-formatting only the entries said to have changed since the
+ * last call (and any entry object replaced since), so a run of thousands of assets rewrites its
+ * lockfile after each image in time that does not grow with the entries it did not touch.
+ */
+export class LockfileText {
+  private readonly chunks = new Map<string, { entry: AssetLock; text: string }>();
+
+  /** `changed`: ids whose entries were edited in place since the last call, or "all". */
+  format(lock: Lockfile, changed: ReadonlySet<string> | "all"): string {
+    const ids = Object.keys(lock.assets).sort();
+    if (!ids.length) return formatLockfile(lock);
+    const head = formatYamlSubset({ version: 1, stats: orderedStats(lock.stats) }, HEADER).slice(0, -1);
+    const parts = [head, "assets:"];
+    for (const id of ids) {
+      const entry = lock.assets[id]!;
+      let chunk = this.chunks.get(id);
+      if (!chunk || chunk.entry !== entry || changed === "all" || changed.has(id)) {
+        // An entry alone at the top level, indented under `assets:`: every line moves right by two.
+        const text = formatYamlSubset({ [id]: orderedAsset(entry) }).slice(0, -1).replace(/^/gm, "  ");
+        chunk = { entry, text };
+        this.chunks.set(id, chunk);
+      }
+      parts.push(chunk.text);
+    }
+    if (this.chunks.size > ids.length) for (const id of this.chunks.keys()) if (!(id in lock.assets)) this.chunks.delete(id);
+    // Batch jobs out are few and change as a whole: written afresh each time, after the assets as formatLockfile has them.
+    if (lock.batches && Object.keys(lock.batches).length) parts.push(formatYamlSubset({ batches: orderedBatches(lock.batches) }).slice(0, -1));
+    parts.push(`# ${FOOTER}`);
+    return `${parts.join("\n")}\n`;
+  }
+}
+
+/**
  * Replaces the lockfile atomically: a temporary file in the same folder, flushed to disk, then
  * renamed over the old one, so a crash leaves either the old or the new file, never half of one.
  */
-export async function writeLockfile(path: string, lock: Lockfile, within = new RepositoryFolder(dirname(resolve(path)))): Promise<void> {
+export async function writeLockfile(path: string, lock: Lockfile, within = new RepositoryFolder(dirname(resolve(path))), formatted?: string): Promise<void> {
   // The folder's real place is checked just before the write: a symlinked folder cannot move it out.
   const file = await within.prepareWrite(resolve(path));
   const directory = dirname(file);
   const temporary = join(directory, `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const text = formatLockfile(lock);
+  const text = formatted ?? formatLockfile(lock);
   const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
   try {
     await handle.writeFile(text, "utf8");
@@ -178,10 +211,25 @@ async function sweepAbandonedWrites(directory: string, name: string): Promise<vo
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
   }
+  return !isZombie(pid);
+}
+
+/**
+ * A process that has died but was never reaped (an orphan in a container whose first process does
+ * not reap, like a run whose parent was killed) still answers signal 0; Linux says so in /proc.
+ */
+function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return false;
+  }
+  const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+  return state === "Z" || state === "X";
 }
 
 const money = (usd: number) => Math.round(usd * 1e6) / 1e6;
@@ -204,7 +252,9 @@ function orderedAsset(entry: AssetLock): Record<string, unknown> {
     inputHash: entry.inputHash,
     prompt: entry.prompt,
     models,
+    tier: entry.tier ? { chosen: entry.tier.chosen, reason: entry.tier.reason } : undefined,
     spentUsd: money(entry.spentUsd),
+    surplus: entry.surplus,
     seeds: [...entry.seeds].sort((a, b) => a.seed - b.seed).map(orderedSeed),
     outputs: entry.outputs.map(orderedOutput),
   });

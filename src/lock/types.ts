@@ -40,6 +40,10 @@ export interface AssetLock {
   seeds: SeedRecord[];
   outputs: OutputRecord[];
   spentUsd: number;
+  /** For `tier: auto`: the tier the first run of these inputs chose, and why; later runs keep it. */
+  tier?: { chosen: "two-tier" | "final-only"; reason: string };
+  /** Accepted drafts beyond the count once it was reached: paid for, kept for a later run, not needed. */
+  surplus?: number;
 }
 
 /** Measured rates kept across runs so the next estimate uses them. */

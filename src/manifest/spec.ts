@@ -1,8 +1,11 @@
 import type { SourceLocation } from "../errors.js";
 import type { AspectRatio, ImageSize, PricingOverrides } from "../models/catalog.js";
 
-/** How an asset is produced: draft on Lite then render on the final model, or one tier only. */
-export type Tier = "two-tier" | "final-only" | "draft-only";
+/**
+ * How an asset is produced: draft on Lite then render on the final model, or one tier only;
+ * `auto` takes whichever of two-tier and final-only is cheaper per kept image when the run starts.
+ */
+export type Tier = "two-tier" | "final-only" | "draft-only" | "auto";
 
 /** Which of an asset's calls go through the Batch API: none, the screened drafts, the renders, or both. */
 export type BatchMode = "off" | "drafts" | "finals" | "all";

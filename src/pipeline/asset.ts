@@ -20,6 +20,7 @@ import { JudgeAnswerError } from "../provider/errors.js";
 import { PREVIEW_SIDE, previewOf, type ReportPicture, type ReportPictures } from "../report/images.js";
 import { refusedWrite, writing } from "./disk.js";
 import { draftPath, keepDraftsInGit, mimeTypeOf, tileOf } from "./draft.js";
+import { draftsToKeepInFlight } from "./in-flight.js";
 import { AnswerJournal, type AnswerKind, type JournalEntry } from "./journal.js";
 import type { BudgetLedger, Reservation } from "./ledger.js";
 import type { LockfileRecorder } from "./record.js";
@@ -68,7 +69,8 @@ export interface AssetWorkOptions {
   inputHash: string;
   provider: ImageProvider;
   ledger: BudgetLedger;
-  recorder: LockfileRecorder;
+  /** The run's lockfile; `persist()` writes this asset's entry (execute.ts binds it to the asset). */
+  recorder: Pick<LockfileRecorder, "lock" | "persist">;
   /** Share of drafts expected to pass before this asset has answers of its own. */
   priorAcceptRate: number;
   /** The pool's calls in flight at once; also the most drafts one asset has open (called or being screened). */
@@ -77,6 +79,8 @@ export interface AssetWorkOptions {
   logger: Logger;
   /** Stops the run at once (no new call is sent) while this answer is still handled. */
   halt(error: unknown): void;
+  /** For `tier: auto`: the tier `spec.tier` was resolved to and why, recorded in the entry. */
+  tierChoice?: { chosen: "two-tier" | "final-only"; reason: string };
   /** Calls this asset sends through the Batch API: the run leaves them to be submitted after it. */
   batched?: { drafts: boolean; finals: boolean };
   /** Where the report's pictures go as answers arrive; absent, tiles are kept in memory as before. */
@@ -182,6 +186,8 @@ export class AssetWork implements CallSource {
   private readonly journal: AnswerJournal;
   /** Every output and draft is read and written through it: inside the repository, after symlinks. */
   private readonly repository: RepositoryFolder;
+  /** Journal answers a killed run paid for, by kind and seed: added to the entry's spend with their record. */
+  private readonly unbooked = new Map<string, number>();
 
   constructor(private readonly o: AssetWorkOptions) {
     const { spec, manifest } = o;
@@ -219,6 +225,7 @@ export class AssetWork implements CallSource {
     this.entry = this.entryInLock
       ? existing!
       : { inputHash: o.inputHash, prompt: spec.prompt, models: { ...spec.models }, seeds: [], outputs: [], spentUsd: 0 };
+    if (o.tierChoice && !this.entry.tier) this.entry.tier = o.tierChoice;
     this.report = {
       id: spec.id,
       status: "done",
@@ -280,10 +287,11 @@ export class AssetWork implements CallSource {
           await this.journal.drop(answer.path);
           continue;
         }
-        // Paid for by the run that was killed: recorded as spent now, screened from the file.
+        // Paid for by the run that was killed: booked with its verdict (one write carries both, so
+        // a kill in between cannot book it twice), screened from the file.
         this.tried.add(answer.seed);
         this.draftsOpen++;
-        this.entry.spentUsd = round(this.entry.spentUsd + answer.costUsd);
+        this.unbooked.set(`draft:${answer.seed}`, answer.costUsd);
         this.followUps.push(this.recoveredDraft(answer));
       } else if (this.o.mode !== "preview") {
         const waiting = toRender.findIndex((r) => r.seed === answer.seed);
@@ -292,7 +300,7 @@ export class AssetWork implements CallSource {
           continue;
         }
         toRender.splice(waiting, 1);
-        this.entry.spentUsd = round(this.entry.spentUsd + answer.costUsd);
+        this.unbooked.set(`final:${answer.seed}`, answer.costUsd);
         const slot = this.freeSlots.shift()!;
         this.rendersOpen++;
         this.followUps.push(this.recoveredFinal(answer, slot));
@@ -321,6 +329,21 @@ export class AssetWork implements CallSource {
     return this.outputsDone >= this.spec.count;
   }
 
+  /**
+   * Accepted drafts beyond the count, once the asset has it: paid for and kept in the lockfile for
+   * a later run (a larger count), but not needed by this one. Written into the entry as `surplus`.
+   */
+  recordSurplus(): number {
+    let surplus = 0;
+    if (this.isDone()) {
+      const kept = this.entry.seeds.filter((s) => s.status === "accepted").length;
+      surplus = this.o.mode === "preview" ? Math.max(0, kept + this.entry.seeds.filter((s) => s.status === "rendered").length - this.spec.count) : kept;
+    }
+    if (surplus && this.entryInLock) this.entry.surplus = surplus;
+    else if (this.entry.surplus !== undefined) delete this.entry.surplus;
+    return surplus;
+  }
+
   /** Seeds drafted for this asset under its current inputs, this run and before. */
   get attempts(): number {
     return this.tried.size;
@@ -335,11 +358,8 @@ export class AssetWork implements CallSource {
     if (this.o.mode === "render" || this.o.batched?.drafts) return undefined;
     const remaining = this.remaining();
     if (remaining <= 0 || this.tried.size - this.setAside >= this.spec.maxAttempts) return undefined;
-    // Keep in flight only what the remaining count needs at the accept rate measured so far (the
-    // expected number, rounded: rounding up gave the last image two drafts that often both passed),
-    // and no more than the pool's concurrency counting answers still being screened.
-    const needed = Math.max(1, Math.round(remaining / this.acceptRate()));
-    if (this.draftsOpen >= Math.min(this.o.concurrency, needed)) return undefined;
+    const keep = draftsToKeepInFlight({ remaining, acceptRate: this.acceptRate(), spareIsFinal: this.spec.tier === "final-only", ceiling: this.o.concurrency });
+    if (this.draftsOpen >= keep) return undefined;
     return this.draftCall;
   }
 
@@ -516,9 +536,14 @@ export class AssetWork implements CallSource {
     this.answered++;
     this.report.accepted++;
     this.o.tally.accepted++;
-    this.draftsOpen--;
-    if (this.o.mode !== "preview") this.acceptedQueue.push(seed);
-    await this.o.recorder.persist();
+    try {
+      await this.o.recorder.persist();
+    } finally {
+      // Rendered only once the lockfile records the acceptance: a resumed run keeps a final only
+      // for a seed the lockfile calls accepted, so a final answered earlier would be paid again.
+      this.draftsOpen--;
+      if (this.o.mode !== "preview") this.acceptedQueue.push(seed);
+    }
     for (const path of verdict.kept) await this.journal.drop(path);
     await this.addTile({ seed, accepted: true, reasons: [] }, verdict);
   }
@@ -829,6 +854,12 @@ export class AssetWork implements CallSource {
   }
 
   private putSeed(record: SeedRecord): void {
+    for (const key of [`draft:${record.seed}`, `final:${record.seed}`]) {
+      const usd = this.unbooked.get(key);
+      if (usd === undefined) continue;
+      this.entry.spentUsd = round(this.entry.spentUsd + usd);
+      this.unbooked.delete(key);
+    }
     const at = this.entry.seeds.findIndex((s) => s.seed === record.seed);
     if (at >= 0) this.entry.seeds[at] = record;
     else this.entry.seeds.push(record);

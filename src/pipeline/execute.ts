@@ -1,7 +1,7 @@
 import { RepositoryFolder } from "../disk/repository-path.js";
 import { dirname, join, relative } from "node:path";
 import { ExitCode, InputError, SeedlockError, WriteRefusedError } from "../errors.js";
-import { lockPathFor, readLockfile, writeLockfile } from "../lock/file.js";
+import { LockfileText, lockPathFor, readLockfile, writeLockfile } from "../lock/file.js";
 import { lockStats } from "../lock/stats.js";
 import type { Lockfile } from "../lock/types.js";
 import { ceilingUsd } from "../manifest/ceiling.js";
@@ -9,7 +9,8 @@ import { loadManifest } from "../manifest/load.js";
 import { withTrustedPrices } from "../manifest/pricing.js";
 import { renderTemplate } from "../manifest/out.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
-import { planRun, type Plan } from "../plan/plan.js";
+import { planRun, type Plan, type PlannedAsset } from "../plan/plan.js";
+import type { FixedTier } from "../plan/tier.js";
 import { planReport, type Ceiling } from "../plan/report.js";
 import { shardLabel } from "../plan/shard-knobs.js";
 import { packShards, planMatrix, shardRpm, sliceFor, workOf } from "../plan/shards.js";
@@ -216,9 +217,10 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
       : shardRun.matrixCeilingUsd > 0
         ? round((manifest.budget.warnUsd * shardRun.sliceUsd) / shardRun.matrixCeilingUsd)
         : 0;
-  const recorder = new LockfileRecorder(lockPath, lock, async (path, current) => {
+  const lockText = new LockfileText();
+  const recorder = new LockfileRecorder(lockPath, lock, async (path, current, changed) => {
     current.stats = lockStats(current.assets);
-    await writing(path, () => writeLockfile(path, current, repository));
+    await writing(path, () => writeLockfile(path, current, repository, lockText.format(current, changed)));
   });
   // Batch mode: jobs out are collected first (their answers go to the journals the works read), and
   // the assets still waiting for one are left alone; what jobs still out reserved counts against the ceiling.
@@ -275,12 +277,15 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     (spec) =>
       new AssetWork({
         mode: outputsRefused?.assets.has(spec.id) ? "preview" : mode,
-        spec,
+        // `tier: auto` runs as the tier the plan chose for it; the choice and its reason go in the entry.
+        spec: { ...spec, tier: planned.get(spec.id)!.tier },
+        ...tierChoiceOf(spec, planned.get(spec.id)!),
         manifest,
         inputHash: planned.get(spec.id)!.inputHash,
         provider,
         ledger,
-        recorder,
+        // Each asset's writes name its entry, so only that entry is formatted again.
+        recorder: { lock: recorder.lock, persist: () => recorder.persist(spec.id) },
         priorAcceptRate: planned.get(spec.id)!.acceptRate,
         concurrency,
         tally,
@@ -326,6 +331,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   progress(true);
   // Every answer already wrote its own lockfile line; this write only settles the statistics.
   let unsaved: unknown;
+  const surplus = new Map(works.map((w) => [w, w.recordSurplus()]));
   if (works.length) await recorder.persist().catch((error: unknown) => (unsaved = error));
   const stopped = outcome.stopped ?? (unsaved === undefined ? undefined : { reason: "failed" as const, error: unsaved });
   // What the run could not do at once goes out as the next batch jobs, each reserved in the ledger.
@@ -351,7 +357,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     // Drafted but not rendered, for want of a writable output folder: the render is left for the rerun.
     if (status === "done" && outputsRefused?.assets.has(spec.id)) status = "planned";
     if (status === "done" && mode === "preview") status = "previewed";
-    return { ...work.report, status, spentUsd: round(work.report.spentUsd), estimatedUsd: plannedAsset.estimatedUsd };
+    return { ...work.report, status, spentUsd: round(work.report.spentUsd), estimatedUsd: plannedAsset.estimatedUsd, surplus: surplus.get(work) ?? 0 };
   });
 
   const report: RunReport = {
@@ -363,6 +369,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     accepted: tally.accepted,
     rendered: tally.rendered,
     rejectedDrafts: tally.rejected,
+    surplus: reports.reduce((n, a) => n + (a.surplus ?? 0), 0),
     acceptRate: tally.drafts ? tally.accepted / tally.drafts : null,
     regenRate: tally.drafts ? tally.regenerated / tally.drafts : null,
     ...runFigures({ spentUsd: ledger.spentUsd, rendered: tally.rendered, accepted: tally.accepted }),
@@ -385,6 +392,11 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   }
   if (stopped?.reason === "failed" && !(stopped.error instanceof SeedlockError)) throw stopped.error;
   return report;
+}
+
+function tierChoiceOf(spec: AssetSpec, planned: PlannedAsset): { tierChoice?: { chosen: FixedTier; reason: string } } {
+  if (spec.tier !== "auto" || planned.tier === "draft-only") return {};
+  return { tierChoice: { chosen: planned.tier, reason: planned.tierReason ?? "" } };
 }
 
 /** A refusal before the first call says so: nothing was sent, so nothing was spent. */

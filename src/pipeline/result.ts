@@ -27,6 +27,8 @@ export interface AssetReport {
   outputs: string[];
   /** What happened to paid images beyond their verdict: undersized finals, re-renders, several images in one answer. */
   notes?: string[];
+  /** Accepted drafts beyond the count (paid for, kept in the lockfile for later), not counted as needed. */
+  surplus?: number;
   /** Contact sheet written for this asset, relative to the report folder. */
   contactSheet?: string;
 }
@@ -43,6 +45,8 @@ export interface RunReport {
   rendered: number;
   /** Drafts rejected by screening, each counted once. */
   rejectedDrafts: number;
+  /** Accepted drafts beyond what the run's counts needed, summed over assets (see AssetReport.surplus). */
+  surplus?: number;
   acceptRate: number | null;
   regenRate: number | null;
   /** spentUsd ÷ rendered (report/figures.ts); null when nothing was rendered. The Action's `cost-per-accepted-usd`. */

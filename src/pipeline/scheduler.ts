@@ -5,6 +5,10 @@ import type { BudgetLedger, Reservation } from "./ledger.js";
  * One pool of calls for every asset: at most `concurrency` in flight, each call's price reserved
  * in the ledger before it is sent. Assets say what they want next (a render, a judge, a draft…);
  * the pool picks follow-ups before new drafts and goes round the assets so none starves.
+ *
+ * Picking costs O(log n) in assets: ready sources wait in a heap ordered by (priority, turn). A
+ * source is asked again only when one of its own calls is answered or finishes (nothing else
+ * changes what it wants), or, when it was held back by the ceiling, once money is freed.
  */
 
 export interface Call {
@@ -48,10 +52,24 @@ export interface SchedulerOptions {
   onChange?: () => void;
 }
 
+/** A source waiting its turn: the priority its call had when it was queued, and when it was queued. */
+interface Turn {
+  source: CallSource;
+  priority: number;
+  order: number;
+  /** False once the source was queued again with another priority: the heap skips it. */
+  live: boolean;
+}
+
 export class Scheduler {
   private inFlight = 0;
   private open = 0;
-  private cursor = 0;
+  private turns = 0;
+  private readonly ready: Turn[] = [];
+  private readonly queued = new Map<CallSource, Turn>();
+  /** Sources whose call did not fit the ceiling, asked again when money is freed. */
+  private readonly held = new Set<CallSource>();
+  private heldAtUsd = Infinity;
   private stopped: SchedulerOutcome["stopped"];
   private finish?: () => void;
   private readonly concurrency: number;
@@ -64,6 +82,7 @@ export class Scheduler {
       throw new RangeError(`concurrency must be an integer ≥ 1, got ${options.concurrency}`);
     }
     this.concurrency = options.concurrency;
+    for (const source of sources) this.touch(source);
   }
 
   /** Calls waiting for an answer now. */
@@ -97,7 +116,7 @@ export class Scheduler {
     while (!this.stopped && this.inFlight < Math.min(this.concurrency, this.options.limit?.() ?? Infinity)) {
       const picked = this.pick();
       if (!picked) break;
-      this.launch(picked.call, picked.reservation);
+      this.launch(picked.call, picked.reservation, picked.source);
     }
     this.options.onChange?.();
     if (this.open === 0 && this.finish) {
@@ -107,28 +126,88 @@ export class Scheduler {
     }
   }
 
-  /** The most urgent call that fits under the ceiling, going round the sources from where we left off. */
-  private pick(): { call: Call; reservation: Reservation } | undefined {
-    const n = this.sources.length;
-    const candidates: { call: Call; order: number }[] = [];
-    for (let i = 0; i < n; i++) {
-      const index = (this.cursor + i) % n;
-      const call = this.sources[index]!.next();
-      if (call) candidates.push({ call, order: i });
-    }
-    candidates.sort((a, b) => a.call.priority - b.call.priority || a.order - b.order);
+  /** The most urgent call that fits under the ceiling, taking turns between the sources. */
+  private pick(): { call: Call; reservation: Reservation; source: CallSource } | undefined {
     const { ledger } = this.options;
-    for (const { call, order } of candidates) {
-      if (call.headroomUsd && !ledger.fits(call.priceUsd + call.headroomUsd)) continue;
-      const reservation = ledger.reserve(call.priceUsd);
-      if (!reservation) continue;
-      this.cursor = (this.cursor + order + 1) % n;
-      return { call, reservation };
+    for (let turn = this.pop(); turn; turn = this.pop()) {
+      const { source } = turn;
+      this.queued.delete(source);
+      const call = source.next();
+      if (!call) continue;
+      if (call.priority !== turn.priority) {
+        // Wants something else than when it was queued: back in line at that priority, same turn.
+        this.push({ source, priority: call.priority, order: turn.order, live: true });
+        continue;
+      }
+      const reservation = call.headroomUsd && !ledger.fits(call.priceUsd + call.headroomUsd) ? null : ledger.reserve(call.priceUsd);
+      if (!reservation) {
+        this.held.add(source);
+        this.heldAtUsd = Math.min(this.heldAtUsd, ledger.availableUsd);
+        continue;
+      }
+      // Its next call, if any, waits behind every source already in line.
+      this.touch(source);
+      return { call, reservation, source };
     }
     return undefined;
   }
 
-  private launch(call: Call, reservation: Reservation): void {
+  /** Puts a source in line for its next call, unless it is already there at that priority. */
+  private touch(source: CallSource): void {
+    const call = source.next();
+    if (!call) return;
+    const waiting = this.queued.get(source);
+    if (waiting?.priority === call.priority) return;
+    if (waiting) waiting.live = false;
+    this.push({ source, priority: call.priority, order: waiting?.order ?? this.turns++, live: true });
+  }
+
+  /** Sources held back by the ceiling go back in line once more money is free than when they were held. */
+  private release(): void {
+    if (!this.held.size || this.options.ledger.availableUsd <= this.heldAtUsd) return;
+    const held = [...this.held];
+    this.held.clear();
+    this.heldAtUsd = Infinity;
+    for (const source of held) this.touch(source);
+  }
+
+  private push(turn: Turn): void {
+    this.queued.set(turn.source, turn);
+    const heap = this.ready;
+    heap.push(turn);
+    for (let i = heap.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  /** The most urgent live turn, or undefined. */
+  private pop(): Turn | undefined {
+    const heap = this.ready;
+    while (heap.length) {
+      const top = heap[0]!;
+      const last = heap.pop()!;
+      if (heap.length) {
+        heap[0] = last;
+        for (let i = 0; ; ) {
+          const l = 2 * i + 1;
+          const r = l + 1;
+          let m = i;
+          if (l < heap.length && before(heap[l]!, heap[m]!)) m = l;
+          if (r < heap.length && before(heap[r]!, heap[m]!)) m = r;
+          if (m === i) break;
+          [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+          i = m;
+        }
+      }
+      if (top.live) return top;
+    }
+    return undefined;
+  }
+
+  private launch(call: Call, reservation: Reservation, source: CallSource): void {
     this.inFlight++;
     this.open++;
     let slotFreed = false;
@@ -137,7 +216,10 @@ export class Scheduler {
       slotFreed = true;
       this.inFlight--;
       // The slot may go to the next call at once; the answer's handling goes on meanwhile.
-      queueMicrotask(() => this.pump());
+      queueMicrotask(() => {
+        this.changed(source);
+        this.pump();
+      });
     };
     let sent: Promise<void>;
     try {
@@ -157,7 +239,19 @@ export class Scheduler {
           this.inFlight--;
         }
         this.open--;
+        this.changed(source);
         this.pump();
       });
   }
+
+  /** After an answer or the end of a call: its source may want more, and freed money may let held ones go. */
+  private changed(source: CallSource): void {
+    this.touch(source);
+    this.release();
+  }
+}
+
+/** Lower priority first; within one priority, whoever was queued first (turns go round). */
+function before(a: Turn, b: Turn): boolean {
+  return a.priority < b.priority || (a.priority === b.priority && a.order < b.order);
 }

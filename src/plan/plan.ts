@@ -6,6 +6,7 @@ import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { findModel, judgeCallEstimateUsd, routedImagePriceUsd, type ImageModel, type TextModel } from "../models/catalog.js";
 import { RepositoryFolder } from "../disk/repository-path.js";
 import { HASH_CHUNK, OutputHashes } from "./output-hashes.js";
+import { compareTiers, tierPrices, type FixedTier, type TierComparison } from "./tier.js";
 
 /** What a run would do with an asset. */
 export type PlanState = "new" | "changed" | "unchanged" | "incomplete";
@@ -50,6 +51,12 @@ export interface PlannedAsset {
   finalUsd: number;
   judgeUsd: number;
   estimatedUsd: number;
+  /** The tier a run uses: the manifest's, or for `tier: auto` the cheaper one (kept once an entry records it). */
+  tier: FixedTier | "draft-only";
+  /** Why `tier: auto` came to `tier`: the lockfile's reason once a run chose it (later runs keep that choice). */
+  tierReason?: string;
+  /** Per kept image on each tier that ends on the final model (not for draft-only assets). */
+  tiers?: Omit<TierComparison, "reason">;
   inputHash: string;
 }
 
@@ -152,27 +159,37 @@ function planAsset(
     have = check.valid;
     state = check.problem || have < asset.count ? "incomplete" : "unchanged";
     why = check.problem ?? (have < asset.count ? `${have} of ${asset.count} outputs` : undefined);
-    if (asset.tier === "two-tier") {
+    if (asset.tier === "two-tier" || asset.tier === "auto") {
       const rendered = new Set(entry.outputs.map((o) => o.seed));
       pendingRenders = entry.seeds.filter((s) => s.status === "accepted" && !rendered.has(s.seed)).length;
     }
   }
 
   const missing = state === "unchanged" ? 0 : Math.max(0, asset.count - have);
-  pendingRenders = Math.min(pendingRenders, missing);
   const acceptRate = rates.accept.value ?? 1 / asset.oversample;
   const regenRate = rates.regen.value ?? DEFAULT_REGEN_RATE;
+  const comparison =
+    asset.tier === "draft-only"
+      ? undefined
+      : compareTiers(asset, tierPrices(asset, manifest.pricing), { accept: acceptRate, regen: regenRate, acceptSource: rates.accept.value === null ? "assumed: 1 ÷ oversample" : rates.accept.source });
+  let tier: FixedTier | "draft-only";
+  let tierReason: string | undefined;
+  if (asset.tier !== "auto") tier = asset.tier;
+  else if (entry?.inputHash === hash && entry.tier) [tier, tierReason] = [entry.tier.chosen, entry.tier.reason];
+  else [tier, tierReason] = [comparison!.cheaper, comparison!.reason];
+  if (tier !== "two-tier") pendingRenders = 0;
+  pendingRenders = Math.min(pendingRenders, missing);
   const remainingAttempts = Math.max(0, asset.maxAttempts - tried);
   const toDraft = missing - pendingRenders;
   // The attempt cap counts seeds; a regeneration calls the same seed again, so it costs but does not use an attempt.
   const wanted = toDraft > 0 ? Math.ceil(toDraft / acceptRate - 1e-9) : 0;
   const seeds = Math.min(wanted, remainingAttempts);
   const drafts = seeds > 0 ? Math.ceil(seeds * (1 + regenRate) - 1e-9) : 0;
-  const finals = asset.tier === "two-tier" ? missing : 0;
+  const finals = tier === "two-tier" ? missing : 0;
   const judgeCalls = asset.screen.judge ? drafts : 0;
 
-  const draftModel = asset.tier === "final-only" ? asset.models.final : asset.models.draft;
-  const draftSize = asset.tier === "final-only" ? asset.finalSize : asset.draftSize;
+  const draftModel = tier === "final-only" ? asset.models.final : asset.models.draft;
+  const draftSize = tier === "final-only" ? asset.finalSize : asset.draftSize;
   // An asset that batches a stage pays the Batch API's price for it.
   const route = (stage: "draft" | "final") => (batches(asset, stage) ? "batch" : "interactive");
   const draftUsd = drafts ? drafts * routedImagePriceUsd(findModel(draftModel) as ImageModel, draftSize, route("draft"), manifest.pricing) : 0;
@@ -199,6 +216,9 @@ function planAsset(
     finalUsd: roundUsd(finalUsd),
     judgeUsd: roundUsd(judgeUsd),
     estimatedUsd: roundUsd(draftUsd + finalUsd + judgeUsd),
+    tier,
+    ...(tierReason ? { tierReason } : {}),
+    ...(comparison ? { tiers: { twoTierUsd: comparison.twoTierUsd, finalOnlyUsd: comparison.finalOnlyUsd, cheaper: comparison.cheaper } } : {}),
     inputHash: hash,
   };
 }

@@ -94,11 +94,14 @@ export function renderPlan(plan: Plan, ceiling: Ceiling, manifestFile: string): 
     a.drafts + (a.capped ? "*" : ""),
     a.finals,
     formatUsd(a.estimatedUsd),
+    a.tierReason ? `auto: ${a.tier}` : a.tier,
+    a.tiers ? perImage(a.tiers.twoTierUsd) : "",
+    a.tiers ? perImage(a.tiers.finalOnlyUsd) : "",
     note(a),
   ]);
-  rows.push(["total", "", "", plan.drafts, plan.finals, formatUsd(plan.estimatedUsd), plan.judgeCalls ? `incl. ${plan.judgeCalls} judge calls` : ""]);
-  const table = renderTable(["asset", "state", "have", "drafts", "finals", "estimate", "note"], rows, {
-    align: ["left", "left", "right", "right", "right", "right", "left"],
+  rows.push(["total", "", "", plan.drafts, plan.finals, formatUsd(plan.estimatedUsd), "", "", "", plan.judgeCalls ? `incl. ${plan.judgeCalls} judge calls` : ""]);
+  const table = renderTable(["asset", "state", "have", "drafts", "finals", "estimate", "tier", "two-tier/img", "final-only/img", "note"], rows, {
+    align: ["left", "left", "right", "right", "right", "right", "left", "right", "right", "left"],
   });
   const lines = [`${manifestFile}: ${plan.assets.length} asset${plan.assets.length === 1 ? "" : "s"} (${summary})`, "", table, ""];
   const over = plan.estimatedUsd > ceiling.usd;
@@ -110,10 +113,19 @@ export function renderPlan(plan: Plan, ceiling: Ceiling, manifestFile: string): 
   lines.push(`accept rate  ${acceptShown} (${plan.rates.accept.source})`);
   lines.push(`regen rate   ${formatPercent(plan.rates.regen.value ?? 0)} (${plan.rates.regen.source})`);
   if (plan.assets.some((a) => a.capped)) lines.push("* capped by the asset's maxAttempts: it may end short of its count");
+  if (plan.assets.some((a) => a.tiers)) {
+    lines.push("two-tier/img and final-only/img: estimated cost per kept image on each tier at these rates and the catalog's prices");
+  }
+  for (const a of plan.assets) if (a.tierReason) lines.push(`tier auto   ${a.id}: ${a.tierReason}`);
   if (plan.orphans.length) {
     lines.push(`orphaned     ${plan.orphans.join(", ")}: in the lockfile but no longer in the manifest`);
   }
   return lines.join("\n");
+}
+
+/** Per kept image to four decimals: a Lite draft and a 1K final differ in the third. */
+function perImage(usd: number): string {
+  return `$${usd.toFixed(4)}`;
 }
 
 /** The matrix as a person reads it: one row per shard, with its assets, estimate and slice. */
@@ -135,6 +147,7 @@ export function renderMatrix(matrix: ShardMatrix): string {
 
 function note(a: PlannedAsset): string {
   const parts: string[] = [];
+  if (a.tiers && !a.tierReason && a.tier !== a.tiers.cheaper) parts.push(`${a.tiers.cheaper} is cheaper per image`);
   if (a.why && a.state !== "new") parts.push(a.why);
   if (a.pendingRenders) parts.push(`${a.pendingRenders} accepted draft${a.pendingRenders === 1 ? "" : "s"} to render`);
   return parts.join("; ");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { afterEach, describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
-import { formatLockfile, lockPathFor, parseLockfile, readLockfile, writeLockfile } from "../../src/lock/file.js";
+import { formatLockfile, LockfileText, lockPathFor, parseLockfile, readLockfile, writeLockfile } from "../../src/lock/file.js";
 import { formatYamlSubset } from "../../src/lock/format.js";
 import { readFastYaml } from "../../src/manifest/fast-yaml.js";
 import { emptyLockfile, type AssetLock, type Lockfile } from "../../src/lock/types.js";
@@ -150,6 +150,35 @@ describe("writing a lockfile", () => {
     const back = await readLockfile(path);
     expect(Object.keys(back.assets)).toHaveLength(1);
     expect(readFileSync(path, "utf8")).toBe(formatLockfile(back));
+  });
+});
+
+describe("rewriting a large lockfile formats only the entries that changed", () => {
+  it("gives the same bytes as a whole rewrite after entries are edited, added, replaced and removed", () => {
+    const text = new LockfileText();
+    const lock = lockWith({ "b-asset": entry(), "a-asset": entry({ prompt: "Quoted: \"yes\", no" }), "404": entry() });
+    expect(text.format(lock, "all")).toBe(formatLockfile(lock));
+    lock.assets["a-asset"]!.seeds.push({ seed: 13, model: "gemini-3.1-flash-lite-image", status: "accepted", costUsd: 0.0336 });
+    lock.assets["a-asset"]!.surplus = 1;
+    expect(text.format(lock, new Set(["a-asset"]))).toBe(formatLockfile(lock));
+    lock.assets["c-asset"] = entry({ tier: { chosen: "final-only", reason: "final-only: $0.1008 per kept image against $0.1344 two-tier" } });
+    lock.assets["b-asset"] = entry({ spentUsd: 1 });
+    delete lock.assets["404"];
+    expect(text.format(lock, new Set())).toBe(formatLockfile(lock));
+    expect(parseLockfile(text.format(lock, new Set()), "x").assets["c-asset"]!.tier?.chosen).toBe("final-only");
+    // Batch jobs out come after the assets, as in a whole rewrite.
+    lock.batches = { "seedlock-draft-1": { model: "gemini-3.1-flash-lite-image", stage: "draft", submittedAt: "2026-12-01T09:00:00.000Z", reservedUsd: 0.5, requests: [] } };
+    expect(text.format(lock, new Set())).toBe(formatLockfile(lock));
+    expect(parseLockfile(text.format(lock, new Set()), "x").batches?.["seedlock-draft-1"]?.stage).toBe("draft");
+  });
+
+  it("an entry edited in place but not named keeps its old text: callers name what they change", () => {
+    const text = new LockfileText();
+    const lock = lockWith({ a: entry() });
+    const before = text.format(lock, "all");
+    lock.assets.a!.spentUsd = 2;
+    expect(text.format(lock, new Set())).toBe(before);
+    expect(text.format(lock, new Set(["a"]))).toBe(formatLockfile(lock));
   });
 });
 

@@ -40,3 +40,47 @@ describe("the lockfile on disk keeps up with every change without overlapping wr
     await expect(recorder.persist()).resolves.toBeUndefined();
   });
 });
+
+describe("under load the lockfile is written in bounded time, whatever its size", () => {
+  it("waits three times as long as the last write took, so writing takes at most a quarter of the time", async () => {
+    const spans: [number, number][] = [];
+    const recorder = new LockfileRecorder("x", emptyLockfile(), async () => {
+      const start = performance.now();
+      await new Promise((r) => setTimeout(r, 8));
+      spans.push([start, performance.now()]);
+    });
+    const done: Promise<void>[] = [];
+    for (let i = 0; i < 60; i++) {
+      done.push(recorder.persist(`asset-${i % 7}`));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await Promise.all(done);
+    expect(spans.length).toBeGreaterThan(1);
+    // After each write, the next started no sooner than three times that write's length later.
+    for (let i = 1; i < spans.length; i++) {
+      const [start, end] = spans[i - 1]!;
+      expect(spans[i]![0] - end).toBeGreaterThanOrEqual(3 * (end - start) - 1);
+    }
+  });
+
+  it("tells the writer which entries changed since the last write, and everything after a failure", async () => {
+    const seen: (string[] | "all")[] = [];
+    let fail = false;
+    const recorder = new LockfileRecorder("x", emptyLockfile(), async (_path, _lock, changed) => {
+      seen.push(changed === "all" ? "all" : [...changed].sort());
+      if (fail) throw new Error("EIO");
+    });
+    await recorder.persist();
+    await recorder.persist("a");
+    await Promise.all([recorder.persist("b"), recorder.persist("c")]);
+    fail = true;
+    await expect(recorder.persist("d")).rejects.toThrow(/EIO/);
+    fail = false;
+    await recorder.persist("e");
+    expect(seen[0]).toBe("all");
+    expect(seen[1]).toEqual(["a"]);
+    expect(seen.slice(2, -2).flat()).toEqual(["b", "c"]);
+    expect(seen.at(-2)).toEqual(["d"]);
+    expect(seen.at(-1)).toBe("all");
+  });
+});

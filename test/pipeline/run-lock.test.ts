@@ -48,6 +48,24 @@ describe("one run at a time works on a manifest", () => {
     await expect(readFile(lock.path)).rejects.toMatchObject({ code: "ENOENT" });
   });
 
+  it("takes over the lock of a run that died but was never reaped (an orphan where the first process does not reap)", async () => {
+    // `sleep 0` exits at once; its parent execs into a sleep that never waits for it: a zombie for a while.
+    const { spawn } = await import("node:child_process");
+    const parent = spawn("sh", ["-c", "sleep 0 & echo $!; exec sleep 5"], { stdio: ["ignore", "pipe", "ignore"] });
+    const pid = Number(await new Promise<string>((resolve) => parent.stdout.once("data", (d: Buffer) => resolve(d.toString()))));
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const state = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+      if (!state.includes(") Z")) return; // not Linux, or it was reaped after all: nothing to show here
+      await leaveLock({ pid, host: hostname() });
+      const lock = await takeRunLock(manifest, "run");
+      expect(JSON.parse(await readFile(lock.path, "utf8")).pid).toBe(process.pid);
+      await lock.release();
+    } finally {
+      parent.kill();
+    }
+  });
+
   it("refuses a lock from another host, naming the host, since its process cannot be checked from here", async () => {
     await leaveLock({ pid: deadPid(), host: "buildbox-7" });
     await expect(takeRunLock(manifest, "run")).rejects.toThrow(/pid \d+ on host buildbox-7.*cannot check a process on another host.*delete .*run\.lock/);

@@ -192,3 +192,29 @@ describe("an interrupt stops issuing but keeps the answers already coming", () =
     expect(q.sent).toBeLessThan(100);
   });
 });
+
+describe("picking the next call does not grow with the number of assets", () => {
+  it("asks each of 5,000 sources a bounded number of times, not every source for every call", async () => {
+    const l = new BudgetLedger({ ceilingUsd: 1000 });
+    let asked = 0;
+    const qs = Array.from({ length: 5000 }, (_, i) => new Queue(`q${i}`, 2, { latency: 0 }));
+    wire(l, ...qs);
+    const counted: CallSource[] = qs.map((q) => ({ next: () => (asked++, q.next()) }));
+    const outcome = await new Scheduler(counted, { concurrency: 8, ledger: l }).run();
+    expect(outcome.waiting).toEqual([]);
+    expect(qs.every((q) => q.handled === 2)).toBe(true);
+    // Scanning every source per call would ask 10,000 × 5,000 times; a queue of ready ones asks a few times per call.
+    expect(asked).toBeLessThan(10 * 10_000);
+  });
+
+  it("a source held back by the ceiling goes again once money is freed", async () => {
+    const l = new BudgetLedger({ ceilingUsd: 0.1 });
+    // The first call reserves 0.08 but bills 0.01: the freed money lets the second go.
+    const first = new Queue("first", 1, { price: 0.08, cost: 0.01, priority: 0, latency: 5 });
+    const second = new Queue("second", 1, { price: 0.05 });
+    wire(l, first, second);
+    const outcome = await new Scheduler([first, second], { concurrency: 2, ledger: l }).run();
+    expect([first.handled, second.handled]).toEqual([1, 1]);
+    expect(outcome.waiting).toEqual([]);
+  });
+});
