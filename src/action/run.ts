@@ -65,8 +65,9 @@ export async function runMain(): Promise<void> {
 
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error("interrupted"));
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  // Not `once`: a second signal during the stop would kill the step before it books what arrived.
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
 
   let report: RunReport | undefined;
   let thrown: unknown;

@@ -30,8 +30,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const logger = new StderrLogger(argv.includes("--verbose") || argv.includes("-v"));
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error("interrupted"));
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  // Not `once`: a second signal (Ctrl-C twice, a supervisor repeating SIGTERM) would kill the run mid-stop,
+  // before it books the answers it is receiving; the stop ends within 2 s anyway.
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
     const [name, ...rest] = argv;
     if (name === "--version" || name === "-V") {

@@ -61,16 +61,17 @@ export interface GeminiProviderOptions {
   models?: readonly (ImageModel | TextModel)[];
   /**
    * The run's stop (SIGINT, SIGTERM): no new attempt is sent, waits end at once, and a request
-   * still unanswered is aborted after `stopGraceMs` (an answer arriving meanwhile is kept: it may be
-   * billed whether or not it is read).
+   * already sent may still be answered within `stopGraceMs`: the service bills a generation it
+   * finished whether or not the client is still there, so an answer cut off is money lost.
+   * A response already begun when the grace ends gets a third of it more for its body.
    */
   stop?: AbortSignal;
-  /** Default 500 ms; an answer already arriving gets twice as long to finish. */
+  /** Default 1.5 s: most of the 2 s a stop may take, the rest for booking what came back. */
   stopGraceMs?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
-export const DEFAULT_STOP_GRACE_MS = 500;
+export const DEFAULT_STOP_GRACE_MS = 1_500;
 
 export interface GeminiProvider extends ImageProvider {
   readonly calls: number;
@@ -164,7 +165,11 @@ export function createGeminiProvider(options: GeminiProviderOptions): GeminiProv
         }, timeoutMs);
         let graceTimer: ReturnType<typeof setTimeout> | undefined;
         const onStop = () => {
-          graceTimer = setTimeout(() => attempt.abort(stop?.reason), answering ? 2 * stopGraceMs : stopGraceMs);
+          graceTimer = setTimeout(() => {
+            // A response begun is a generation done and billed: its body gets a little longer.
+            if (answering) graceTimer = setTimeout(() => attempt.abort(stop?.reason), stopGraceMs / 3);
+            else attempt.abort(stop?.reason);
+          }, stopGraceMs);
         };
         if (stop?.aborted) onStop();
         else stop?.addEventListener("abort", onStop, { once: true });

@@ -16,10 +16,10 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-async function stoppedAfter(ms: number, options: EmulatorOptions, graceMs = 500) {
+async function stoppedAfter(ms: number, options: EmulatorOptions, graceMs?: number) {
   emulator = await startEmulator({ ...NO_FLAWS, ...options });
   const stop = new AbortController();
-  const provider = createGeminiProvider({ apiKey: "test-key-1234", baseUrl: emulator.url, stop: stop.signal, stopGraceMs: graceMs });
+  const provider = createGeminiProvider({ apiKey: "test-key-1234", baseUrl: emulator.url, stop: stop.signal, ...(graceMs !== undefined ? { stopGraceMs: graceMs } : {}) });
   const started = performance.now();
   const timer = setTimeout(() => stop.abort(new Error("interrupted")), ms);
   const outcome = await provider.generate(DRAFT).then(
@@ -49,6 +49,14 @@ describe("a stop reaches every wait and every unanswered request", () => {
     const { result, error } = await stoppedAfter(100, { failures: [{ delayMs: 400 }] }, 1500);
     expect(error).toBeUndefined();
     expect(result?.kind).toBe("image");
+  });
+
+  it("by default lets a request already sent be answered, though the generation takes most of a second after the stop", async () => {
+    // A generation finished is billed whether or not the client still listens: cut off, it is money lost.
+    const { result, error, emulator } = await stoppedAfter(100, { failures: [{ delayMs: 900 }] });
+    expect(error).toBeUndefined();
+    expect(result?.kind).toBe("image");
+    expect(result!.costUsd).toBeCloseTo(emulator.stats.billedUsd, 5);
   });
 
   it("sends nothing once stopped", async () => {
