@@ -18,6 +18,7 @@ const git = promisify(execFile);
  */
 export const mergeLockCommand: Command = {
   summary: "merge a conflicted lockfile asset by asset, by hand or as git's merge driver (%O %A %B)",
+  takesArguments: true,
   usage: "[BASE OURS THEIRS]",
   details: [
     "Without files: run it in a merge or rebase that stopped on assets.lock.yaml; it merges the three versions git holds and writes the lockfile, ready for `git add`.",

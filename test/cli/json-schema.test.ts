@@ -12,7 +12,7 @@ const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
 const MANIFEST = `version: 1
 budget: { maxUsd: 2 }
-defaults: { finalSize: "512", screen: { minWidth: 256, minHeight: 256 } }
+defaults: { finalSize: "1K", screen: { minWidth: 256, minHeight: 256 } }
 assets:
   - { id: mesa, prompt: "Red mesa, graphic style", count: 2, out: "img/mesa-{n}.webp" }
 `;

@@ -11,7 +11,7 @@ afterAll(async () => {
 const MANIFEST = `version: 1
 budget: { maxUsd: 20 }
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   screen: { minWidth: 256, minHeight: 256 }
 assets:
   - id: dune

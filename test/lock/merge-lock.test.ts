@@ -10,7 +10,7 @@ import { gitEnv } from "../support/git-repo.js";
 
 const manifest = (dunes: string, tide: string) => `version: 1
 budget: { maxUsd: 2 }
-defaults: { finalSize: "512", screen: { minWidth: 256, minHeight: 256 } }
+defaults: { finalSize: "1K", screen: { minWidth: 256, minHeight: 256 } }
 assets:
   - { id: dunes, prompt: "${dunes}", count: 1, out: "art/dunes.webp" }
   - { id: tide, prompt: "${tide}", count: 1, out: "art/tide.webp" }

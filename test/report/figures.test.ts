@@ -13,7 +13,7 @@ import { cli, readLock, tempRepo } from "../e2e/harness.js";
 const MANIFEST = `version: 1
 budget: { maxUsd: 5 }
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   maxAttempts: 40
   screen: { minWidth: 256, minHeight: 256 }
 assets:

@@ -16,7 +16,7 @@ const DOCS = join(repoRoot, "docs", "images");
 const MANIFEST = `version: 1
 budget: { maxUsd: 3 }
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   maxAttempts: 12
   screen: { minWidth: 200, minHeight: 200 }
 assets:

@@ -14,7 +14,7 @@ const asset = (id: string, out: string, extra = "") => `  - id: ${id}\n    promp
 const manifest = (assets: string) => `version: 1
 budget: { maxUsd: 2 }
 defaults:
-  finalSize: "512"
+  finalSize: "1K"
   oversample: 2
   output: { format: webp, quality: 80, width: 64, height: 64 }
 assets:
