@@ -264,8 +264,8 @@ describe("seedlock plan on the command line", () => {
     expect(ran.code).toBe(0);
     expect(ran.stdout).toMatch(/^assets\.yaml: 4 assets \(4 new\)/);
     expect(ran.stdout).toMatch(/^asset\s+state\s+have\s+drafts\s+finals\s+estimate/m);
-    // Then the tier and the cost per kept image on either tier.
-    expect(ran.stdout).toMatch(/^fresh\s+new\s+0\/2\s+7\s+2\s+\$0\.\d\d\s+(two-tier|final-only)\s+\$0\.\d{4}\s+\$0\.\d{4}$/m);
+    // Then the tier and the cost per kept image on either tier, and which is cheaper when it is not the one chosen.
+    expect(ran.stdout).toMatch(/^fresh\s+new\s+0\/2\s+7\s+2\s+\$0\.30\s+two-tier\s+\$0\.1364\s+\$0\.1028\s+final-only is cheaper per image$/m);
     expect(ran.stdout).toMatch(/^total\s+\d+\s+\d+\s+\$\d+\.\d\d/m);
     expect(ran.stdout).toMatch(/^ceiling\s+\$20\.00 \(budget\.maxUsd\)$/m);
     expect(ran.stdout).toMatch(/^accept rate\s+33% \(default: 1 ÷ oversample\)$/m);
