@@ -2,52 +2,210 @@
 import { createRequire as __seedlockCreateRequire } from 'node:module';
 const require = __seedlockCreateRequire(import.meta.url);
 import {
+  wantsColor,
+  widthOf
+} from "./chunks/chunk-MFRKUSXS.js";
+import {
+  runResultJson
+} from "./chunks/chunk-6M3LJYRS.js";
+import {
+  StderrLogger
+} from "./chunks/chunk-PK654C6K.js";
+import {
+  EXIT_CODE_MEANING,
   ExitCode,
   InputError,
-  SeedlockError,
-  StderrLogger
-} from "./chunks/chunk-RUZPBMFR.js";
+  SeedlockError
+} from "./chunks/chunk-BYMAINSJ.js";
 import "./chunks/chunk-4RHKQ3D4.js";
 
 // src/cli/main.ts
 import { parseArgs } from "node:util";
 
+// package.json
+var package_default = {
+  name: "seedlock",
+  version: "0.1.0",
+  private: true,
+  description: "Draft image assets cheaply on Gemini's Lite model, screen them, render only the keepers, and lock every seed and prompt.",
+  license: "MIT",
+  type: "module",
+  bin: {
+    seedlock: "dist/cli.js"
+  },
+  engines: {
+    node: ">=24"
+  },
+  scripts: {
+    build: "tsc -p tsconfig.json --noEmit",
+    bundle: "node scripts/bundle.mjs",
+    lint: "tsc -p tsconfig.json --noEmit && node scripts/lint.mjs",
+    test: "vitest run",
+    "setup:chromium": "bash scripts/setup-ci.sh",
+    bench: "node scripts/bundle.mjs && node bench/run.mjs",
+    demo: "node dist/cli.js demo"
+  },
+  dependencies: {
+    "@actions/core": "^3.0.1",
+    "@actions/github": "^9.1.1",
+    "@google/genai": "^3.1.0",
+    ajv: "^8.20.0",
+    sharp: "0.35.5",
+    yaml: "^2.9.1"
+  },
+  devDependencies: {
+    "@types/node": "24.19.2",
+    "@types/pngjs": "^6.0.5",
+    esbuild: "0.28.2",
+    "jpeg-js": "^0.4.4",
+    node: "24.9.0",
+    pngjs: "^7.0.0",
+    typescript: "5.9.3",
+    vitest: "^5.1.1"
+  },
+  allowScripts: {
+    node: true,
+    esbuild: true,
+    protobufjs: false
+  }
+};
+
 // src/cli/command.ts
 var GLOBAL_OPTIONS = {
-  manifest: { type: "string", default: "assets.yaml" },
-  "max-budget-usd": { type: "string" },
-  "base-url": { type: "string" },
-  json: { type: "boolean", default: false },
-  verbose: { type: "boolean", short: "v", default: false },
-  help: { type: "boolean", short: "h", default: false }
+  manifest: { type: "string", default: "assets.yaml", value: "PATH", help: "the asset manifest; its lockfile is the .lock.yaml beside it" },
+  "max-budget-usd": { type: "string", value: "N", help: "a ceiling in USD for this run; lowers the manifest's budget.maxUsd, never raises it" },
+  "base-url": { type: "string", value: "URL", help: "the Gemini API's base URL (default: GOOGLE_GEMINI_BASE_URL, else Google's), e.g. a local `seedlock emulate`" },
+  json: { type: "boolean", default: false, help: "print one JSON object on stdout (schema/run-result.v1.json) instead of the table" },
+  verbose: { type: "boolean", short: "v", default: false, help: "log every call and retry on stderr" },
+  help: { type: "boolean", short: "h", default: false, help: "show this help and exit" },
+  version: { type: "boolean", default: false, help: "print seedlock's version and exit" }
 };
+function parseArgsOptions(...tables) {
+  const options = {};
+  for (const table of tables) {
+    for (const [name, flag] of Object.entries(table)) {
+      options[name] = {
+        type: flag.type,
+        ...flag.short ? { short: flag.short } : {},
+        ...flag.multiple ? { multiple: true } : {},
+        ...flag.default !== void 0 ? { default: flag.default } : {}
+      };
+    }
+  }
+  return options;
+}
+
+// src/cli/help.ts
+var ENVIRONMENT = [
+  ["GEMINI_API_KEY", "the Gemini API key (plan needs none)"],
+  ["GOOGLE_GEMINI_BASE_URL", "the API's base URL when --base-url is not given"],
+  ["NO_COLOR", "set to anything to print without colour"]
+];
+function overviewHelp(commands, layout) {
+  const out = [
+    `${bold("usage:", layout)} seedlock <command> [flags]`,
+    "",
+    bold("commands:", layout),
+    ...rows(commands.map((c) => [c.name, c.summary]), layout),
+    "",
+    ...flagSection("global flags:", GLOBAL_OPTIONS, layout),
+    ...trailer(layout),
+    ...wrap(`Run "seedlock help <command>" or "seedlock <command> --help" for a command's own flags.`, layout.width)
+  ];
+  return out.join("\n") + "\n";
+}
+function commandHelp(name, command, layout) {
+  const usage2 = `seedlock ${name}${command.usage ? ` ${command.usage}` : ""} [flags]`;
+  const [first = "", ...rest] = wrap(`seedlock ${name} \u2014 ${command.summary}`, layout.width);
+  const title = first.replace(`seedlock ${name}`, bold(`seedlock ${name}`, layout));
+  const out = [title, ...rest, "", `${bold("usage:", layout)} ${usage2}`, ""];
+  for (const paragraph of command.details ?? []) out.push(...wrap(paragraph, layout.width), "");
+  if (Object.keys(command.options).length) out.push(...flagSection("flags:", command.options, layout));
+  out.push(...flagSection("global flags:", GLOBAL_OPTIONS, layout), ...trailer(layout));
+  return out.join("\n").replace(/\n+$/, "") + "\n";
+}
+function flagSection(title, table, layout) {
+  const entries = Object.entries(table).map(([name, flag]) => {
+    const short = flag.short ? `-${flag.short}, ` : "";
+    const value = flag.type === "string" ? ` ${flag.value ?? "VALUE"}` : "";
+    const byDefault = flag.type === "string" && flag.default !== void 0 && !flag.help.includes("default") ? ` (default ${String(flag.default)})` : "";
+    return [`${short}--${name}${value}`, `${flag.help}${byDefault}`];
+  });
+  return [bold(title, layout), ...rows(entries, layout), ""];
+}
+function trailer(layout) {
+  const codes = Object.entries(EXIT_CODE_MEANING).map(([code2, meaning]) => [code2, meaning]);
+  return [bold("environment:", layout), ...rows(ENVIRONMENT, layout), "", bold("exit codes:", layout), ...rows(codes, layout), ""];
+}
+function rows(entries, layout) {
+  const nameWidth = Math.min(Math.max(...entries.map(([n]) => n.length)), Math.floor(layout.width / 3));
+  const indent = 2 + nameWidth + 2;
+  const lines = [];
+  for (const [name, text] of entries) {
+    const wrapped = wrap(text, Math.max(20, layout.width - indent));
+    if (name.length > nameWidth) {
+      lines.push(`  ${name}`);
+      for (const line of wrapped) lines.push(`${" ".repeat(indent)}${line}`);
+      continue;
+    }
+    wrapped.forEach((line, i) => lines.push(i === 0 ? `  ${name.padEnd(nameWidth)}  ${line}` : `${" ".repeat(indent)}${line}`));
+  }
+  return lines;
+}
+function wrap(text, width) {
+  const lines = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.length ? lines : [""];
+}
+function bold(text, layout) {
+  return layout.color ? `\x1B[1m${text}\x1B[22m` : text;
+}
 
 // src/cli/main.ts
 var COMMANDS = {};
 function registerCommand(name, load) {
   COMMANDS[name] = load;
 }
-function usage() {
-  const names = Object.keys(COMMANDS).join(" | ");
-  return [
-    `usage: seedlock <${names}> [--manifest assets.yaml] [--max-budget-usd N] [--base-url URL] [--json]`,
-    "",
-    "Environment: GEMINI_API_KEY, GOOGLE_GEMINI_BASE_URL.",
-    "Exit codes: 0 done, 1 fault, 2 invalid input, 3 budget exceeded, 4 attempt cap, 5 provider unavailable, 130 interrupted."
-  ].join("\n");
+async function usage(env) {
+  const commands = await Promise.all(Object.entries(COMMANDS).map(async ([name, load]) => ({ name, summary: (await load()).summary })));
+  return overviewHelp(commands, layoutFor(env));
 }
-async function main(argv, env = process.env) {
-  const logger = new StderrLogger(argv.includes("--verbose") || argv.includes("-v"));
+function layoutFor(env) {
+  return { width: widthOf(process.stdout, env), color: wantsColor(process.stdout, env) };
+}
+var VERSION = package_default.version;
+async function main(argv2, env = process.env) {
+  const logger = new StderrLogger(argv2.includes("--verbose") || argv2.includes("-v"));
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error("interrupted"));
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
-    const [name, ...rest] = argv;
-    if (!name || name === "--help" || name === "-h" || name === "help") {
-      process.stdout.write(`${usage()}
+    const [name, ...rest] = argv2;
+    if (name === "--version" || name === "-V") {
+      process.stdout.write(`seedlock ${VERSION}
 `);
+      return ExitCode.ok;
+    }
+    if (!name || name === "--help" || name === "-h" || name === "help" && rest.length === 0) {
+      process.stdout.write(await usage(env));
       return name ? ExitCode.ok : ExitCode.invalidInput;
+    }
+    if (name === "help") {
+      const topic = rest[0];
+      const loadTopic = COMMANDS[topic];
+      if (!loadTopic) throw new InputError([{ message: `no help for "${topic}": there is no such command`, fix: `use one of: ${Object.keys(COMMANDS).join(", ")}` }]);
+      process.stdout.write(commandHelp(topic, await loadTopic(), layoutFor(env)));
+      return ExitCode.ok;
     }
     const load = COMMANDS[name];
     if (!load) {
@@ -56,12 +214,25 @@ async function main(argv, env = process.env) {
     const command = await load();
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: rest, options: parseArgsOptions(GLOBAL_OPTIONS, command.options), allowPositionals: true, strict: true });
     } catch (err) {
       throw new InputError([{ message: err.message.replace(/\. To specify a positional.*$/s, ""), fix: `run "seedlock ${name} --help" for the flags it takes` }]);
     }
+    if (parsed.positionals.length && !command.takesArguments) {
+      const [first] = parsed.positionals;
+      throw new InputError([
+        {
+          message: `unexpected argument ${JSON.stringify(first)}; seedlock ${name} takes flags only`,
+          fix: /\.ya?ml$/i.test(first) ? `to use that manifest, write seedlock ${name} --manifest ${first}` : `run "seedlock ${name} --help" for the flags it takes`
+        }
+      ]);
+    }
     if (parsed.values.help) {
-      process.stdout.write(`seedlock ${name}: ${command.summary}
+      process.stdout.write(commandHelp(name, command, layoutFor(env)));
+      return ExitCode.ok;
+    }
+    if (parsed.values.version) {
+      process.stdout.write(`seedlock ${VERSION}
 `);
       return ExitCode.ok;
     }
@@ -77,10 +248,9 @@ async function main(argv, env = process.env) {
   } catch (err) {
     if (err instanceof SeedlockError) {
       logger.error(err.message);
-      if (argv.includes("--json")) {
+      if (argv2.includes("--json")) {
         const diagnostics = err instanceof InputError ? err.diagnostics : void 0;
-        process.stdout.write(`${JSON.stringify({ exitCode: err.exitCode, error: err.message, ...diagnostics ? { diagnostics } : {} })}
-`);
+        process.stdout.write(runResultJson({ exitCode: err.exitCode, error: err.message, ...diagnostics ? { diagnostics } : {} }));
       }
       return err.exitCode;
     }
@@ -95,13 +265,50 @@ ${err?.stack ?? String(err)}
   }
 }
 
+// src/cli/tuned-process.ts
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+var CHILD = "SEEDLOCK_TUNED_CHILD";
+var IMAGE_COMMANDS = /* @__PURE__ */ new Set(["run", "preview", "render", "demo"]);
+var RELAYED = ["SIGINT", "SIGTERM", "SIGHUP"];
+function wantsTunedChild(argv2, env) {
+  return IMAGE_COMMANDS.has(argv2[0] ?? "") && env[CHILD] !== "1" && !argv2.includes("--help") && !argv2.includes("-h");
+}
+function runInTunedChild(argv2, entry) {
+  const child = spawn(process.execPath, [...process.execArgv, "--max-semi-space-size=4", entry, ...argv2], {
+    stdio: ["inherit", "inherit", "inherit", "ipc"],
+    env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2", [CHILD]: "1" },
+    // Its own process group: a Ctrl-C at the terminal reaches it once, relayed here, not twice.
+    // (On Windows a detached child gets a console of its own; there Ctrl-C is not a POSIX signal anyway.)
+    detached: process.platform !== "win32"
+  });
+  const relay = (signal) => child.kill(signal);
+  for (const signal of RELAYED) process.on(signal, relay);
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code2, signal) => {
+      for (const s of RELAYED) process.off(s, relay);
+      resolve(code2 ?? 128 + (signal ? constants.signals[signal] ?? 0 : 0));
+    });
+  });
+}
+function followParent(env) {
+  if (env[CHILD] !== "1" || !process.channel) return;
+  process.channel.unref();
+  process.on("disconnect", () => process.kill(process.pid, "SIGKILL"));
+}
+
 // src/cli/index.ts
-registerCommand("plan", async () => (await import("./chunks/plan-F3ZWPJI6.js")).planCommand);
-registerCommand("preview", async () => (await import("./chunks/preview-ZLHQBUHZ.js")).previewCommand);
-registerCommand("run", async () => (await import("./chunks/run-KXZTOKJM.js")).runCommand);
-registerCommand("render", async () => (await import("./chunks/render-UHBWJSEV.js")).renderCommand);
-registerCommand("verify", async () => (await import("./chunks/verify-QLDK2WKI.js")).verifyCommand);
-registerCommand("demo", async () => (await import("./chunks/demo-MYYCAAFC.js")).demoCommand);
-registerCommand("emulate", async () => (await import("./chunks/emulate-P5CIYWAL.js")).emulateCommand);
-var code = await main(process.argv.slice(2));
+registerCommand("plan", async () => (await import("./chunks/plan-AMU36ULC.js")).planCommand);
+registerCommand("preview", async () => (await import("./chunks/preview-JC6RYQEF.js")).previewCommand);
+registerCommand("run", async () => (await import("./chunks/run-UJTLNR4M.js")).runCommand);
+registerCommand("render", async () => (await import("./chunks/render-N7X3YUHF.js")).renderCommand);
+registerCommand("summary", async () => (await import("./chunks/summary-VWIIHYZ7.js")).summaryCommand);
+registerCommand("verify", async () => (await import("./chunks/verify-6BZCSIUH.js")).verifyCommand);
+registerCommand("merge-lock", async () => (await import("./chunks/merge-lock-XTA3UY5S.js")).mergeLockCommand);
+registerCommand("demo", async () => (await import("./chunks/demo-NEV6T2YC.js")).demoCommand);
+registerCommand("emulate", async () => (await import("./chunks/emulate-MW53FV6Y.js")).emulateCommand);
+var argv = process.argv.slice(2);
+followParent(process.env);
+var code = wantsTunedChild(argv, process.env) ? await runInTunedChild(argv, process.argv[1]) : await main(argv);
 process.exitCode = code;

@@ -7,12 +7,14 @@ import {
   info,
   land,
   warning
-} from "./chunks/chunk-UNR4N5D3.js";
+} from "./chunks/chunk-OESNXWSN.js";
+import "./chunks/chunk-FP6UPGJK.js";
 import "./chunks/chunk-GEXTQ4V7.js";
 import "./chunks/chunk-QEITITXB.js";
-import "./chunks/chunk-RN5VCRI4.js";
-import "./chunks/chunk-B26JENO5.js";
-import "./chunks/chunk-RUZPBMFR.js";
+import "./chunks/chunk-VB46BMHO.js";
+import "./chunks/chunk-67RSKPRZ.js";
+import "./chunks/chunk-PK654C6K.js";
+import "./chunks/chunk-BYMAINSJ.js";
 import "./chunks/chunk-4RHKQ3D4.js";
 
 // src/action/post-run.ts
