@@ -59,14 +59,14 @@ export const CPU_ASSETS = [10, 1000];
 const CPU_COUNT = 2;
 const CPU_GOAL = 1.5;
 
-/** Two-tier assets at the smallest sizes, so that the run's own bookkeeping, not image work, is what grows. */
+/** Two-tier assets at the smallest sizes the default models make (1K), so that the run's own bookkeeping, not image work, is what grows. */
 function cpuManifest(assets: number): string {
   const lines = [
     "version: 1",
     "budget: { maxUsd: 1000 }",
     "defaults:",
     '  aspectRatio: "1:1"',
-    '  finalSize: "512"',
+    '  finalSize: "1K"',
     "  maxAttempts: 50",
     "  output: { format: webp, quality: 60, width: 64, height: 64 }",
     "assets:",
