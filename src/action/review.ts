@@ -241,14 +241,19 @@ export async function buildReviewState(report: RunReport, previous: ReviewState 
       if (!old && seed.status !== "accepted") continue;
       if (!seed.draft) continue;
       const source = await safeSource(spec.root, seed.draft);
+      // A rejected draft is not brought into the work tree, but its verdict must stay on record
+      // (its picture is already on the previews branch); losing it would let adoption pay for it again.
+      if (!source && old?.verdict === "rejected") drafts.push(old);
       if (!source) continue;
       const file = `${folder}/drafts/${asset.id}/${seed.draft.split("/").pop()}`;
       files.push({ path: file, source });
       drafts.push(old ? { ...old, file } : { n: next++, seed: seed.seed, file, verdict: "approved" });
     }
-    // The entry as it was before the verdicts: adopting it applies them again, from the record.
+    // The entry as it was before the verdicts: adopting it applies them again, from the record,
+    // so only a seed whose verdict the record keeps is turned back; any other stays rejected.
+    const recorded = new Map(drafts.map((d) => [d.seed, d]));
     const raw = structuredClone(entry);
-    for (const seed of raw.seeds) if (numbered.get(seed.seed)?.verdict === "rejected" && seed.status === "rejected") seed.status = "accepted";
+    for (const seed of raw.seeds) if (recorded.get(seed.seed)?.verdict === "rejected" && seed.status === "rejected") seed.status = "accepted";
     assets[asset.id] = { inputHash: hash, prompt: asset.prompt, count: asset.count, lock: raw, drafts: drafts.sort((a, b) => a.n - b.n) };
   }
   const after = new Map((facts.mergeReport?.assets ?? []).map((a) => [a.id, a.estimatedUsd]));

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { lstat, readdir, readFile, realpath } from "node:fs/promises";
+import { lstat, readdir, realpath } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { RepositoryFolder } from "../disk/repository-path.js";
 import { InputError, type Diagnostic } from "../errors.js";
@@ -104,7 +104,8 @@ async function otherClaims(root: string, ownLockfile: string, logger: Logger): P
   for (const rel of await lockfileCandidates(root)) {
     const file = join(root, rel);
     if (resolve(file) === ownLockfile) continue;
-    const text = await readFile(file, "utf8").catch(() => undefined);
+    // Through the path rule: a lockfile that is a symlink leading out of the repository is not read.
+    const text = await new RepositoryFolder(root).readFile(rel).then((b) => b.toString("utf8"), () => undefined);
     if (text === undefined || !writtenBySeedlock(text)) continue;
     const display = displayPathFor(file);
     let lock: Lockfile;

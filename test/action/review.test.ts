@@ -67,7 +67,10 @@ describe("review in the pull request", () => {
     const rejected = after.assets.dunes!.drafts.find((d) => d.n === 1)!;
     expect(rejected).toMatchObject({ seed: dunes[0]!.seed, verdict: "rejected", by: MAINTAINER });
     expect(Date.parse(rejected.at!)).not.toBeNaN();
-    expect(after.assets.tide!.drafts.filter((d) => tide.some((t) => t.seed === d.seed)).every((d) => d.verdict === "rejected" && d.why === "reroll")).toBe(true);
+    // The rerolled drafts stay on record as rejected: the run after the merge must not draw them again.
+    const rerolled = after.assets.tide!.drafts.filter((d) => tide.some((t) => t.seed === d.seed));
+    expect(rerolled).toHaveLength(tide.length);
+    expect(rerolled.every((d) => d.verdict === "rejected" && d.why === "reroll")).toBe(true);
     const newTide = after.assets.tide!.drafts.filter((d) => d.verdict === "approved");
     expect(newTide.length).toBeGreaterThanOrEqual(1);
     expect(newTide.every((d) => !tide.some((t) => t.seed === d.seed))).toBe(true);

@@ -203,7 +203,8 @@ describe("hole 3: symlinks cannot lead a read or a write out of the repository",
     const outsideHash = createHash("sha256").update(readFileSync(join(outside, "b.webp"))).digest("hex");
 
     const verify = await run(dir, ["verify"]);
-    expect(verify.code).toBe(2);
+    // Not read through the link, so the output is missing: drift (exit 6), not a match.
+    expect(verify.code).toBe(6);
     expect(verify.stderr).toMatch(/peek\/a\.webp: missing/);
     const plan = await run(dir, ["plan", "--json"]);
     expect(plan.code, plan.stderr).toBe(0);
@@ -212,8 +213,27 @@ describe("hole 3: symlinks cannot lead a read or a write out of the repository",
     // Pointed at a different file outside, verify does not print its hash either.
     writeFileSync(lockPath, readFileSync(lockPath, "utf8").replace('"path": "peek/a.webp"', '"path": "peek/b.webp"'));
     const again = await run(dir, ["verify"]);
+    expect(again.code).toBe(6);
     expect(again.stderr).toMatch(/peek\/b\.webp: missing/);
     expect(again.stdout + again.stderr).not.toContain(outsideHash.slice(0, 12));
+  });
+
+  it("a lockfile draft through a symlinked folder is not sent as a batch render's reference", async () => {
+    const dir = workspace("batch-draft-link", { "assets.yaml": `${HEAD}  - id: a\n    prompt: A calm sea, no text\n    batch: finals\n    out: img/a.webp\n` });
+    expect((await run(dir, ["preview"])).code).toBe(0);
+    // The lockfile now says the accepted draft is peek/…, and peek/ leads outside, to a copy of it.
+    const lockPath = join(dir, "assets.lock.yaml");
+    const draft = /"draft": "(\.seedlock\/drafts\/a\/[^"]+)"/.exec(readFileSync(lockPath, "utf8"))![1]!;
+    const outside = join(scratch, "outside-draft");
+    mkdirSync(outside);
+    copyFileSync(join(dir, draft), join(outside, "draft.jpg"));
+    symlinkSync(outside, join(dir, "peek"));
+    writeFileSync(lockPath, readFileSync(lockPath, "utf8").split(`"draft": "${draft}"`).join('"draft": "peek/draft.jpg"'));
+    const submitted = emulator.batches.requests.length;
+
+    const ran = await run(dir, ["run"]);
+    answered(ran, 2, /peek\/draft\.jpg leads out of the repository through a symlink/);
+    expect(emulator.batches.requests.length).toBe(submitted);
   });
 
   it("a .seedlock folder that is a symlink outside takes neither the run lock nor any answer", async () => {

@@ -121,7 +121,7 @@ describe("a pull request that adds the manifest, in a workflow without max-budge
 describe("allow-lower-prices, the workflow's word on the manifest's prices", () => {
   it("is what makes a lower pricing: count in the estimate; without it the built-in price stands, with a warning", async () => {
     const ws = repo.clone("checkout");
-    ws.commit({ "assets.yaml": MANIFEST.replace("budget:", 'pricing:\n  gemini-3.1-flash-image: { "512": 0.001 }\nbudget:') }, "Negotiated price");
+    ws.commit({ "assets.yaml": MANIFEST.replace("budget:", 'pricing:\n  gemini-nano-banana-2.1: { "1K": 0.001 }\nbudget:') }, "Negotiated price");
     ws.git("push", "--quiet", "origin", "HEAD:refs/heads/main");
 
     const listed = await step("main", pushStep(ws, { command: "plan" }));
@@ -129,7 +129,7 @@ describe("allow-lower-prices, the workflow's word on the manifest's prices", () 
 
     expect(listed.code, listed.stdout).toBe(0);
     expect(lowered.code, lowered.stdout).toBe(0);
-    expect(listed.annotations.join("\n")).toMatch(/::warning.*gemini-3\.1-flash-image 512 \$0\.001 \(built-in \$0\.045\).*allow-lower-prices/);
+    expect(listed.annotations.join("\n")).toMatch(/::warning.*gemini-nano-banana-2\.1 1K \$0\.001 \(built-in \$0\.0336\).*allow-lower-prices/);
     expect(lowered.annotations.join("\n")).not.toMatch(/below the built-in price/);
     expect(Number(lowered.outputs["estimated-usd"])).toBeLessThan(Number(listed.outputs["estimated-usd"]));
     expect(modelCalls()).toBe(0);

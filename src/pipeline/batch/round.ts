@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { access, readFile } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import { join } from "node:path";
 import type { BatchJobRecord, BatchRequestRecord, BatchStage, Lockfile } from "../../lock/types.js";
 import type { Logger } from "../../logger.js";
 import type { AssetSpec, BatchMode, Manifest } from "../../manifest/spec.js";
 import { batchShareOf, findModel, imageCallCeilingUsd, type ImageModel } from "../../models/catalog.js";
 import { InputError } from "../../errors.js";
+import { RepositoryFolder } from "../../disk/repository-path.js";
 import { batches } from "./mode.js";
 import { createBatchClient, type BatchClient, type BatchRequest } from "../../provider/batch.js";
 import { createGeminiProvider } from "../../provider/gemini.js";
@@ -62,6 +63,18 @@ export class BatchRound {
 
   constructor(private readonly o: BatchRoundOptions) {
     this.specs = new Map(o.manifest.assets.map((a) => [a.id, a]));
+    this.repository = new RepositoryFolder(o.manifest.root);
+  }
+
+  private readonly repository: RepositoryFolder;
+
+  /** Throws PathRefusedError for a final's reference draft that the path rule will not read. */
+  private async checkReferences(job: BatchJobRecord): Promise<void> {
+    for (const r of job.requests) {
+      if (r.stage !== "final" || !this.specs.get(r.asset)?.reference) continue;
+      const draft = this.lock.assets[r.asset]?.seeds.find((s) => s.seed === r.seed)?.draft;
+      if (draft) await this.repository.realFile(draft);
+    }
   }
 
   private get lock(): Lockfile {
@@ -182,6 +195,8 @@ export class BatchRound {
     const sent = new Set(fresh.flatMap(([, job]) => job.requests.map((r) => r.key)));
     for (const [key, reservation] of reservations) if (!sent.has(key)) ledger.release(reservation);
     if (!fresh.length) return submittedAssets;
+    // Checked before anything is recorded: a reference the path rule refuses is bad input (exit 2), not a job to retry.
+    for (const [, job] of fresh) await this.checkReferences(job);
     // Recorded first, with the reservations: a run killed after sending finds the job by this name.
     this.lock.batches ??= {};
     for (const [displayName, job] of fresh) this.lock.batches[displayName] = job;
@@ -266,7 +281,8 @@ export class BatchRound {
       };
       if (sending && r.stage === "final" && spec.reference) {
         const draft = this.lock.assets[r.asset]?.seeds.find((s) => s.seed === r.seed)?.draft;
-        if (draft) request.reference = { mimeType: mimeTypeOf(draft), data: await readFile(join(this.o.manifest.root, draft)) };
+        // Through the path rule, as the interactive render reads it: a draft behind a symlink leading out is not sent.
+        if (draft) request.reference = { mimeType: mimeTypeOf(draft), data: await this.repository.readFile(draft) };
       }
       out.push({ key: r.key, request });
     }
