@@ -12,6 +12,19 @@ export const MISSING = `${CHROMIUM} is not installed (run \`npm run setup:chromi
 
 /** Opens `url` in headless Chromium as a real process and writes a PNG screenshot to `png`. */
 export async function screenshot(url: string, png: string, size = { width: 1280, height: 2000 }): Promise<string> {
+  const result = await openInChromium(url, size, [`--screenshot=${png}`]);
+  if (!existsSync(png)) throw new Error(`chromium wrote no screenshot (exit ${result.code}):\n${result.stderr.slice(-2000)}`);
+  return png;
+}
+
+/** The page's DOM after its scripts ran, at the same window size, so it lays out as `screenshot` saw it. */
+export async function domOf(url: string, size = { width: 1280, height: 2000 }): Promise<string> {
+  const result = await openInChromium(url, size, ["--dump-dom"]);
+  if (!result.stdout.includes("<html")) throw new Error(`chromium dumped no DOM (exit ${result.code}):\n${result.stderr.slice(-2000)}`);
+  return result.stdout;
+}
+
+async function openInChromium(url: string, size: { width: number; height: number }, what: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const profile = await mkdtemp(join(tmpdir(), "seedlock-chromium-"));
   try {
     const args = [
@@ -30,22 +43,22 @@ export async function screenshot(url: string, png: string, size = { width: 1280,
       "--virtual-time-budget=4000",
       `--user-data-dir=${profile}`,
       `--window-size=${size.width},${size.height}`,
-      `--screenshot=${png}`,
+      ...what,
       url,
     ];
-    const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(CHROMIUM, args, { stdio: ["ignore", "ignore", "pipe"] });
+    return await new Promise((resolve, reject) => {
+      const child = spawn(CHROMIUM, args, { stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
       let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
       child.stderr.on("data", (d) => (stderr += d));
       const timer = setTimeout(() => child.kill("SIGKILL"), 50_000);
       child.on("error", reject);
       child.on("close", (code) => {
         clearTimeout(timer);
-        resolve({ code, stderr });
+        resolve({ code, stdout, stderr });
       });
     });
-    if (!existsSync(png)) throw new Error(`chromium wrote no screenshot (exit ${result.code}):\n${result.stderr.slice(-2000)}`);
-    return png;
   } finally {
     await rm(profile, { recursive: true, force: true });
   }
