@@ -6,8 +6,8 @@ import { constants } from "node:os";
  * only act at process start: a 4 MB young generation (each answer is a base64 string of hundreds of
  * kilobytes, garbage a moment later) and two malloc arenas (libvips and libuv threads otherwise
  * keep a fragmented arena each). A 1,000-draft run then peaks near half the memory. The parent
- * only relays: a signal goes to the child once, its exit code comes back, and a parent that dies,
- * even by SIGKILL, takes the child with it at once, as the kill would have.
+ * only relays: every signal goes to the child (which keeps its handlers for the whole command),
+ * its exit code comes back, and a parent that dies, even by SIGKILL, takes the child with it at once.
  */
 
 const CHILD = "SEEDLOCK_TUNED_CHILD";
@@ -30,13 +30,26 @@ export function runInTunedChild(argv: string[], entry: string): Promise<number> 
   });
   const relay = (signal: NodeJS.Signals) => child.kill(signal);
   for (const signal of RELAYED) process.on(signal, relay);
+  let reported: number | undefined;
+  // Once the child's command is over it says its code: a signal after that (a repeated SIGTERM) is not
+  // relayed, since it could only kill the child while it closes and lose that code.
+  child.on("message", (message: { exitCode?: unknown }) => {
+    if (typeof message?.exitCode !== "number") return;
+    reported = message.exitCode;
+    for (const s of RELAYED) process.off(s, relay);
+  });
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("exit", (code, signal) => {
       for (const s of RELAYED) process.off(s, relay);
-      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
+      resolve(reported ?? code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
     });
   });
+}
+
+/** In the child: tells the parent the command's exit code as soon as it is decided. */
+export function reportToParent(env: NodeJS.ProcessEnv, exitCode: number): void {
+  if (env[CHILD] === "1" && process.send) process.send({ exitCode });
 }
 
 /** In the child: the IPC channel does not keep it alive, and losing the parent ends it like a kill. */
