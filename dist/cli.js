@@ -58,6 +58,7 @@ var package_default = {
     "@types/pngjs": "^6.0.5",
     esbuild: "0.28.2",
     "jpeg-js": "^0.4.4",
+    marked: "^18.2.1",
     node: "24.9.0",
     pngjs: "^7.0.0",
     typescript: "5.9.3",
@@ -284,13 +285,22 @@ function runInTunedChild(argv2, entry) {
   });
   const relay = (signal) => child.kill(signal);
   for (const signal of RELAYED) process.on(signal, relay);
+  let reported;
+  child.on("message", (message) => {
+    if (typeof message?.exitCode !== "number") return;
+    reported = message.exitCode;
+    for (const s of RELAYED) process.off(s, relay);
+  });
   return new Promise((resolve, reject) => {
     child.on("error", reject);
     child.on("exit", (code2, signal) => {
       for (const s of RELAYED) process.off(s, relay);
-      resolve(code2 ?? 128 + (signal ? constants.signals[signal] ?? 0 : 0));
+      resolve(reported ?? code2 ?? 128 + (signal ? constants.signals[signal] ?? 0 : 0));
     });
   });
+}
+function reportToParent(env, exitCode) {
+  if (env[CHILD] === "1" && process.send) process.send({ exitCode });
 }
 function followParent(env) {
   if (env[CHILD] !== "1" || !process.channel) return;
@@ -300,15 +310,18 @@ function followParent(env) {
 
 // src/cli/index.ts
 registerCommand("plan", async () => (await import("./chunks/plan-AMU36ULC.js")).planCommand);
-registerCommand("preview", async () => (await import("./chunks/preview-JC6RYQEF.js")).previewCommand);
-registerCommand("run", async () => (await import("./chunks/run-UJTLNR4M.js")).runCommand);
-registerCommand("render", async () => (await import("./chunks/render-N7X3YUHF.js")).renderCommand);
+registerCommand("preview", async () => (await import("./chunks/preview-4G6WOGNQ.js")).previewCommand);
+registerCommand("run", async () => (await import("./chunks/run-OSTEVBNM.js")).runCommand);
+registerCommand("render", async () => (await import("./chunks/render-V7RNFZ2D.js")).renderCommand);
 registerCommand("summary", async () => (await import("./chunks/summary-VWIIHYZ7.js")).summaryCommand);
-registerCommand("verify", async () => (await import("./chunks/verify-6BZCSIUH.js")).verifyCommand);
+registerCommand("verify", async () => (await import("./chunks/verify-4LKFGS2N.js")).verifyCommand);
 registerCommand("merge-lock", async () => (await import("./chunks/merge-lock-XTA3UY5S.js")).mergeLockCommand);
-registerCommand("demo", async () => (await import("./chunks/demo-NEV6T2YC.js")).demoCommand);
+registerCommand("demo", async () => (await import("./chunks/demo-JBFKUZ5H.js")).demoCommand);
 registerCommand("emulate", async () => (await import("./chunks/emulate-MW53FV6Y.js")).emulateCommand);
 var argv = process.argv.slice(2);
+var code;
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => code !== void 0 && process.exit(code));
 followParent(process.env);
-var code = wantsTunedChild(argv, process.env) ? await runInTunedChild(argv, process.argv[1]) : await main(argv);
+code = wantsTunedChild(argv, process.env) ? await runInTunedChild(argv, process.argv[1]) : await main(argv);
+reportToParent(process.env, code);
 process.exitCode = code;

@@ -38,7 +38,7 @@ import {
   REVIEW_REASON,
   execute,
   plainLine
-} from "./chunks/chunk-MERC4WYW.js";
+} from "./chunks/chunk-NKKUM72T.js";
 import {
   FIGURE_NAME,
   count,
@@ -558,13 +558,15 @@ async function buildReviewState(report, previous, facts) {
       if (!old && seed.status !== "accepted") continue;
       if (!seed.draft) continue;
       const source = await safeSource(spec.root, seed.draft);
+      if (!source && old?.verdict === "rejected") drafts.push(old);
       if (!source) continue;
       const file = `${folder}/drafts/${asset.id}/${seed.draft.split("/").pop()}`;
       files.push({ path: file, source });
       drafts.push(old ? { ...old, file } : { n: next++, seed: seed.seed, file, verdict: "approved" });
     }
+    const recorded = new Map(drafts.map((d) => [d.seed, d]));
     const raw = structuredClone(entry);
-    for (const seed of raw.seeds) if (numbered.get(seed.seed)?.verdict === "rejected" && seed.status === "rejected") seed.status = "accepted";
+    for (const seed of raw.seeds) if (recorded.get(seed.seed)?.verdict === "rejected" && seed.status === "rejected") seed.status = "accepted";
     assets[asset.id] = { inputHash: hash, prompt: asset.prompt, count: asset.count, lock: raw, drafts: drafts.sort((a, b) => a.n - b.n) };
   }
   const after = new Map((facts.mergeReport?.assets ?? []).map((a) => [a.id, a.estimatedUsd]));
