@@ -38,7 +38,7 @@ import {
   REVIEW_REASON,
   execute,
   plainLine
-} from "./chunks/chunk-NKKUM72T.js";
+} from "./chunks/chunk-ITTD4FFR.js";
 import {
   FIGURE_NAME,
   count,

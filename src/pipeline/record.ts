@@ -52,8 +52,10 @@ export class LockfileRecorder {
   private async drain(): Promise<void> {
     this.running = true;
     while (this.dirty) {
-      const wait = this.readyAt - this.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // Timers fire on whole milliseconds and may come a little early: wait until the clock says so.
+      for (let wait = this.readyAt - this.now(); wait > 0; wait = this.readyAt - this.now()) {
+        await new Promise((r) => setTimeout(r, Math.ceil(wait)));
+      }
       this.dirty = false;
       const waiting = this.waiters.splice(0);
       const changed = this.changed;
