@@ -26,7 +26,7 @@ import { formatUsd } from "../report/table.js";
 import { AssetWork, type RunTally, type WorkMode } from "./asset.js";
 import { checkOutputClaims } from "./claims.js";
 import { batches, withBatchMode } from "./batch/mode.js";
-import { assetsInBatchJobs, BatchRound, batchClientFor, waitForBatches } from "./batch/round.js";
+import { assetsInBatchJobs, BatchRound, batchClientFor, pendingBatchUsd, waitForBatches } from "./batch/round.js";
 import { probeFolders, writing } from "./disk.js";
 import { mimeTypeOf } from "./draft.js";
 import { journalFolder } from "./journal.js";
@@ -120,8 +120,11 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   const { logger } = deps;
   const now = deps.now ?? Date.now;
   const started = now();
-  const { manifest, lock, lockPath, plan, lockRefused } = loaded;
+  const { lock, lockPath, plan, lockRefused } = loaded;
   const planned = new Map(plan.assets.map((a) => [a.id, a]));
+  // `tier: auto` runs as the tier the plan chose: every stage below (works, batch jobs) sees a fixed tier.
+  const declaredTier = new Map(loaded.manifest.assets.map((a) => [a.id, a]));
+  const manifest: Manifest = { ...loaded.manifest, assets: loaded.manifest.assets.map((a) => ({ ...a, tier: planned.get(a.id)?.tier ?? a.tier })) };
   // A shard packs the plan made from the checkout it started from, as every other shard does, and
   // runs its own assets under its own slice of the ceiling.
   const shardRun = settings.shard ? shardOf(loaded, settings.shard) : undefined;
@@ -247,7 +250,8 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     workList = workList.filter((a) => !inJobs.has(a.id));
   }
   const ledger = new BudgetLedger({
-    ceilingUsd: Math.max(0, ceiling.usd - (loaded.spentBefore ?? 0) - (batchRound?.pendingUsd ?? 0)),
+    // Jobs still out hold their reservations against every command's ceiling, not only run's.
+    ceilingUsd: Math.max(0, ceiling.usd - (loaded.spentBefore ?? 0) - pendingBatchUsd(recorder.lock)),
     // A shard warns at its slice's share of budget.warnUsd, as the whole matrix would at warnUsd.
     ...(warnUsd !== undefined ? { warnUsd } : {}),
     onWarn: (spent, warn) =>
@@ -278,8 +282,8 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
       new AssetWork({
         mode: outputsRefused?.assets.has(spec.id) ? "preview" : mode,
         // `tier: auto` runs as the tier the plan chose for it; the choice and its reason go in the entry.
-        spec: { ...spec, tier: planned.get(spec.id)!.tier },
-        ...tierChoiceOf(spec, planned.get(spec.id)!),
+        spec,
+        ...tierChoiceOf(declaredTier.get(spec.id)!, planned.get(spec.id)!),
         manifest,
         inputHash: planned.get(spec.id)!.inputHash,
         provider,

@@ -83,7 +83,7 @@ export class BatchRound {
 
   /** What jobs still out have reserved: it counts against this run's ceiling. */
   get pendingUsd(): number {
-    return Object.values(this.lock.batches ?? {}).reduce((sum, job) => sum + job.reservedUsd, 0);
+    return pendingBatchUsd(this.lock);
   }
 
   /**
@@ -398,4 +398,9 @@ export async function waitForBatches(
 /** Assets with requests in a job the lockfile holds: commands that do not collect leave them alone. */
 export function assetsInBatchJobs(lock: Lockfile): Set<string> {
   return new Set(Object.values(lock.batches ?? {}).flatMap((job) => job.requests.map((r) => r.asset)));
+}
+
+/** What the jobs recorded in the lockfile still hold against the ceiling, whichever command runs. */
+export function pendingBatchUsd(lock: Lockfile): number {
+  return Object.values(lock.batches ?? {}).reduce((sum, job) => sum + job.reservedUsd, 0);
 }
