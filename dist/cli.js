@@ -310,13 +310,13 @@ function followParent(env) {
 
 // src/cli/index.ts
 registerCommand("plan", async () => (await import("./chunks/plan-AMU36ULC.js")).planCommand);
-registerCommand("preview", async () => (await import("./chunks/preview-7SEWKTCK.js")).previewCommand);
-registerCommand("run", async () => (await import("./chunks/run-I3D2TT2M.js")).runCommand);
-registerCommand("render", async () => (await import("./chunks/render-G73CZPPF.js")).renderCommand);
+registerCommand("preview", async () => (await import("./chunks/preview-NMSCZAB7.js")).previewCommand);
+registerCommand("run", async () => (await import("./chunks/run-4IJOUXXX.js")).runCommand);
+registerCommand("render", async () => (await import("./chunks/render-3MLUTTTE.js")).renderCommand);
 registerCommand("summary", async () => (await import("./chunks/summary-VWIIHYZ7.js")).summaryCommand);
-registerCommand("verify", async () => (await import("./chunks/verify-YX73TUUM.js")).verifyCommand);
+registerCommand("verify", async () => (await import("./chunks/verify-VW2PRZVE.js")).verifyCommand);
 registerCommand("merge-lock", async () => (await import("./chunks/merge-lock-XTA3UY5S.js")).mergeLockCommand);
-registerCommand("demo", async () => (await import("./chunks/demo-VYRPCBSY.js")).demoCommand);
+registerCommand("demo", async () => (await import("./chunks/demo-KZIJEUMP.js")).demoCommand);
 registerCommand("emulate", async () => (await import("./chunks/emulate-MW53FV6Y.js")).emulateCommand);
 var argv = process.argv.slice(2);
 var code;

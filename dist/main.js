@@ -38,7 +38,7 @@ import {
   REVIEW_REASON,
   execute,
   plainLine
-} from "./chunks/chunk-ITTD4FFR.js";
+} from "./chunks/chunk-4K6YZQVB.js";
 import {
   FIGURE_NAME,
   count,
