@@ -336,7 +336,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
   // Every answer already wrote its own lockfile line; this write only settles the statistics.
   let unsaved: unknown;
   const surplus = new Map(works.map((w) => [w, w.recordSurplus()]));
-  if (works.length) await recorder.persist().catch((error: unknown) => (unsaved = error));
+  if (works.length) await recorder.flush().catch((error: unknown) => (unsaved = error));
   const stopped = outcome.stopped ?? (unsaved === undefined ? undefined : { reason: "failed" as const, error: unsaved });
   // What the run could not do at once goes out as the next batch jobs, each reserved in the ledger.
   const inBatch = new Set(batchRound?.held);

@@ -23,6 +23,7 @@ export class LockfileRecorder {
   private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private writes = 0;
   private readyAt = 0;
+  private wake: (() => void) | undefined;
 
   constructor(
     readonly path: string,
@@ -49,12 +50,31 @@ export class LockfileRecorder {
     return done;
   }
 
+  /**
+   * As persist() with every entry, but the write does not wait its turn: the run's work is over, so
+   * nothing else will write and the pace no longer protects anything, while the user waits for it.
+   */
+  flush(): Promise<void> {
+    this.readyAt = 0;
+    const done = this.persist();
+    this.wake?.();
+    return done;
+  }
+
   private async drain(): Promise<void> {
     this.running = true;
     while (this.dirty) {
       // Timers fire on whole milliseconds and may come a little early: wait until the clock says so.
       for (let wait = this.readyAt - this.now(); wait > 0; wait = this.readyAt - this.now()) {
-        await new Promise((r) => setTimeout(r, Math.ceil(wait)));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.ceil(wait));
+          // A flush() ends the wait at once.
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
       }
       this.dirty = false;
       const waiting = this.waiters.splice(0);
