@@ -290,7 +290,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
         ledger,
         // Each asset's writes name its entry, so only that entry is formatted again.
         recorder: { lock: recorder.lock, persist: () => recorder.persist(spec.id) },
-        priorAcceptRate: planned.get(spec.id)!.acceptRate,
+        priorAcceptRate: planned.get(spec.id)!.expectedAcceptRate,
         concurrency,
         tally,
         logger,
