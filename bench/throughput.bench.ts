@@ -103,7 +103,7 @@ const bench: Bench = async () => {
     title: "Throughput near the rate limit",
     description:
       `\`seedlock preview\` of N = ${N} drafts (every draft passes the screen) run as a child process with \`limits.concurrency: ${CEILING}\` (the ceiling; ` +
-      `seedlock starts at 8 and adapts) against the emulator started in-process with ${LATENCY_MS} ms latency per image and a per-model limit of each ` +
+      `seedlock starts there and adapts) against the emulator started in-process with ${LATENCY_MS} ms latency per image and a per-model limit of each ` +
       `shape (\`src/emulator/limits.ts\`: a token bucket with a burst of ten seconds' worth, a sliding minute, a fixed clock minute), answered with ` +
       `429 RESOURCE_EXHAUSTED, QuotaFailure and RetryInfo beyond it. "Not declared" leaves the limit for seedlock to find; "declared" puts it in ` +
       `\`limits.requestsPerMinute\`. The latency-bound runs have no limit. Wall time is spawn to exit of the CLI, start-up and screening included. ` +
