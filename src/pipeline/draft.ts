@@ -1,7 +1,13 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, posix, relative, sep } from "node:path";
 import sharp from "sharp";
-import type { Manifest } from "../manifest/spec.js";
+import type { RepositoryFolder } from "../disk/repository-path.js";
+import { ExitCode, SeedlockError } from "../errors.js";
+import type { SeedRecord } from "../lock/types.js";
+import type { AssetSpec, Manifest } from "../manifest/spec.js";
+import type { ImageModel, ImageSize } from "../models/catalog.js";
+import type { ImageProvider, ImageResult, InlineImage } from "../provider/provider.js";
+import { writing } from "./disk.js";
 
 /**
  * Accepted drafts are kept as files under `.seedlock/drafts/<asset id>/<seed>.<ext>` beside the
@@ -73,4 +79,46 @@ export async function tileOf(image: Buffer, side = 256): Promise<Buffer | undefi
   } catch {
     return undefined;
   }
+}
+
+export interface DraftingSetup {
+  spec: AssetSpec;
+  manifest: Manifest;
+  provider: ImageProvider;
+  /** The draft model and size: the final's for final-only. */
+  model: ImageModel;
+  size: ImageSize;
+  /** Every draft file is read and written through it: inside the repository, after symlinks. */
+  repository: RepositoryFolder;
+}
+
+/** The draft stage of one asset: drawing a seed, keeping an accepted draft's file, reading it back. */
+export class Drafting {
+  constructor(private readonly setup: DraftingSetup) {}
+
+  get model(): ImageModel {
+    return this.setup.model;
+  }
+
+  /** One draft call for `seed` (a first draw, a regeneration, a redraw): paid for once answered. */
+  draw(seed: number): Promise<ImageResult> {
+    const { spec, provider, model, size } = this.setup;
+    return provider.generate({ model: model.id, prompt: spec.prompt, seed, aspectRatio: spec.aspectRatio, imageSize: size });
+  }
+
+  /** Writes an accepted draft's file, where the render and later runs read it; its path, for the lockfile. */
+  async keep(seed: number, image: InlineImage): Promise<string> {
+    const { manifest, spec, repository } = this.setup;
+    const draft = draftPath(manifest, spec.id, seed, image.mimeType);
+    const file = join(manifest.root, draft);
+    await writing(file, () => repository.writeFile(file, image.data));
+    await keepDraftsInGit(manifest);
+    return draft;
+  }
+}
+
+/** The accepted draft of a seed, read back from the file its record names. */
+export async function readKeptDraft(assetId: string, seed: number, record: SeedRecord | undefined, repository: RepositoryFolder): Promise<InlineImage> {
+  if (!record?.draft) throw new SeedlockError(`${assetId}: seed ${seed} has no saved draft to render from`, ExitCode.fault);
+  return { mimeType: mimeTypeOf(record.draft), data: await repository.readFile(record.draft) };
 }
