@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { NullLogger, type Logger } from "../logger.js";
+import { sleep } from "../sleep.js";
 import { ASPECT_RATIOS, MODELS, pixelSize, type AspectRatio, type ImageModel, type ImageSize, type Model, type TextModel } from "../models/catalog.js";
 import { BatchService, type BatchOptions, type BatchStats, type ScriptedJob } from "./batch.js";
 import { FileStore } from "./files.js";
@@ -191,7 +192,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const shape = shapeOf(options.profile, options.shape);
   const recent: { model: string; body: unknown }[] = [];
   const cache = new PictureCache(96, 256 * 1024 * 1024);
-  const pending = new Set<() => void>();
+  // close() fires it, so every wait in flight (scripted delays, latency) ends at once.
+  const closing = new AbortController();
   let generateIndex = 0;
   let closed = false;
   const files = new FileStore();
@@ -204,17 +206,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
 
   /** Waits, but lets close() cut the wait short. */
-  const wait = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (ms <= 0 || closed) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        pending.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      pending.add(done);
-    });
+  const wait = async (ms: number) => {
+    if (ms <= 0 || closed) return;
+    await sleep(ms, closing.signal).catch(() => {});
+  };
 
   const server = createServer((req, res) => {
     const started = performance.now();
@@ -628,7 +623,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     close: async () => {
       if (closed) return;
       closed = true;
-      for (const done of [...pending]) done();
+      closing.abort();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -8,6 +8,7 @@ import { findModel, type ImageModel } from "../models/catalog.js";
 import { imageCall, type GeminiProvider } from "./gemini.js";
 import type { ImageRequest, ImageResult } from "./provider.js";
 import { redact } from "./errors.js";
+import { sleep } from "../sleep.js";
 
 /**
  * The Batch API on @google/genai: many generateContent requests in one job, answered within 24 h
@@ -163,7 +164,7 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
         if (status !== undefined && passThrough.includes(status)) throw error;
         const transient = status === undefined ? isNetwork(error) : status >= 500 || status === 429;
         if (transient && i < TRIES) {
-          await new Promise((r) => setTimeout(r, 250 * 2 ** i));
+          await sleep(250 * 2 ** i);
           continue;
         }
         const said = redact(error instanceof Error ? error.message : String(error), options.apiKey);

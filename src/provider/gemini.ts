@@ -1,6 +1,7 @@
 import { ApiError, GoogleGenAI, ThinkingLevel, Type, type GenerateContentResponse, type Part, type ThinkingConfig } from "@google/genai";
 import { InputError } from "../errors.js";
 import { NullLogger, type Logger } from "../logger.js";
+import { sleep as realSleep, type Sleep } from "../sleep.js";
 import {
   IMAGE_SIZES,
   JUDGE_INSTRUCTIONS,
@@ -34,12 +35,10 @@ import {
   TransientFailure,
   parseRetryAfter,
   quotaViolations,
-  realSleep,
   resolveRetryPolicy,
   retryInfoDelayMs,
   runWithRetry,
   type RetryOptions,
-  type Sleep,
 } from "./retry.js";
 
 export interface GeminiProviderOptions {
