@@ -5,7 +5,8 @@ import { ApiError, GoogleGenAI, JobState, type BatchJob, type GenerateContentRes
 import { ExitCode, SeedlockError } from "../errors.js";
 import { NullLogger, type Logger } from "../logger.js";
 import { findModel, type ImageModel } from "../models/catalog.js";
-import { imageCall, type GeminiProvider } from "./gemini.js";
+import type { GeminiProvider } from "./gemini.js";
+import { imageCall } from "./image-call.js";
 import type { ImageRequest, ImageResult } from "./provider.js";
 import { redact } from "./errors.js";
 import { sleep } from "../sleep.js";

@@ -122,13 +122,17 @@ export class TransientFailure extends Error {
   }
 }
 
-export interface RetryContext {
+/** What every call of one provider retries under. */
+export interface RetryRules {
   policy: RetryPolicy;
   circuit: CircuitBreaker;
   gate: RequestGate;
   sleep: Sleep;
   random: () => number;
   logger: Logger;
+}
+
+export interface RetryContext extends RetryRules {
   /** What the call is about, for messages: the model id. */
   label: string;
   signal?: AbortSignal;
