@@ -118,8 +118,7 @@ export function createRequestSender(settings: RequestSettings): RequestSender {
       return new RequestRefusedError(status, apiStatus, apiMessage || "(no message)", model);
     }
     const error = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-    // undici reports a failed connection as TypeError "fetch failed" (cause.code) or "terminated".
-    if (error?.cause?.code || (error?.name === "TypeError" && /fetch failed|terminated|socket|network/i.test(error.message ?? ""))) {
+    if (isNetworkFailure(err)) {
       const code = error.cause?.code ?? error.cause?.message ?? error.message ?? "unknown";
       // Nothing listening, or no such host: name the address, since waiting will not fix it.
       if (NOT_ANSWERING.test(String(code))) return new TransientFailure({ description: `network error (${String(code)} at ${settings.where})` });
@@ -134,6 +133,12 @@ export function createRequestSender(settings: RequestSettings): RequestSender {
       return attempts;
     },
   };
+}
+
+/** undici reports a failed connection as TypeError "fetch failed" (cause.code) or "terminated". */
+export function isNetworkFailure(err: unknown): boolean {
+  const error = err as { name?: string; message?: string; cause?: { code?: string } };
+  return Boolean(error?.cause?.code) || (error?.name === "TypeError" && /fetch failed|terminated|socket|network/i.test(error.message ?? ""));
 }
 
 interface ErrorBody {

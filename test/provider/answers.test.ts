@@ -72,8 +72,8 @@ describe("an image answer is billed from its usage, at the price of the way it c
   it.each([
     { what: "interactive, from usage", response: answer(image), route: "interactive" as const, usd: 0.0336 + (10 * LITE.usdPerMillionInputTokens) / 1e6 },
     { what: "a batch job's answer at the batch share", response: answer(image), route: "batch" as const, usd: (0.0336 + (10 * LITE.usdPerMillionInputTokens) / 1e6) * (LITE.batchShare ?? 1) },
-    { what: "no usage: the price table and the input bound", response: { candidates: [image] } as GenerateContentResponse, route: "interactive" as const, usd: 0.0336 + ((13 + 64) * LITE.usdPerMillionInputTokens) / 1e6 },
-    { what: "no usage and no image: nothing", response: { candidates: [{ content: { parts: [] }, finishReason: "IMAGE_SAFETY" }] } as GenerateContentResponse, route: "interactive" as const, usd: 0 },
+    { what: "no usage: the price table and the input bound", response: { candidates: [image] } as unknown as GenerateContentResponse, route: "interactive" as const, usd: 0.0336 + ((13 + 64) * LITE.usdPerMillionInputTokens) / 1e6 },
+    { what: "no usage and no image: nothing", response: { candidates: [{ content: { parts: [] }, finishReason: "IMAGE_SAFETY" }] } as unknown as GenerateContentResponse, route: "interactive" as const, usd: 0 },
   ])("$what", ({ response, route, usd }) => {
     expect(readImageAnswer(response, LITE, REQUEST, READING, route).costUsd).toBeCloseTo(usd, 5);
   });
