@@ -2,17 +2,17 @@ import { normalize, resolve } from "node:path";
 import { RepositoryFolder } from "../disk/repository-path.js";
 import { ExitCode } from "../errors.js";
 import { lockPathFor, readLockfile } from "../lock/file.js";
-import { ceilingUsd, parseMaxBudgetUsd } from "../manifest/ceiling.js";
+import { ceilingUsd } from "../manifest/ceiling.js";
 import { loadManifest } from "../manifest/load.js";
 import { withTrustedPrices } from "../manifest/pricing.js";
-import { parseBatchMode, withBatchMode } from "../pipeline/batch/mode.js";
+import { withBatchMode } from "../pipeline/batch/mode.js";
 import { planRun } from "../plan/plan.js";
 import { overBudgetMessage, planReport, renderMatrix, renderPlan, type Ceiling } from "../plan/report.js";
 import { planMatrix } from "../plan/shards.js";
 import { runResultJson } from "../report/json.js";
 import { formatUsd } from "../report/table.js";
 import type { Command } from "./command.js";
-import { shardCountFromCli } from "./settings.js";
+import { settingsFromCli } from "./settings.js";
 
 export const planCommand: Command = {
   summary: "estimate the spend of the manifest's changes before any call (no network)",
@@ -22,12 +22,10 @@ export const planCommand: Command = {
     batch: { type: "string", value: "MODE", help: "off | drafts | finals | all: estimate those stages at the Batch API price" },
   },
   async run(ctx) {
-    const flagMaxUsd = parseMaxBudgetUsd(ctx.values["max-budget-usd"] as string | undefined);
-    const shards = shardCountFromCli(ctx.values.shards as string | undefined);
+    const { maxBudgetUsd: flagMaxUsd, shards, batch } = settingsFromCli("plan", ctx);
     // Messages name the files the way the user typed them.
     const typed = normalize((ctx.values.manifest as string | undefined) ?? "assets.yaml");
     const loaded = await loadManifest(resolve(ctx.cwd, typed), { logger: ctx.logger, displayPath: typed });
-    const batch = parseBatchMode(ctx.values.batch as string | undefined, "--batch");
     const manifest = withBatchMode(withTrustedPrices(loaded, ctx.values["allow-lower-prices"] === true, ctx.logger), batch);
     const lock = await readLockfile(lockPathFor(manifest.file), { displayPath: lockPathFor(typed), within: new RepositoryFolder(manifest.root) });
     const plan = await planRun(manifest, lock);
