@@ -55,13 +55,13 @@ const PROGRESS_EVERY_MS = 100;
 export async function execute(settings: Settings, deps: Dependencies): Promise<RunReport> {
   const { logger } = deps;
   // --batch wins over every asset's batch:, for the plan's prices as for the run.
-  const manifest = withBatchMode(withTrustedPrices(await loadManifest(settings.manifestPath, { logger }), settings.allowLowerPrices, logger), settings.batch);
+  const manifest = withBatchMode(withTrustedPrices(await loadManifest(settings.manifestPath, { logger, displayPath: settings.manifestDisplayPath }), settings.allowLowerPrices, logger), settings.batch);
   const lockPath = lockPathFor(manifest.file);
   const ceiling = ceilingOf(manifest, settings.maxBudgetUsd);
   const command = settings.command;
 
   if (command === "verify" || command === "plan") {
-    const lock = await readLockfile(lockPath, { within: new RepositoryFolder(manifest.root) });
+    const lock = await readLockfile(lockPath, { displayPath: lockPathFor(manifest.displayFile), within: new RepositoryFolder(manifest.root) });
     if (command === "verify") return verifyOutputs(manifest, lock, ceiling.usd);
     const plan = await planRun(manifest, lock);
     const matrix = settings.shards === undefined ? undefined : planMatrix(plan, ceiling.usd, settings.shards, { concurrency: manifest.concurrency, ...(manifest.rpm ? { rpm: manifest.rpm } : {}) });
