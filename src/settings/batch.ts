@@ -1,7 +1,7 @@
 import type { BatchMode } from "../manifest/spec.js";
 import { refused, written, type KnobName } from "./knob-name.js";
 
-export const BATCH_MODES: readonly BatchMode[] = ["off", "drafts", "finals", "all"];
+const BATCH_MODES: readonly BatchMode[] = ["off", "drafts", "finals", "all"];
 
 /** A day: the Batch API's own target for answering a job. */
 const MAX_WAIT_MINUTES = 24 * 60;
