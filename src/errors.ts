@@ -72,19 +72,7 @@ export class InputError extends SeedlockError {
   }
 }
 
-/** The estimate or the spend would cross the budget ceiling (exit 3). */
-export class BudgetError extends SeedlockError {
-  constructor(message: string) {
-    super(message, ExitCode.budgetExceeded);
-  }
-}
 
-/** One or more assets used every allowed draft without reaching their count (exit 4). */
-export class AttemptCapError extends SeedlockError {
-  constructor(message: string) {
-    super(message, ExitCode.attemptCap);
-  }
-}
 
 /** The provider stayed unavailable: retries exhausted or the circuit opened (exit 5). */
 export class ProviderUnavailableError extends SeedlockError {
@@ -93,12 +81,6 @@ export class ProviderUnavailableError extends SeedlockError {
   }
 }
 
-/** The run was interrupted by a signal (exit 130). */
-export class InterruptedError extends SeedlockError {
-  constructor(message = "interrupted") {
-    super(message, ExitCode.interrupted);
-  }
-}
 
 /**
  * A file or folder seedlock must write cannot be written (a file where a folder should be, no
