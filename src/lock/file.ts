@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { constants, readFileSync } from "node:fs";
 import { PathRefusedError, RepositoryFolder } from "../disk/repository-path.js";
-import { open, readFile, readdir, rename, unlink } from "node:fs/promises";
+import { open, readdir, rename, unlink } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { InputError, type Diagnostic } from "../errors.js";
 import { displayPathFor } from "../manifest/load.js";

@@ -12,7 +12,6 @@ export interface ShardLine {
   spentUsd: number;
   sliceUsd: number;
   unspentUsd: number;
-  message?: string;
 }
 
 /** What every shard of one matrix did, added up: the one result of the whole matrix. */

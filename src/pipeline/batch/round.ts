@@ -81,11 +81,6 @@ export class BatchRound {
     return this.o.recorder.lock;
   }
 
-  /** What jobs still out have reserved: it counts against this run's ceiling. */
-  get pendingUsd(): number {
-    return pendingBatchUsd(this.lock);
-  }
-
   /**
    * Looks at every job in the lockfile: sends one that was recorded but never answered (unless the
    * service already has it under its display name), and collects the ones that have ended.
