@@ -2,7 +2,7 @@ import * as core from "@actions/core";
 import type { RunReport } from "../pipeline/result.js";
 import type { PlanReport } from "../plan/report.js";
 import type { MatrixSummary } from "../report/matrix-summary.js";
-import { assetTable, batchJobsMarkdown, cell, effectiveCostLine, table, usd } from "./markdown.js";
+import { assetTable, batchJobsMarkdown, cell, effectiveCostLine, table, twoTierLines, usd } from "./markdown.js";
 
 /** What happened around the run that the summary reports besides the run itself. */
 export interface SummaryFacts {
@@ -46,7 +46,7 @@ export function summaryMarkdown(report: RunReport | undefined, facts: SummaryFac
     out.push(`${spend}${estimate}.`, "");
     if (report.assets.length) out.push(assetTable(report), "");
     else out.push("No asset in this manifest (or in this shard).", "");
-    if (report.command !== "plan" && report.command !== "verify") out.push(effectiveCostLine(report), "");
+    if (report.command !== "plan" && report.command !== "verify") out.push(effectiveCostLine(report), "", ...twoTierLines(report));
     // Paid images that came back other than asked (undersized, re-rendered, several in one answer), as the lockfile records them.
     const notes = report.assets.flatMap((a) => (a.notes ?? []).map((n) => `- \`${a.id}\`: ${n}`));
     if (notes.length) out.push("Answers that differed from what was asked:", "", ...notes.slice(0, 20), ...(notes.length > 20 ? [`- … and ${notes.length - 20} more in the lockfile`] : []), "");
@@ -100,7 +100,7 @@ export function matrixSummaryMarkdown(summary: MatrixSummary, facts: { runUrl?: 
   out.push(table(["Shard", "Exit", "Assets", "Spent", "Slice", "Unspent"], rows, 1), "");
   if (report.assets.length) out.push(assetTable(report), "");
   else out.push("No shard had work to do.", "");
-  out.push(effectiveCostLine(report), "");
+  out.push(effectiveCostLine(report), "", ...twoTierLines(report));
   if (facts.runUrl) out.push(`Each shard's report.html is among [this run's artifacts](${facts.runUrl}#artifacts).`, "");
   return out.join("\n");
 }
