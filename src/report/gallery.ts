@@ -186,17 +186,17 @@ async function assetSection(report: RunReport, row: AssetReport | undefined, ima
   // The order they were drawn in (seeds count up), so #3 names the same draft on every surface.
   const drafts = [...(images?.drafts ?? [])].sort((a, b) => a.seed - b.seed);
   const index = new Map(drafts.map((d, i) => [d.seed, i + 1]));
-  const rendered = new Set(outputs.map((o) => o.seed));
+  const rendered = new Set(outputs.map((output) => output.seed));
   // A spare is an accepted draft that no output came from: paid for, kept, not needed this time.
   const kind = (d: GalleryDraft): DraftKind => (!d.accepted ? "rejected" : report.command !== "preview" && !rendered.has(d.seed) ? "spare" : "accepted");
   const sheet = images?.contactSheet && !/^[a-z][a-z0-9+.-]*:/i.test(images.contactSheet) ? `${base}${images.contactSheet}` : undefined;
   const pairs = await Promise.all(
-    outputs.map(async (o, n) => {
-      const draft = drafts.find((d) => d.seed === o.seed);
+    outputs.map(async (output, n) => {
+      const draft = drafts.find((d) => d.seed === output.seed);
       const viewId = `v-${id}-o${n + 1}`;
-      views.push(await view(viewId, `asset-${id}`, o.full ?? o.thumbnail, base, `${o.path} · seed ${o.seed} · ${o.width}×${o.height}`));
+      views.push(await view(viewId, `asset-${id}`, output.full ?? output.thumbnail, base, `${output.path} · seed ${output.seed} · ${output.width}×${output.height}`));
       const from = draft ? await draftFigure(id, draft, index.get(draft.seed)!, kind(draft), base, views, "from") : `<div class="missing">draft not kept</div>`;
-      return `<div class="pair">${from}<span class="arrow" aria-hidden="true">→</span><figure class="output"><a href="#${viewId}">${await img(o.thumbnail, `${o.path} (seed ${o.seed})`, base)}</a><figcaption><span class="path">${h(o.path)}</span><span class="muted">seed ${h(o.seed)} · ${h(o.width)}×${h(o.height)}</span></figcaption></figure></div>`;
+      return `<div class="pair">${from}<span class="arrow" aria-hidden="true">→</span><figure class="output"><a href="#${viewId}">${await img(output.thumbnail, `${output.path} (seed ${output.seed})`, base)}</a><figcaption><span class="path">${h(output.path)}</span><span class="muted">seed ${h(output.seed)} · ${h(output.width)}×${h(output.height)}</span></figcaption></figure></div>`;
     }),
   );
   const grid = await Promise.all(drafts.map((d) => draftFigure(id, d, index.get(d.seed)!, kind(d), base, views)));
