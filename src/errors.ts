@@ -55,7 +55,7 @@ export class SeedlockError extends Error {
   constructor(
     message: string,
     readonly exitCode: ExitCode,
-    options?: { cause?: unknown },
+    options?: ErrorOptions,
   ) {
     super(message, options);
     this.name = new.target.name;
@@ -76,7 +76,7 @@ export class InputError extends SeedlockError {
 
 /** The provider stayed unavailable: retries exhausted or the circuit opened (exit 5). */
 export class ProviderUnavailableError extends SeedlockError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: ErrorOptions) {
     super(message, ExitCode.providerUnavailable, options);
   }
 }
@@ -91,7 +91,7 @@ export class WriteRefusedError extends SeedlockError {
   constructor(
     message: string,
     readonly path: string,
-    options?: { cause?: unknown },
+    options?: ErrorOptions,
   ) {
     super(message, ExitCode.invalidInput, options);
   }

@@ -19,6 +19,9 @@ export interface SummaryFacts {
   failure?: string;
 }
 
+/** What the matrix's summary reports besides the shards' reports. */
+export type MatrixSummaryFacts = Pick<SummaryFacts, "runUrl" | "failure">;
+
 const TITLES: Record<RunReport["command"], string> = {
   run: "seedlock run",
   preview: "seedlock preview",
@@ -76,7 +79,7 @@ export async function writeSummary(markdown: string): Promise<void> {
 }
 
 /** The final job of a matrix: one summary for every shard, their spend against the one ceiling. */
-export function matrixSummaryMarkdown(summary: MatrixSummary, facts: { runUrl?: string; failure?: string }): string {
+export function matrixSummaryMarkdown(summary: MatrixSummary, facts: MatrixSummaryFacts): string {
   const report = summary.report;
   const out: string[] = [`## seedlock ${report.command} · matrix of ${summary.count} shard${summary.count === 1 ? "" : "s"}`, ""];
   if (facts.failure) out.push(`> [!CAUTION]\n> ${facts.failure}`, "");

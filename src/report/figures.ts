@@ -24,7 +24,7 @@ export const FIGURE_NAME = {
 } as const;
 
 /** The per-asset or per-run cost a reader wants: per image delivered when something was rendered, else per accepted draft. */
-export function headlineCost(figures: { spentUsd: number; rendered: number; accepted: number }): { name: string; usd: number | null } {
+export function headlineCost(figures: Pick<AssetReport, "spentUsd" | "rendered" | "accepted">): { name: string; usd: number | null } {
   const perImage = costPerImageUsd(figures.spentUsd, figures.rendered);
   if (perImage !== null || figures.accepted === 0) return { name: FIGURE_NAME.costPerImage, usd: perImage };
   return { name: FIGURE_NAME.costPerAcceptedDraft, usd: costPerAcceptedDraftUsd(figures.spentUsd, figures.accepted) };
@@ -66,7 +66,7 @@ export function reasonsText(rejected: Record<string, number>): string {
 }
 
 /** Rejections counted per draft, the reasons beside: "2 (flat 2, too-dark 2)"; none → "0". */
-export function rejectedText(figures: { rejectedDrafts: number; rejected: Record<string, number> }): string {
+export function rejectedText(figures: Pick<AssetReport, "rejectedDrafts" | "rejected">): string {
   const reasons = reasonsText(figures.rejected);
   return reasons ? `${figures.rejectedDrafts} (${reasons})` : String(figures.rejectedDrafts);
 }
