@@ -2,7 +2,7 @@ import { GoogleGenAI, type GenerateContentResponse } from "@google/genai";
 import { InputError } from "../errors.js";
 import { NullLogger, type Logger } from "../logger.js";
 import { MODELS, findModel, liveModelIds, type CallRoute, type ImageModel, type Model, type PricingOverrides, type TextModel } from "../models/catalog.js";
-import { sleep as realSleep, type Sleep } from "../sleep.js";
+import { sleep, type Sleep } from "../sleep.js";
 import { CircuitBreaker } from "./circuit.js";
 import { imageCall, readImageAnswer, type ImageAnswerReading } from "./image-call.js";
 import { judgeCall, readJudgeAnswer } from "./judge-call.js";
@@ -82,7 +82,7 @@ export function createGeminiProvider(options: GeminiProviderOptions): GeminiProv
     policy: resolveRetryPolicy(options.retry),
     circuit: options.circuit ?? new CircuitBreaker(),
     gate: options.gate ?? OPEN_GATE,
-    sleep: options.sleep ?? realSleep,
+    sleep: options.sleep ?? sleep,
     random: options.random ?? Math.random,
     logger,
   });
