@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { constants, readFileSync } from "node:fs";
 import { PathRefusedError, RepositoryFolder } from "../disk/repository-path.js";
-import { open, readFile, readdir, rename, unlink } from "node:fs/promises";
+import { open, readdir, rename, unlink } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { InputError, type Diagnostic } from "../errors.js";
 import { displayPathFor } from "../manifest/load.js";
@@ -19,11 +19,18 @@ export function lockPathFor(manifestPath: string): string {
   return join(dirname(manifestPath), `${stem}.lock${known ? extension : ".yaml"}`);
 }
 
+export interface ReadLockfileOptions {
+  /** The path as messages name it; default relative to the working directory. */
+  displayPath?: string;
+  /** The folder the lockfile must stay inside after symlinks; default its own folder. */
+  within?: RepositoryFolder;
+}
+
 /**
  * Reads the lockfile. A missing file is an empty lockfile (nothing generated yet); anything
  * unreadable, truncated or malformed is an InputError naming file:line:col and how to recover.
  */
-export async function readLockfile(path: string, options: { displayPath?: string; within?: RepositoryFolder } = {}): Promise<Lockfile> {
+export async function readLockfile(path: string, options: ReadLockfileOptions = {}): Promise<Lockfile> {
   const file = resolve(path);
   const display = options.displayPath ?? displayPathFor(file);
   const within = options.within ?? new RepositoryFolder(dirname(file));

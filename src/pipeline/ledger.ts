@@ -36,9 +36,6 @@ export class BudgetLedger {
     this.warnAt = options.warnUsd === undefined ? undefined : Math.round(options.warnUsd * MICRO);
   }
 
-  get ceilingUsd(): number {
-    return this.ceiling / MICRO;
-  }
   get spentUsd(): number {
     return this.spent / MICRO;
   }
