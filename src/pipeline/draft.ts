@@ -96,10 +96,6 @@ export interface DraftingSetup {
 export class Drafting {
   constructor(private readonly setup: DraftingSetup) {}
 
-  get model(): ImageModel {
-    return this.setup.model;
-  }
-
   /** One draft call for `seed` (a first draw, a regeneration, a redraw): paid for once answered. */
   draw(seed: number): Promise<ImageResult> {
     const { spec, provider, model, size } = this.setup;
