@@ -1,5 +1,5 @@
 import type * as github from "@actions/github";
-import type { RunReport } from "../pipeline/result.js";
+import type { RunReport } from "../run-report.js";
 import { COMMENT_MARKER } from "./constants.js";
 import { cell, percent, rejectedText, statusText, table, usd } from "./markdown.js";
 

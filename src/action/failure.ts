@@ -1,5 +1,5 @@
 import { ExitCode, InputError, SeedlockError, formatDiagnostic } from "../errors.js";
-import type { RunReport } from "../pipeline/result.js";
+import type { RunReport } from "../run-report.js";
 import { usd } from "./markdown.js";
 
 function ids(list: string[]): string {

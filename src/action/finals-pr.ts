@@ -4,7 +4,7 @@ import { lockPathFor, parseLockfile, readLockfile, writeLockfile } from "../lock
 import { inputHash } from "../lock/hash.js";
 import { lockStats } from "../lock/stats.js";
 import { loadManifest } from "../manifest/load.js";
-import type { RunReport } from "../pipeline/result.js";
+import type { RunReport } from "../run-report.js";
 import type { Octokit } from "./comment.js";
 import { fetchTip, show, type Git } from "./git.js";
 import { extract } from "./review.js";

@@ -4,7 +4,7 @@ import { isAbsolute, join, relative, sep } from "node:path";
 import { formatLockfile, parseLockfile, readLockfile } from "../lock/file.js";
 import { mergeLockfiles } from "../lock/merge.js";
 import { emptyLockfile, type Lockfile } from "../lock/types.js";
-import type { RunReport } from "../pipeline/result.js";
+import type { RunReport } from "../run-report.js";
 import { landCommit, show, syncWorkTree, type FileChange, type Git, type Landed, type LockfileMerge } from "./git.js";
 
 /** Everything the main and the post step need to commit a run's work; saved as state between them. */

@@ -1,4 +1,4 @@
-import type { AssetReport, RunReport } from "../pipeline/result.js";
+import type { AssetReport, RunReport } from "../run-report.js";
 import { count, FIGURE_NAME, rejectedText as rejectedFigure, statusText as statusFigure } from "../report/figures.js";
 
 /** Money as people read it: cents when that is exact or the sum is large, four places for per-image prices. */

@@ -8,7 +8,7 @@ import { lockPathFor, readLockfile } from "../lock/file.js";
 import { loadManifest } from "../manifest/load.js";
 import { execute } from "../pipeline/execute.js";
 import { shardLabel } from "../plan/shard-knobs.js";
-import type { RunReport } from "../pipeline/result.js";
+import type { RunReport } from "../run-report.js";
 import { commentMarker, upsertComment, type Octokit } from "./comment.js";
 import { PREVIEWS_BRANCH } from "./constants.js";
 import { fetchTip, headCommit, type Git } from "./git.js";

@@ -1,6 +1,6 @@
 import { join, relative } from "node:path";
 import { execute } from "../pipeline/execute.js";
-import type { RunReport } from "../pipeline/result.js";
+import type { RunReport } from "../run-report.js";
 import type { CommandName } from "../pipeline/settings.js";
 import { runResultJson } from "../report/json.js";
 import { createProgress } from "../report/progress.js";

@@ -25,7 +25,7 @@ import { AnswerJournal, type AnswerKind, type JournalEntry } from "./journal.js"
 import type { BudgetLedger, Reservation } from "./ledger.js";
 import type { LockfileRecorder } from "./record.js";
 import { sha256OfFile, writeOutput } from "./render.js";
-import type { AssetReport, AssetStatus } from "./result.js";
+import type { AssetReport, AssetStatus } from "../run-report.js";
 import type { Call, CallSource } from "./scheduler.js";
 import { analyzeImage, geometryReasons, judgeVerdict, screenDraft, UndecodableImageError, type ImageAnalysis, type RejectReason } from "./screen.js";
 

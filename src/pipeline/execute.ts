@@ -33,7 +33,7 @@ import { journalFolder } from "./journal.js";
 import { BudgetLedger } from "./ledger.js";
 import { RateGate } from "./rate.js";
 import { LockfileRecorder } from "./record.js";
-import type { AssetReport, AssetStatus, RunReport, ShardRun } from "./result.js";
+import type { AssetReport, AssetStatus, RunReport, ShardRun } from "../run-report.js";
 import { takeRunLock, type RunLock } from "./run-lock.js";
 import { Scheduler, type StopReason } from "./scheduler.js";
 import type { Dependencies, Settings } from "./settings.js";

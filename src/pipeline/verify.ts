@@ -5,7 +5,7 @@ import { inputHash } from "../lock/hash.js";
 import type { Lockfile } from "../lock/types.js";
 import type { Manifest } from "../manifest/spec.js";
 import { sha256OfFile } from "./render.js";
-import type { AssetReport, RunReport } from "./result.js";
+import type { AssetReport, RunReport } from "../run-report.js";
 
 /**
  * `seedlock verify`: the outputs on disk are the ones the lockfile records (same sha256), and the

@@ -1,4 +1,4 @@
-import type { AssetReport, RunReport } from "../pipeline/result.js";
+import type { AssetReport, RunReport } from "../run-report.js";
 import { formatPercent, formatUsd, renderTable } from "../report/table.js";
 import type { Plan, PlannedAsset, PlanState, Rate } from "./plan.js";
 import type { ShardMatrix } from "./shards.js";

@@ -3,7 +3,7 @@
  * the job summary, the pull-request comment, `--json` and the Action outputs all read them from here,
  * so one label never means two numbers.
  */
-import type { AssetReport, AssetStatus, RunReport } from "../pipeline/result.js";
+import type { AssetReport, AssetStatus, RunReport } from "../run-report.js";
 import { formatPercent, formatUsd } from "./table.js";
 
 /** Cost per image delivered: spend ÷ outputs rendered. Null while nothing was rendered (preview, plan). */

@@ -10,7 +10,7 @@
 import sharp from "sharp";
 import { join } from "node:path";
 import { EXIT_CODE_MEANING, type ExitCode } from "../errors.js";
-import type { AssetReport, RunReport } from "../pipeline/result.js";
+import type { AssetReport, RunReport } from "../run-report.js";
 import type { RepositoryFolder } from "../disk/repository-path.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { escapeHtml as h } from "./escape.js";

@@ -1,7 +1,7 @@
 import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { ExitCode, InputError } from "../errors.js";
-import type { AssetReport, RunReport } from "../pipeline/result.js";
+import type { AssetReport, RunReport } from "../run-report.js";
 import { runFigures } from "./figures.js";
 
 /** One shard's line in the matrix's summary. */

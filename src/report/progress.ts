@@ -2,7 +2,7 @@
  * Progress while a command runs: on a terminal, one bar redrawn in place; in a CI log, a plain line
  * every few seconds, because a log cannot redraw and a line per event would drown it.
  */
-import type { ProgressSnapshot } from "../pipeline/result.js";
+import type { ProgressSnapshot } from "../run-report.js";
 import { count, duration, usd } from "./figures.js";
 
 export interface ProgressOptions {

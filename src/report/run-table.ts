@@ -1,5 +1,5 @@
 /** The table a person reads after `run` / `preview` / `render`: one row per asset, then the totals. */
-import type { AssetReport, AssetStatus, RunReport } from "../pipeline/result.js";
+import type { AssetReport, AssetStatus, RunReport } from "../run-report.js";
 import { count, FIGURE_NAME, headlineCost, percent, rejectedText, statusText, twoTierSaving, usd } from "./figures.js";
 import { renderTable } from "./table.js";
 

@@ -5,7 +5,7 @@ import { summaryMarkdown } from "../../src/action/summary.js";
 import { outputsOf } from "../../src/action/outputs.js";
 import { startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
 import type { Lockfile } from "../../src/lock/types.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { formatRunTable } from "../../src/report/run-table.js";
 import { usd } from "../../src/report/figures.js";
 import { cli, readLock, tempRepo } from "../e2e/harness.js";

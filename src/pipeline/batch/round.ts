@@ -17,7 +17,7 @@ import { AnswerJournal } from "../journal.js";
 import type { BudgetLedger, Reservation } from "../ledger.js";
 import type { LockfileRecorder } from "../record.js";
 import { realSleep } from "../../provider/retry.js";
-import type { BatchJobSummary, BatchReport, RunReport } from "../result.js";
+import type { BatchJobSummary, BatchReport, RunReport } from "../../run-report.js";
 
 /**
  * One run's part in batch mode. First it collects: every job the lockfile holds is looked at, the
