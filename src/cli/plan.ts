@@ -10,7 +10,7 @@ import { planRun } from "../plan/plan.js";
 import { overBudgetMessage, planReport, renderMatrix, renderPlan, type Ceiling } from "../plan/report.js";
 import { planMatrix } from "../plan/shards.js";
 import { runResultJson } from "../report/json.js";
-import { formatUsd } from "../report/table.js";
+import { formatUsd } from "../money.js";
 import type { Command } from "./command.js";
 import { shardCountFromCli } from "./settings.js";
 

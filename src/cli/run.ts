@@ -5,7 +5,7 @@ import type { CommandName } from "../pipeline/settings.js";
 import { runResultJson } from "../report/json.js";
 import { createProgress } from "../report/progress.js";
 import { formatRunTable } from "../report/run-table.js";
-import { formatUsd } from "../report/table.js";
+import { formatUsd } from "../money.js";
 import type { CliContext, Command } from "./command.js";
 import { GENERATE_OPTIONS, settingsFromCli } from "./settings.js";
 import { wantsColor } from "./terminal.js";

@@ -10,6 +10,7 @@ import { readFastYaml } from "../manifest/fast-yaml.js";
 import { formatYamlSubset } from "./format.js";
 import { lockfileFindings } from "./check.js";
 import { emptyLockfile, type AssetLock, type BatchJobRecord, type Lockfile, type LockStats, type OutputRecord, type SeedRecord } from "./types.js";
+import { roundUsd } from "../money.js";
 
 /** `assets.yaml` → `assets.lock.yaml`, beside it. */
 export function lockPathFor(manifestPath: string): string {
@@ -232,8 +233,6 @@ function isZombie(pid: number): boolean {
   return state === "Z" || state === "X";
 }
 
-const money = (usd: number) => Math.round(usd * 1e6) / 1e6;
-
 function orderedStats(stats: LockStats): LockStats {
   return {
     drafts: stats.drafts,
@@ -241,7 +240,7 @@ function orderedStats(stats: LockStats): LockStats {
     rejected: stats.rejected,
     regenerated: stats.regenerated,
     rendered: stats.rendered,
-    spentUsd: money(stats.spentUsd),
+    spentUsd: roundUsd(stats.spentUsd),
   };
 }
 
@@ -253,7 +252,7 @@ function orderedAsset(entry: AssetLock): Record<string, unknown> {
     prompt: entry.prompt,
     models,
     tier: entry.tier ? { chosen: entry.tier.chosen, reason: entry.tier.reason } : undefined,
-    spentUsd: money(entry.spentUsd),
+    spentUsd: roundUsd(entry.spentUsd),
     surplus: entry.surplus,
     seeds: [...entry.seeds].sort((a, b) => a.seed - b.seed).map(orderedSeed),
     outputs: entry.outputs.map(orderedOutput),
@@ -269,8 +268,8 @@ function orderedBatches(batches: Record<string, BatchJobRecord>): Record<string,
       model: job.model,
       stage: job.stage,
       submittedAt: job.submittedAt,
-      reservedUsd: money(job.reservedUsd),
-      requests: job.requests.map((r) => withExtras(r, { key: r.key, asset: r.asset, seed: r.seed, stage: r.stage, inputHash: r.inputHash, reservedUsd: money(r.reservedUsd) })),
+      reservedUsd: roundUsd(job.reservedUsd),
+      requests: job.requests.map((r) => withExtras(r, { key: r.key, asset: r.asset, seed: r.seed, stage: r.stage, inputHash: r.inputHash, reservedUsd: roundUsd(r.reservedUsd) })),
     });
   }
   return out;
@@ -286,7 +285,7 @@ function orderedSeed(seed: SeedRecord): Record<string, unknown> {
     draft: seed.draft,
     judgeScore: seed.judgeScore,
     regenerated: seed.regenerated,
-    costUsd: money(seed.costUsd),
+    costUsd: roundUsd(seed.costUsd),
   });
 }
 

@@ -28,6 +28,7 @@ import { sha256OfFile, writeOutput } from "./render.js";
 import type { AssetReport, AssetStatus } from "../run-report.js";
 import type { Call, CallSource } from "./scheduler.js";
 import { analyzeImage, geometryReasons, judgeVerdict, screenDraft, UndecodableImageError, type ImageAnalysis, type RejectReason } from "./screen.js";
+import { roundUsd as round } from "../money.js";
 
 /**
  * One asset's way through the pipeline: which seed to draft next and how many drafts to keep in
@@ -957,10 +958,5 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-/** Money in the lockfile to a tenth of a micro-dollar, so sums of float prices stay readable. */
-function round(usd: number): number {
-  return Math.round(usd * 1e7) / 1e7;
 }
 

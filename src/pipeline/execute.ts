@@ -22,7 +22,7 @@ import { thumbnail, writeReportHtml, type GalleryAsset, type GalleryOutput } fro
 import { keepRun, runIdOf } from "../report/history.js";
 import { previewOf, RunPictures } from "../report/images.js";
 import { runFigures } from "../report/figures.js";
-import { formatUsd } from "../report/table.js";
+import { formatUsd } from "../money.js";
 import { AssetWork, type RunTally, type WorkMode } from "./asset.js";
 import { checkOutputClaims } from "./claims.js";
 import { batches, withBatchMode } from "./batch/mode.js";
@@ -38,6 +38,7 @@ import { takeRunLock, type RunLock } from "./run-lock.js";
 import { Scheduler, type StopReason } from "./scheduler.js";
 import type { Dependencies, Settings } from "./settings.js";
 import { verifyOutputs } from "./verify.js";
+import { roundUsd as round } from "../money.js";
 
 /** Where report.html and the contact sheets go unless the caller says otherwise. */
 export const REPORT_FOLDER = join(".seedlock", "report");
@@ -658,8 +659,4 @@ async function writeReport(dir: string, runId: string, started: number, report: 
   const label = (r: (typeof earlier)[number]) => `${r.at.replace("T", " ").slice(0, 19)} UTC · ${r.command} · ${r.drafts} drafts · ${r.rendered} rendered · ${formatUsd(r.spentUsd)} · exit ${r.exitCode}`;
   await writeReportHtml(runFolder, { report, assets: gallery, subtitle, history: earlier.map((r) => ({ href: `../${r.id}/report.html`, label: label(r) })) }, "report.html", folders.reportFolder);
   await writeReportHtml(dir, { report, assets: gallery, subtitle, base: `runs/${runId}/`, history: earlier.map((r) => ({ href: `runs/${r.id}/report.html`, label: label(r) })) }, "report.html", folders.reportFolder);
-}
-
-function round(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
 }

@@ -7,6 +7,7 @@ import { findModel, judgeCallEstimateUsd, routedImagePriceUsd, type ImageModel, 
 import { RepositoryFolder } from "../disk/repository-path.js";
 import { HASH_CHUNK, OutputHashes } from "./output-hashes.js";
 import { compareTiers, tierPrices, type FixedTier, type TierComparison } from "./tier.js";
+import { roundUsd } from "../money.js";
 
 /** What a run would do with an asset. */
 export type PlanState = "new" | "changed" | "unchanged" | "incomplete";
@@ -238,8 +239,4 @@ function checkOutputs(outputs: OutputRecord[], root: string, hashes: OutputHashe
     else problem ??= actual === undefined ? `${output.path} is missing` : `${output.path} differs from the lockfile`;
   }
   return problem ? { valid, problem } : { valid };
-}
-
-function roundUsd(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
 }

@@ -1,5 +1,6 @@
 import type { AssetReport, RunReport } from "../run-report.js";
-import { formatPercent, formatUsd, renderTable } from "../report/table.js";
+import { formatPercent, formatUsd } from "../money.js";
+import { renderTable } from "../report/table.js";
 import type { Plan, PlannedAsset, PlanState, Rate } from "./plan.js";
 import type { ShardMatrix } from "./shards.js";
 
@@ -95,8 +96,8 @@ export function renderPlan(plan: Plan, ceiling: Ceiling, manifestFile: string): 
     a.finals,
     formatUsd(a.estimatedUsd),
     a.tierReason ? `auto: ${a.tier}` : a.tier,
-    a.tiers ? perImage(a.tiers.twoTierUsd) : "",
-    a.tiers ? perImage(a.tiers.finalOnlyUsd) : "",
+    a.tiers ? formatUsd(a.tiers.twoTierUsd, { places: 4 }) : "",
+    a.tiers ? formatUsd(a.tiers.finalOnlyUsd, { places: 4 }) : "",
     note(a),
   ]);
   rows.push(["total", "", "", plan.drafts, plan.finals, formatUsd(plan.estimatedUsd), "", "", "", plan.judgeCalls ? `incl. ${plan.judgeCalls} judge calls` : ""]);
@@ -121,11 +122,6 @@ export function renderPlan(plan: Plan, ceiling: Ceiling, manifestFile: string): 
     lines.push(`orphaned     ${plan.orphans.join(", ")}: in the lockfile but no longer in the manifest`);
   }
   return lines.join("\n");
-}
-
-/** Per kept image to four decimals: a Lite draft and a 1K final differ in the third. */
-function perImage(usd: number): string {
-  return `$${usd.toFixed(4)}`;
 }
 
 /** The matrix as a person reads it: one row per shard, with its assets, estimate and slice. */

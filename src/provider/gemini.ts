@@ -41,6 +41,8 @@ import {
   type RetryOptions,
   type Sleep,
 } from "./retry.js";
+// To the micro-dollar the ledger counts in, so the ledger, the lockfile and the report add up the same figures.
+import { roundUsd as toMicroUsd } from "../money.js";
 
 export interface GeminiProviderOptions {
   apiKey: string;
@@ -447,11 +449,6 @@ function thinkingFor(model: TextModel): { thinkingConfig?: ThinkingConfig } {
   if (model.thinking === "level") return { thinkingConfig: { thinkingLevel: ThinkingLevel.LOW } };
   if (model.thinking === "budget") return { thinkingConfig: { thinkingBudget: 256 } };
   return {};
-}
-
-/** To the micro-dollar the ledger counts in, so the ledger, the lockfile and the report add up the same figures. */
-function toMicroUsd(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
 }
 
 function asImageSize(size: string): ImageSize | undefined {

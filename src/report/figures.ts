@@ -4,16 +4,16 @@
  * so one label never means two numbers.
  */
 import type { AssetReport, AssetStatus, RunReport } from "../run-report.js";
-import { formatPercent, formatUsd } from "./table.js";
+import { roundUsd } from "../money.js";
 
 /** Cost per image delivered: spend ÷ outputs rendered. Null while nothing was rendered (preview, plan). */
 export function costPerImageUsd(spentUsd: number, rendered: number): number | null {
-  return rendered > 0 ? round(spentUsd / rendered) : null;
+  return rendered > 0 ? roundUsd(spentUsd / rendered) : null;
 }
 
 /** Cost per accepted draft: spend ÷ drafts that passed screening (what a preview measures). Null while none did. */
 export function costPerAcceptedDraftUsd(spentUsd: number, accepted: number): number | null {
-  return accepted > 0 ? round(spentUsd / accepted) : null;
+  return accepted > 0 ? roundUsd(spentUsd / accepted) : null;
 }
 
 /** Names of the figures as every surface prints them. */
@@ -28,17 +28,6 @@ export function headlineCost(figures: { spentUsd: number; rendered: number; acce
   const perImage = costPerImageUsd(figures.spentUsd, figures.rendered);
   if (perImage !== null || figures.accepted === 0) return { name: FIGURE_NAME.costPerImage, usd: perImage };
   return { name: FIGURE_NAME.costPerAcceptedDraft, usd: costPerAcceptedDraftUsd(figures.spentUsd, figures.accepted) };
-}
-
-/** Money as every seedlock table writes it (table.ts): cents from 10¢ up, four decimals below. */
-export function usd(value: number): string {
-  return formatUsd(value);
-}
-
-/** A measured rate as a percentage; null (not measured yet) → "—". */
-export function percent(rate: number | null | undefined): string {
-  if (rate === null || rate === undefined || !Number.isFinite(rate)) return "—";
-  return formatPercent(rate);
 }
 
 /** `1 draft`, `3 drafts`: a count with its noun, never "1 drafts". */
@@ -112,8 +101,4 @@ export function twoTierSaving(prices: { draftUsd: number; finalUsd: number }, ac
   const twoTier = prices.finalUsd + prices.draftUsd * tries;
   const finalOnly = prices.finalUsd * tries;
   return 1 - twoTier / finalOnly;
-}
-
-function round(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
 }

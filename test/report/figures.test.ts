@@ -7,7 +7,7 @@ import { startEmulator, type RunningEmulator } from "../../src/emulator/emulator
 import type { Lockfile } from "../../src/lock/types.js";
 import type { RunReport } from "../../src/run-report.js";
 import { formatRunTable } from "../../src/report/run-table.js";
-import { usd } from "../../src/report/figures.js";
+import { formatUsd } from "../../src/money.js";
 import { cli, readLock, tempRepo } from "../e2e/harness.js";
 
 const MANIFEST = `version: 1
@@ -74,7 +74,7 @@ describe("one run's figures mean the same on every surface", () => {
   });
 
   it("prints the same cost per image delivered in the table, report.html, the job summary and the Action output", async () => {
-    const perImage = usd(report.spentUsd / report.rendered);
+    const perImage = formatUsd(report.spentUsd / report.rendered);
     const table = formatRunTable(report);
     expect(table).toContain(`cost per image delivered ${perImage}`);
     expect(table).toContain(`${report.rejectedDrafts} rejected`);

@@ -11,13 +11,13 @@ import { batches } from "./mode.js";
 import { createBatchClient, type BatchClient, type BatchRequest } from "../../provider/batch.js";
 import { createGeminiProvider } from "../../provider/gemini.js";
 import type { ImageRequest } from "../../provider/provider.js";
-import { formatUsd } from "../../report/table.js";
 import { mimeTypeOf } from "../draft.js";
 import { AnswerJournal } from "../journal.js";
 import type { BudgetLedger, Reservation } from "../ledger.js";
 import type { LockfileRecorder } from "../record.js";
 import { realSleep } from "../../provider/retry.js";
 import type { BatchJobSummary, BatchReport, RunReport } from "../../run-report.js";
+import { formatUsd, roundUsd } from "../../money.js";
 
 /**
  * One run's part in batch mode. First it collects: every job the lockfile holds is looked at, the
@@ -187,7 +187,7 @@ export class BatchRound {
       for (let at = 0; at < group.requests.length; at += most) {
         if (open + fresh.length >= MAX_OPEN_JOBS) break;
         const requests = group.requests.slice(at, at + most);
-        const job: BatchJobRecord = { model: group.model, stage: group.stage, submittedAt, reservedUsd: round(requests.reduce((s, r) => s + r.reservedUsd, 0)), requests };
+        const job: BatchJobRecord = { model: group.model, stage: group.stage, submittedAt, reservedUsd: roundUsd(requests.reduce((s, r) => s + r.reservedUsd, 0)), requests };
         fresh.push([displayNameOf(job), job]);
       }
     }
@@ -326,10 +326,6 @@ function clamp(rate: number): number {
   return Math.min(1, Math.max(0.02, rate));
 }
 
-function round(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
-}
-
 async function readable(path: string): Promise<boolean> {
   return access(path).then(
     () => true,
@@ -379,7 +375,7 @@ export async function waitForBatches(
     const nextBatch = next.batch ?? { submitted: [], pending: [], collected: { jobs: 0, answers: 0, failedRequests: 0 }, returned: [] };
     report = {
       ...next,
-      spentUsd: round(report.spentUsd + next.spentUsd),
+      spentUsd: roundUsd(report.spentUsd + next.spentUsd),
       drafts: report.drafts + next.drafts,
       accepted: report.accepted + next.accepted,
       rendered: report.rendered + next.rendered,
