@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { constants, readFileSync } from "node:fs";
-import { PathRefusedError, RepositoryFolder } from "../disk/repository-path.js";
-import { open, readFile, readdir, rename, unlink } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { readdir, unlink } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
+import { writerOf } from "../disk/atomic-write.js";
+import { PathRefusedError, RepositoryFolder } from "../disk/repository-path.js";
 import { InputError, type Diagnostic } from "../errors.js";
 import { displayPathFor } from "../manifest/load.js";
 import { YamlSource, type Finding } from "../manifest/source.js";
@@ -157,36 +157,13 @@ export class LockfileText {
 }
 
 /**
- * Replaces the lockfile atomically: a temporary file in the same folder, flushed to disk, then
- * renamed over the old one, so a crash leaves either the old or the new file, never half of one.
+ * Replaces the lockfile atomically (disk/atomic-write.ts) and durably: flushed to disk before the
+ * rename, so a crash leaves either the old or the new file, never half of one.
  */
 export async function writeLockfile(path: string, lock: Lockfile, within = new RepositoryFolder(dirname(resolve(path))), formatted?: string): Promise<void> {
   // The folder's real place is checked just before the write: a symlinked folder cannot move it out.
-  const file = await within.prepareWrite(resolve(path));
-  const directory = dirname(file);
-  const temporary = join(directory, `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const text = formatted ?? formatLockfile(lock);
-  const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-  try {
-    await handle.writeFile(text, "utf8");
-    await handle.sync();
-  } catch (err) {
-    await handle.close();
-    await unlink(temporary).catch(() => {});
-    throw err;
-  }
-  await handle.close();
-  try {
-    await rename(temporary, file);
-  } catch (err) {
-    await unlink(temporary).catch(() => {});
-    throw err;
-  }
-  // The rename itself is durable only once the folder is flushed; some platforms cannot, which is fine.
-  const folder = await open(directory, "r").catch(() => undefined);
-  await folder?.sync().catch(() => {});
-  await folder?.close();
-  await sweepAbandonedWrites(directory, basename(file));
+  const file = await within.writeFile(resolve(path), formatted ?? formatLockfile(lock), { durable: true });
+  await sweepAbandonedWrites(file);
 }
 
 const swept = new Set<string>();
@@ -195,15 +172,13 @@ const swept = new Set<string>();
  * Removes temporary files that a killed run left half-written beside the lockfile. Only files of
  * processes that are gone are touched (a live run may be mid-write), once per process and lockfile.
  */
-async function sweepAbandonedWrites(directory: string, name: string): Promise<void> {
-  const key = join(directory, name);
-  if (swept.has(key)) return;
-  swept.add(key);
-  const prefix = `.${name}.`;
+async function sweepAbandonedWrites(file: string): Promise<void> {
+  if (swept.has(file)) return;
+  swept.add(file);
+  const directory = dirname(file);
   for (const entry of await readdir(directory).catch(() => [] as string[])) {
-    if (!entry.startsWith(prefix) || !entry.endsWith(".tmp")) continue;
-    const pid = Number(/^(\d+)\./.exec(entry.slice(prefix.length))?.[1]);
-    if (!Number.isInteger(pid) || pid === process.pid || isProcessAlive(pid)) continue;
+    const pid = writerOf(file, entry);
+    if (pid === undefined || pid === process.pid || isProcessAlive(pid)) continue;
     await unlink(join(directory, entry)).catch(() => {});
   }
 }

@@ -19,12 +19,14 @@ import type { ImageProvider, ImageResult, InlineImage } from "../provider/provid
 import { JudgeAnswerError } from "../provider/errors.js";
 import { PREVIEW_SIDE, previewOf, type ReportPicture, type ReportPictures } from "../report/images.js";
 import { refusedWrite, writing } from "./disk.js";
-import { draftPath, keepDraftsInGit, mimeTypeOf, tileOf } from "./draft.js";
+import { draftPath, mimeTypeOf } from "../disk/folders.js";
+import { keepDraftsInGit, tileOf } from "./draft.js";
 import { draftsToKeepInFlight } from "./in-flight.js";
 import { AnswerJournal, type AnswerKind, type JournalEntry } from "./journal.js";
 import type { BudgetLedger, Reservation } from "./ledger.js";
 import type { LockfileRecorder } from "./record.js";
-import { sha256OfFile, writeOutput } from "./render.js";
+import { writeOutput } from "./render.js";
+import { sha256OfFile } from "../disk/file-hash.js";
 import type { AssetReport, AssetStatus } from "../run-report.js";
 import type { Call, CallSource } from "./scheduler.js";
 import { analyzeImage, geometryReasons, judgeVerdict, screenDraft, UndecodableImageError, type ImageAnalysis, type RejectReason } from "./screen.js";

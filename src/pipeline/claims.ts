@@ -10,7 +10,8 @@ import { displayPathFor } from "../manifest/load.js";
 import { outputPath } from "../manifest/out.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { AnswerJournal } from "./journal.js";
-import { postProcess, sha256, sha256OfFile } from "./render.js";
+import { sha256OfFile } from "../disk/file-hash.js";
+import { postProcess, sha256 } from "./render.js";
 
 /**
  * Before the first paid call: every output the run may write must be seedlock's to write. A file

@@ -28,8 +28,7 @@ import { checkOutputClaims } from "./claims.js";
 import { batches, withBatchMode } from "./batch/mode.js";
 import { assetsInBatchJobs, BatchRound, batchClientFor, pendingBatchUsd, waitForBatches } from "./batch/round.js";
 import { probeFolders, writing } from "./disk.js";
-import { mimeTypeOf } from "./draft.js";
-import { journalFolder } from "./journal.js";
+import { journalFolder, mimeTypeOf, REPORT_FOLDER } from "../disk/folders.js";
 import { BudgetLedger } from "./ledger.js";
 import { RateGate } from "./rate.js";
 import { LockfileRecorder } from "./record.js";
@@ -39,9 +38,6 @@ import { Scheduler, type StopReason } from "./scheduler.js";
 import type { Dependencies, Settings } from "./settings.js";
 import { verifyOutputs } from "./verify.js";
 import { roundUsd as round } from "../money.js";
-
-/** Where report.html and the contact sheets go unless the caller says otherwise. */
-export const REPORT_FOLDER = join(".seedlock", "report");
 
 /** Progress snapshots are sent at most this often; the last one always goes. */
 const PROGRESS_EVERY_MS = 100;

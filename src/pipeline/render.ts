@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { closeSync } from "node:fs";
 import sharp from "sharp";
 import type { OutputSpec } from "../manifest/spec.js";
-import { readChunksSync, type RepositoryFolder } from "../disk/repository-path.js";
+import type { RepositoryFolder } from "../disk/repository-path.js";
 
 /**
  * The last step of every image: post-process with sharp into the manifest's output (format,
@@ -52,22 +51,4 @@ export async function writeOutput(image: Buffer, output: OutputSpec, file: strin
 
 export function sha256(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
-}
-
-/**
- * The sha256 of a file of the repository, or undefined when it cannot be read, is not a regular
- * file, or is reached through a symlink leading outside (what is out there is none of its business).
- */
-export async function sha256OfFile(file: string, within: RepositoryFolder): Promise<string | undefined> {
-  const opened = within.openRegularSync(file);
-  if (!opened) return undefined;
-  const hash = createHash("sha256");
-  try {
-    readChunksSync(opened.fd, Buffer.allocUnsafe(256 * 1024), opened.info.size, (bytes) => hash.update(bytes));
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(opened.fd);
-  }
-  return hash.digest("hex");
 }

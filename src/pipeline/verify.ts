@@ -4,7 +4,7 @@ import { ExitCode } from "../errors.js";
 import { inputHash } from "../lock/hash.js";
 import type { Lockfile } from "../lock/types.js";
 import type { Manifest } from "../manifest/spec.js";
-import { sha256OfFile } from "./render.js";
+import { sha256OfFile } from "../disk/file-hash.js";
 import type { AssetReport, RunReport } from "../run-report.js";
 
 /**

@@ -5,7 +5,8 @@ import type { AssetLock, Lockfile, OutputRecord } from "../lock/types.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { findModel, judgeCallEstimateUsd, routedImagePriceUsd, type ImageModel, type TextModel } from "../models/catalog.js";
 import { RepositoryFolder } from "../disk/repository-path.js";
-import { HASH_CHUNK, OutputHashes } from "./output-hashes.js";
+import { HASH_CHUNK } from "../disk/file-hash.js";
+import { OutputHashes } from "./output-hashes.js";
 import { compareTiers, tierPrices, type FixedTier, type TierComparison } from "./tier.js";
 import { roundUsd } from "../money.js";
 

@@ -8,11 +8,10 @@
  * beyond the page's own folder, so it opens the same from an artifact, offline, anywhere.
  */
 import sharp from "sharp";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { EXIT_CODE_MEANING, type ExitCode } from "../errors.js";
 import type { AssetReport, RunReport } from "../run-report.js";
-import type { RepositoryFolder } from "../disk/repository-path.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { RepositoryFolder } from "../disk/repository-path.js";
 import { escapeHtml as h } from "./escape.js";
 import { count, FIGURE_NAME, FINISHED, headlineCost, rejectedText, statusText, twoTierSaving } from "./figures.js";
 import { formatPercent, formatUsd } from "../money.js";
@@ -86,7 +85,7 @@ export async function thumbnail(image: Buffer, maxSide = 320): Promise<Buffer> {
 /** `within`: the folder the report must stay inside after symlinks (the repository, when it is in one). */
 export async function writeReportHtml(dir: string, data: GalleryData, name = "report.html", within?: RepositoryFolder): Promise<string> {
   const path = join(dir, name);
-  await writeFileAtomic(path, await renderReportHtml(data), within);
+  await (within ?? new RepositoryFolder(dirname(path))).writeFile(path, await renderReportHtml(data));
   return path;
 }
 

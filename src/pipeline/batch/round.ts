@@ -11,7 +11,7 @@ import { batches } from "./mode.js";
 import { createBatchClient, type BatchClient, type BatchRequest } from "../../provider/batch.js";
 import { createGeminiProvider } from "../../provider/gemini.js";
 import type { ImageRequest } from "../../provider/provider.js";
-import { mimeTypeOf } from "../draft.js";
+import { mimeTypeOf } from "../../disk/folders.js";
 import { AnswerJournal } from "../journal.js";
 import type { BudgetLedger, Reservation } from "../ledger.js";
 import type { LockfileRecorder } from "../record.js";
