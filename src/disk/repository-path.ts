@@ -247,6 +247,12 @@ export class RepositoryFolder {
   }
 }
 
+/** A path as a user would type it from the working directory. */
+export function displayPathFor(file: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
+}
+
 /** The real path of `path`: its deepest existing part with every symlink resolved, then the parts still to be made. */
 function realOf(path: string): string {
   let existing = path;

@@ -1,12 +1,11 @@
 import { execFile } from "node:child_process";
 import { lstat, readdir, realpath } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
-import { RepositoryFolder } from "../disk/repository-path.js";
+import { displayPathFor, RepositoryFolder } from "../disk/repository-path.js";
 import { InputError, type Diagnostic } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { parseLockfile, writtenBySeedlock } from "../lock/file.js";
 import type { Lockfile } from "../lock/types.js";
-import { displayPathFor } from "../manifest/load.js";
 import { outputPath } from "../manifest/out.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { AnswerJournal } from "./journal.js";

@@ -2,9 +2,8 @@ import { randomBytes } from "node:crypto";
 import { statSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { RepositoryFolder } from "../disk/repository-path.js";
+import { displayPathFor, RepositoryFolder } from "../disk/repository-path.js";
 import { WriteRefusedError } from "../errors.js";
-import { displayPathFor } from "../manifest/load.js";
 
 /**
  * What the disk refused, in the user's words: which path, why (a file where a folder should be,

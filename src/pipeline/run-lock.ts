@@ -4,10 +4,9 @@ import { link, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/prom
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { RUN_LOCK } from "../disk/folders.js";
-import { RepositoryFolder } from "../disk/repository-path.js";
+import { displayPathFor, RepositoryFolder } from "../disk/repository-path.js";
 import { RunLockedError } from "../errors.js";
 import { isProcessAlive } from "../lock/file.js";
-import { displayPathFor } from "../manifest/load.js";
 import { realSleep } from "../provider/retry.js";
 import { refusedWrite } from "./disk.js";
 
