@@ -1,4 +1,4 @@
-import { parseBatchMode, parseWaitMinutes } from "../pipeline/batch/mode.js";
+import { parseBatchMode, parseWaitMinutes } from "../manifest/batch-mode.js";
 import * as core from "@actions/core";
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";

@@ -5,7 +5,7 @@ import { lockPathFor, readLockfile } from "../lock/file.js";
 import { ceilingUsd, parseMaxBudgetUsd } from "../manifest/ceiling.js";
 import { loadManifest } from "../manifest/load.js";
 import { withTrustedPrices } from "../manifest/pricing.js";
-import { parseBatchMode, withBatchMode } from "../pipeline/batch/mode.js";
+import { parseBatchMode, withBatchMode } from "../manifest/batch-mode.js";
 import { planRun } from "../plan/plan.js";
 import { overBudgetMessage, planReport, renderMatrix, renderPlan, type Ceiling } from "../plan/report.js";
 import { planMatrix } from "../plan/shards.js";

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { InputError } from "../errors.js";
 import { parseMaxBudgetUsd } from "../manifest/ceiling.js";
-import { parseBatchMode, parseWaitMinutes } from "../pipeline/batch/mode.js";
+import { parseBatchMode, parseWaitMinutes } from "../manifest/batch-mode.js";
 import { isKnobProblem, parseShard, parseShardCount, type Shard } from "../plan/shard-knobs.js";
 import type { CommandName, Settings } from "../pipeline/settings.js";
 import type { CliContext, FlagTable } from "./command.js";

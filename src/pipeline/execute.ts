@@ -25,7 +25,7 @@ import { runFigures } from "../report/figures.js";
 import { formatUsd } from "../money.js";
 import { AssetWork, type RunTally, type WorkMode } from "./asset.js";
 import { checkOutputClaims } from "./claims.js";
-import { batches, withBatchMode } from "./batch/mode.js";
+import { batches, withBatchMode } from "../manifest/batch-mode.js";
 import { assetsInBatchJobs, BatchRound, batchClientFor, pendingBatchUsd, waitForBatches } from "./batch/round.js";
 import { probeFolders, writing } from "./disk.js";
 import { journalFolder, mimeTypeOf, REPORT_FOLDER } from "../disk/folders.js";

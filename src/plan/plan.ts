@@ -1,4 +1,4 @@
-import { batches } from "../pipeline/batch/mode.js";
+import { batches } from "../manifest/batch-mode.js";
 import { join } from "node:path";
 import { inputHash } from "../lock/hash.js";
 import type { AssetLock, Lockfile, OutputRecord } from "../lock/types.js";

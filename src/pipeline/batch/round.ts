@@ -7,7 +7,7 @@ import type { AssetSpec, BatchMode, Manifest } from "../../manifest/spec.js";
 import { batchShareOf, findModel, imageCallCeilingUsd, type ImageModel } from "../../models/catalog.js";
 import { InputError } from "../../errors.js";
 import { RepositoryFolder } from "../../disk/repository-path.js";
-import { batches } from "./mode.js";
+import { batches } from "../../manifest/batch-mode.js";
 import { createBatchClient, type BatchClient, type BatchRequest } from "../../provider/batch.js";
 import { createGeminiProvider } from "../../provider/gemini.js";
 import type { ImageRequest } from "../../provider/provider.js";

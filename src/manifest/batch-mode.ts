@@ -1,11 +1,10 @@
-import { InputError } from "../../errors.js";
-import type { BatchStage } from "../../lock/types.js";
-import type { AssetSpec, BatchMode, Manifest } from "../../manifest/spec.js";
+import { InputError } from "../errors.js";
+import type { AssetSpec, BatchMode, Manifest } from "./spec.js";
 
 export const BATCH_MODES: readonly BatchMode[] = ["off", "drafts", "finals", "all"];
 
 /** Whether this asset sends `stage` calls through the Batch API; the run's `--batch` wins over `batch:`. */
-export function batches(spec: AssetSpec, stage: BatchStage, override?: BatchMode): boolean {
+export function batches(spec: AssetSpec, stage: "draft" | "final", override?: BatchMode): boolean {
   const mode = override ?? spec.batch;
   return mode === "all" || (stage === "draft" ? mode === "drafts" : mode === "finals");
 }
