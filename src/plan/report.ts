@@ -1,6 +1,6 @@
 import type { AssetReport, RunReport } from "../run-report.js";
 import { formatPercent, formatUsd } from "../money.js";
-import { renderTable } from "../report/table.js";
+import { renderTable } from "../text-table.js";
 import type { Plan, PlannedAsset, PlanState, Rate } from "./plan.js";
 import type { ShardMatrix } from "./shards.js";
 

@@ -2,7 +2,7 @@
 import type { AssetReport, AssetStatus, RunReport } from "../run-report.js";
 import { count, FIGURE_NAME, headlineCost, rejectedText, statusText, twoTierSaving } from "./figures.js";
 import { formatPercent, formatUsd } from "../money.js";
-import { renderTable } from "./table.js";
+import { renderTable } from "../text-table.js";
 
 export interface RunTableOptions {
   /** ANSI colours; pass the stream's isTTY. Plain text otherwise. */
