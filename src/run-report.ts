@@ -31,6 +31,31 @@ export interface AssetReport {
   surplus?: number;
   /** Contact sheet written for this asset, relative to the report folder. */
   contactSheet?: string;
+  /** Catalog prices of its calls (the manifest's `pricing:` applied), on two-tier assets only: what `twoTier` is priced from. */
+  prices?: CallPrices;
+}
+
+/** What one call of each kind costs an asset at the catalog's interactive prices. */
+export interface CallPrices {
+  draftUsd: number;
+  finalUsd: number;
+  /** One judge call, estimated; 0 when the asset has no judge. */
+  judgeUsd: number;
+}
+
+/**
+ * The images two-tier assets rendered, priced twice at the catalog's prices and each asset's measured
+ * accept rate: as drafted then rendered, and as if every candidate had been drawn on the final model.
+ */
+export interface TwoTierComparison {
+  /** Outputs compared: those rendered by two-tier assets that accepted a draft this run. */
+  images: number;
+  /** Accepted ÷ drafted over those assets. */
+  acceptRate: number;
+  /** Those images as made: per image, (draft + judge) × drafts ÷ accepted, plus its render. */
+  twoTierUsd: number;
+  /** The same images on the final model alone: per image, (final + judge) × drafts ÷ accepted. */
+  finalOnlyUsd: number;
 }
 
 export interface RunReport {
@@ -53,6 +78,8 @@ export interface RunReport {
   costPerImageUsd: number | null;
   /** spentUsd ÷ accepted drafts; null when none was accepted. */
   costPerAcceptedDraftUsd: number | null;
+  /** Two-tier against final-only for what was rendered (report/figures.ts); absent when there is nothing to compare. */
+  twoTier?: TwoTierComparison;
   changedAssets: string[];
   assets: AssetReport[];
   /** Folder holding report.html and the contact sheets, when the command wrote one. */

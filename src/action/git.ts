@@ -209,18 +209,6 @@ export async function show(git: Git, rev: string, path: string): Promise<string 
   return r.code === 0 ? r.stdout : null;
 }
 
-/** Paths (relative to the top level) whose content differs from `rev`, new files included. */
-export async function changedSince(git: Git, rev: string | null, paths: string[]): Promise<string[]> {
-  if (!paths.length) return [];
-  const top = await topLevel(git);
-  const blobs = await hashFiles(git, paths.map((p) => ({ path: p, source: join(top, p) })), false);
-  const changed: string[] = [];
-  for (const path of paths) {
-    const committed = rev ? (await git.exec(["rev-parse", "-q", "--verify", `${rev}:${path}`], { allowFailure: true })).stdout.trim() : "";
-    if ((blobs.get(path) ?? "") !== committed) changed.push(path);
-  }
-  return changed;
-}
 
 /** The branch's tip on origin, or null when it does not exist there. */
 export async function fetchTip(git: Git, branch: string): Promise<string | null> {
@@ -250,11 +238,11 @@ function lastLine(text: string): string {
 }
 
 /** Writes each present file as a blob; absent sources map to nothing (a removal). */
-async function hashFiles(git: Git, files: FileChange[], write = true): Promise<Map<string, string>> {
+async function hashFiles(git: Git, files: FileChange[]): Promise<Map<string, string>> {
   const present = files.filter((f) => f.source !== null && existsSync(f.source));
   const map = new Map<string, string>();
   if (!present.length) return map;
-  const out = (await git.exec(["hash-object", ...(write ? ["-w"] : []), "--no-filters", "--", ...present.map((f) => f.source!)])).stdout
+  const out = (await git.exec(["hash-object", "-w", "--no-filters", "--", ...present.map((f) => f.source!)])).stdout
     .trim()
     .split("\n");
   present.forEach((f, i) => map.set(f.path, out[i]!));

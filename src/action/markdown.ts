@@ -1,6 +1,6 @@
 import type { AssetReport, RunReport } from "../run-report.js";
 import { formatPercent, formatUsd, MARKDOWN } from "../money.js";
-import { count, FIGURE_NAME, rejectedText as rejectedFigure, statusText as statusFigure } from "../report/figures.js";
+import { count, FIGURE_NAME, rejectedText as rejectedFigure, statusText as statusFigure, twoTierText } from "../report/figures.js";
 
 const ICON: Partial<Record<string, string>> = {
   done: "✅",
@@ -74,6 +74,13 @@ export function effectiveCostLine(report: RunReport): string {
     return `${name(FIGURE_NAME.costPerAcceptedDraft)}: **${formatUsd(report.costPerAcceptedDraftUsd, MARKDOWN)}** (${formatUsd(report.spentUsd, MARKDOWN)} ÷ ${report.accepted} accepted; nothing rendered; ${rates}).`;
   }
   return `${name(FIGURE_NAME.costPerImage)}: – (nothing rendered or accepted in this run; ${rates}).`;
+}
+
+/** Two-tier against final-only for what the run rendered, worded as the table and report.html word it; none when nothing compares. */
+export function twoTierLines(report: RunReport): string[] {
+  if (!report.twoTier) return [];
+  const text = twoTierText(report.twoTier);
+  return [`${text[0]!.toUpperCase()}${text.slice(1)}.`, ""];
 }
 
 /** Batch jobs still out, with what each reserved against the ceiling: what the next run collects. */

@@ -3,7 +3,7 @@ import type { RunReport } from "../run-report.js";
 import type { PlanReport } from "../plan/report.js";
 import type { MatrixSummary } from "../report/matrix-summary.js";
 import { formatUsd, MARKDOWN } from "../money.js";
-import { assetTable, batchJobsMarkdown, cell, effectiveCostLine, table } from "./markdown.js";
+import { assetTable, batchJobsMarkdown, cell, effectiveCostLine, table, twoTierLines } from "./markdown.js";
 
 /** What happened around the run that the summary reports besides the run itself. */
 export interface SummaryFacts {
@@ -19,6 +19,9 @@ export interface SummaryFacts {
   runUrl?: string;
   failure?: string;
 }
+
+/** What the matrix's summary reports besides the shards' reports. */
+export type MatrixSummaryFacts = Pick<SummaryFacts, "runUrl" | "failure">;
 
 const TITLES: Record<RunReport["command"], string> = {
   run: "seedlock run",
@@ -47,7 +50,7 @@ export function summaryMarkdown(report: RunReport | undefined, facts: SummaryFac
     out.push(`${spend}${estimate}.`, "");
     if (report.assets.length) out.push(assetTable(report), "");
     else out.push("No asset in this manifest (or in this shard).", "");
-    if (report.command !== "plan" && report.command !== "verify") out.push(effectiveCostLine(report), "");
+    if (report.command !== "plan" && report.command !== "verify") out.push(effectiveCostLine(report), "", ...twoTierLines(report));
     // Paid images that came back other than asked (undersized, re-rendered, several in one answer), as the lockfile records them.
     const notes = report.assets.flatMap((a) => (a.notes ?? []).map((n) => `- \`${a.id}\`: ${n}`));
     if (notes.length) out.push("Answers that differed from what was asked:", "", ...notes.slice(0, 20), ...(notes.length > 20 ? [`- … and ${notes.length - 20} more in the lockfile`] : []), "");
@@ -77,7 +80,7 @@ export async function writeSummary(markdown: string): Promise<void> {
 }
 
 /** The final job of a matrix: one summary for every shard, their spend against the one ceiling. */
-export function matrixSummaryMarkdown(summary: MatrixSummary, facts: { runUrl?: string; failure?: string }): string {
+export function matrixSummaryMarkdown(summary: MatrixSummary, facts: MatrixSummaryFacts): string {
   const report = summary.report;
   const out: string[] = [`## seedlock ${report.command} · matrix of ${summary.count} shard${summary.count === 1 ? "" : "s"}`, ""];
   if (facts.failure) out.push(`> [!CAUTION]\n> ${facts.failure}`, "");
@@ -101,7 +104,7 @@ export function matrixSummaryMarkdown(summary: MatrixSummary, facts: { runUrl?: 
   out.push(table(["Shard", "Exit", "Assets", "Spent", "Slice", "Unspent"], rows, 1), "");
   if (report.assets.length) out.push(assetTable(report), "");
   else out.push("No shard had work to do.", "");
-  out.push(effectiveCostLine(report), "");
+  out.push(effectiveCostLine(report), "", ...twoTierLines(report));
   if (facts.runUrl) out.push(`Each shard's report.html is among [this run's artifacts](${facts.runUrl}#artifacts).`, "");
   return out.join("\n");
 }

@@ -19,11 +19,18 @@ export function lockPathFor(manifestPath: string): string {
   return join(dirname(manifestPath), `${stem}.lock${known ? extension : ".yaml"}`);
 }
 
+export interface ReadLockfileOptions {
+  /** The path as messages name it; default relative to the working directory. */
+  displayPath?: string;
+  /** The folder the lockfile must stay inside after symlinks; default its own folder. */
+  within?: RepositoryFolder;
+}
+
 /**
  * Reads the lockfile. A missing file is an empty lockfile (nothing generated yet); anything
  * unreadable, truncated or malformed is an InputError naming file:line:col and how to recover.
  */
-export async function readLockfile(path: string, options: { displayPath?: string; within?: RepositoryFolder } = {}): Promise<Lockfile> {
+export async function readLockfile(path: string, options: ReadLockfileOptions = {}): Promise<Lockfile> {
   const file = resolve(path);
   const display = options.displayPath ?? displayPathFor(file);
   const within = options.within ?? new RepositoryFolder(dirname(file));

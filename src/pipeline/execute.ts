@@ -10,10 +10,9 @@ import { withTrustedPrices } from "../manifest/pricing.js";
 import { renderTemplate } from "../manifest/out.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { planRun, type Plan, type PlannedAsset } from "../plan/plan.js";
-import type { FixedTier } from "../plan/tier.js";
+import { tierPrices, type FixedTier } from "../plan/tier.js";
 import { planReport, type Ceiling } from "../plan/report.js";
-import { shardLabel } from "../plan/shard-knobs.js";
-import { packShards, planMatrix, shardRpm, sliceFor, workOf } from "../plan/shards.js";
+import { packShards, planMatrix, shardLabel, shardRpm, sliceFor, workOf } from "../plan/shards.js";
 import { CircuitBreaker } from "../provider/circuit.js";
 import { createGeminiProvider } from "../provider/gemini.js";
 import type { ImageProvider } from "../provider/provider.js";
@@ -53,13 +52,13 @@ const PROGRESS_EVERY_MS = 100;
 export async function execute(settings: Settings, deps: Dependencies): Promise<RunReport> {
   const { logger } = deps;
   // --batch wins over every asset's batch:, for the plan's prices as for the run.
-  const manifest = withBatchMode(withTrustedPrices(await loadManifest(settings.manifestPath, { logger }), settings.allowLowerPrices, logger), settings.batch);
+  const manifest = withBatchMode(withTrustedPrices(await loadManifest(settings.manifestPath, { logger, displayPath: settings.manifestDisplayPath }), settings.allowLowerPrices, logger), settings.batch);
   const lockPath = lockPathFor(manifest.file);
   const ceiling = ceilingOf(manifest, settings.maxBudgetUsd);
   const command = settings.command;
 
   if (command === "verify" || command === "plan") {
-    const lock = await readLockfile(lockPath, { within: new RepositoryFolder(manifest.root) });
+    const lock = await readLockfile(lockPath, { displayPath: lockPathFor(manifest.displayFile), within: new RepositoryFolder(manifest.root) });
     if (command === "verify") return verifyOutputs(manifest, lock, ceiling.usd);
     const plan = await planRun(manifest, lock);
     const matrix = settings.shards === undefined ? undefined : planMatrix(plan, ceiling.usd, settings.shards, { concurrency: manifest.concurrency, ...(manifest.rpm ? { rpm: manifest.rpm } : {}) });
@@ -358,7 +357,9 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     // Drafted but not rendered, for want of a writable output folder: the render is left for the rerun.
     if (status === "done" && outputsRefused?.assets.has(spec.id)) status = "planned";
     if (status === "done" && mode === "preview") status = "previewed";
-    return { ...work.report, status, spentUsd: round(work.report.spentUsd), estimatedUsd: plannedAsset.estimatedUsd, surplus: surplus.get(work) ?? 0 };
+    // Catalog prices on two-tier assets, for the run's two-tier against final-only (report/figures.ts).
+    const prices = spec.tier === "two-tier" ? { prices: tierPrices(spec, manifest.pricing) } : {};
+    return { ...work.report, status, spentUsd: round(work.report.spentUsd), estimatedUsd: plannedAsset.estimatedUsd, surplus: surplus.get(work) ?? 0, ...prices };
   });
 
   const report: RunReport = {
@@ -373,7 +374,7 @@ async function generate(mode: WorkMode, settings: Settings, deps: Dependencies, 
     surplus: reports.reduce((n, a) => n + (a.surplus ?? 0), 0),
     acceptRate: tally.drafts ? tally.accepted / tally.drafts : null,
     regenRate: tally.drafts ? tally.regenerated / tally.drafts : null,
-    ...runFigures({ spentUsd: ledger.spentUsd, rendered: tally.rendered, accepted: tally.accepted }),
+    ...runFigures({ spentUsd: ledger.spentUsd, rendered: tally.rendered, accepted: tally.accepted, assets: reports }),
     changedAssets: assets.filter((a) => planned.get(a.id)!.state !== "unchanged").map((a) => a.id),
     assets: reports,
     exitCode: ExitCode.ok,

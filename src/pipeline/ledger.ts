@@ -36,9 +36,6 @@ export class BudgetLedger {
     this.warnAt = options.warnUsd === undefined ? undefined : Math.round(options.warnUsd * MICROS_PER_USD);
   }
 
-  get ceilingUsd(): number {
-    return this.ceiling / MICROS_PER_USD;
-  }
   get spentUsd(): number {
     return this.spent / MICROS_PER_USD;
   }

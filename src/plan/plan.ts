@@ -162,7 +162,7 @@ function planAsset(
     state = check.problem || have < asset.count ? "incomplete" : "unchanged";
     why = check.problem ?? (have < asset.count ? `${have} of ${asset.count} outputs` : undefined);
     if (asset.tier === "two-tier" || asset.tier === "auto") {
-      const rendered = new Set(entry.outputs.map((o) => o.seed));
+      const rendered = new Set(entry.outputs.map((output) => output.seed));
       pendingRenders = entry.seeds.filter((s) => s.status === "accepted" && !rendered.has(s.seed)).length;
     }
   }

@@ -1,7 +1,7 @@
 import type { AssetReport, RunReport } from "../run-report.js";
 import { formatPercent, formatUsd } from "../money.js";
 import { renderTable } from "../text-table.js";
-import type { Plan, PlannedAsset, PlanState, Rate } from "./plan.js";
+import type { Plan, PlannedAsset, PlanRates, PlanState, Rate } from "./plan.js";
 import type { ShardMatrix } from "./shards.js";
 
 /** Where the run's ceiling came from, for the user who wants to change it. */
@@ -80,8 +80,14 @@ export function overBudgetMessage(plan: Plan, ceiling: Ceiling): string {
   return `the estimate ${formatUsd(plan.estimatedUsd)} is above the ceiling ${formatUsd(ceiling.usd)} (${ceiling.source}); ${lever}, or lower count, oversample or sizes of the assets that cost most`;
 }
 
+/** What the plan's table reads: a Plan, or the PlanReport made from one (as `seedlock plan` gets it from the core). */
+export type ShownPlan = Pick<Plan, "orphans" | "drafts" | "finals" | "judgeCalls" | "estimatedUsd"> & {
+  assets: Omit<PlannedAsset, "inputHash">[];
+  rates: Pick<PlanRates, "accept" | "regen">;
+};
+
 /** The plan as a person reads it: one row per asset, then totals, ceiling, rates and orphans. */
-export function renderPlan(plan: Plan, ceiling: Ceiling, manifestFile: string): string {
+export function renderPlan(plan: ShownPlan, ceiling: Ceiling, manifestFile: string): string {
   const counts = new Map<PlanState, number>();
   for (const a of plan.assets) counts.set(a.state, (counts.get(a.state) ?? 0) + 1);
   const summary = (["new", "changed", "incomplete", "unchanged"] as const)
@@ -141,7 +147,7 @@ export function renderMatrix(matrix: ShardMatrix): string {
   return lines.join("\n");
 }
 
-function note(a: PlannedAsset): string {
+function note(a: Omit<PlannedAsset, "inputHash">): string {
   const parts: string[] = [];
   if (a.tiers && !a.tierReason && a.tier !== a.tiers.cheaper) parts.push(`${a.tiers.cheaper} is cheaper per image`);
   if (a.why && a.state !== "new") parts.push(a.why);

@@ -1,7 +1,20 @@
 import { createHash } from "node:crypto";
 import { MICROS_PER_USD } from "../money.js";
 import type { Plan } from "./plan.js";
-import { MAX_MATRIX_JOBS, shardLabel, type Shard } from "./shard-knobs.js";
+
+/** One job of a matrix: `index` counts from 0, as the core uses it; users write it from 1. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** GitHub Actions runs at most this many jobs from one matrix. */
+export const MAX_MATRIX_JOBS = 256;
+
+/** How a shard is written by a user and in the matrix: 1-based. */
+export function shardLabel(shard: Shard): string {
+  return `${shard.index + 1}/${shard.count}`;
+}
 
 /** One job of the matrix: what it runs, what that is estimated to cost, and what it may spend. */
 export interface ShardSlice {

@@ -28,6 +28,13 @@ export interface TierComparison {
   reason: string;
 }
 
+/** The rates a comparison is made at, and where the accept rate came from, in words. */
+export interface TierRates {
+  accept: number;
+  regen: number;
+  acceptSource: string;
+}
+
 /** Per-call prices an asset would pay on either tier, from the catalog and the manifest's `pricing:`. */
 export function tierPrices(asset: AssetSpec, pricing: PricingOverrides): TierPrices {
   const price = (id: string, size: ImageSize) => imagePriceUsd(findModel(id) as ImageModel, size, pricing);
@@ -43,7 +50,7 @@ export function tierPrices(asset: AssetSpec, pricing: PricingOverrides): TierPri
 const PER_IMAGE = { places: 4 } as const;
 
 /** The cheaper tier per kept image; a tie stays on two-tier, whose final sees the screened draft. */
-export function compareTiers(asset: AssetSpec, prices: TierPrices, rates: { accept: number; regen: number; acceptSource: string }): TierComparison {
+export function compareTiers(asset: AssetSpec, prices: TierPrices, rates: TierRates): TierComparison {
   const accept = Math.min(1, Math.max(0.01, rates.accept));
   const { draftUsd, finalUsd, judgeUsd } = prices;
   const twoTierUsd = (draftUsd * (1 + rates.regen) + judgeUsd) / accept + finalUsd;

@@ -13,7 +13,6 @@ export interface ShardLine {
   spentUsd: number;
   sliceUsd: number;
   unspentUsd: number;
-  message?: string;
 }
 
 /** What every shard of one matrix did, added up: the one result of the whole matrix. */
@@ -117,7 +116,7 @@ export function combineShardReports(reports: { file: string; report: RunReport }
     rejectedDrafts: sum((r) => r.rejectedDrafts ?? 0),
     acceptRate: drafts ? accepted / drafts : null,
     regenRate: drafts ? regenerated / drafts : null,
-    ...runFigures({ spentUsd, rendered, accepted }),
+    ...runFigures({ spentUsd, rendered, accepted, assets }),
     changedAssets: ordered.flatMap((r) => r.changedAssets),
     assets,
     exitCode,

@@ -1,14 +1,12 @@
 /** The table a person reads after `run` / `preview` / `render`: one row per asset, then the totals. */
 import type { AssetReport, AssetStatus, RunReport } from "../run-report.js";
-import { count, FIGURE_NAME, headlineCost, rejectedText, statusText, twoTierSaving } from "./figures.js";
+import { count, FIGURE_NAME, headlineCost, rejectedText, statusText, twoTierText } from "./figures.js";
 import { formatPercent, formatUsd } from "../money.js";
 import { renderTable } from "../text-table.js";
 
 export interface RunTableOptions {
   /** ANSI colours; pass the stream's isTTY. Plain text otherwise. */
   color?: boolean;
-  /** Draft and final price per image, when known, for the two-tier saving against final-only. */
-  prices?: { draftUsd: number; finalUsd: number };
 }
 
 const ALIGN: ("left" | "right")[] = ["left", "left", "right", "right", "left", "right", "right", "right"];
@@ -26,11 +24,11 @@ export function formatRunTable(report: RunReport, options: RunTableOptions = {})
   const [header = "", rule = "", ...body] = renderTable(headers, rows, { align: ALIGN }).split("\n");
   const lines = [paint("bold", header), paint("dim", rule), ...body.map((line, i) => paint(STATUS_COLOUR[report.assets[i]!.status], line))];
   if (report.assets.length === 0) lines.push("(no assets)");
-  lines.push("", ...totals(report, options, paint));
+  lines.push("", ...totals(report, paint));
   return lines.join("\n") + "\n";
 }
 
-function totals(report: RunReport, options: RunTableOptions, paint: Painter): string[] {
+function totals(report: RunReport, paint: Painter): string[] {
   const regenerated = report.assets.reduce((n, a: AssetReport) => n + a.regenerated, 0);
   const ceiling = Number.isFinite(report.ceilingUsd) ? ` of ${formatUsd(report.ceilingUsd)} ceiling` : "";
   const first =
@@ -40,9 +38,7 @@ function totals(report: RunReport, options: RunTableOptions, paint: Painter): st
   const rates = [`accept rate ${formatPercent(report.acceptRate)}`, `regen rate ${formatPercent(report.regenRate)}`];
   if (report.costPerImageUsd !== null) rates.push(`${FIGURE_NAME.costPerImage} ${formatUsd(report.costPerImageUsd)}`);
   if (report.costPerAcceptedDraftUsd !== null) rates.push(`${FIGURE_NAME.costPerAcceptedDraft} ${formatUsd(report.costPerAcceptedDraftUsd)}`);
-  const saving = options.prices ? twoTierSaving(options.prices, report.acceptRate, report.regenRate) : null;
-  if (saving !== null) rates.push(`two-tier saves ${formatPercent(saving)} vs final-only`);
-  return [first, `rates: ${rates.join(" · ")}`];
+  return [first, `rates: ${rates.join(" · ")}`, ...(report.twoTier ? [twoTierText(report.twoTier)] : [])];
 }
 
 type Colour = "bold" | "dim" | "green" | "red" | "yellow";

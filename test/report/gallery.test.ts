@@ -54,7 +54,6 @@ async function gallery(): Promise<GalleryData> {
   return {
     report,
     subtitle: "assets.yaml",
-    prices: { draftUsd: 0.0336, finalUsd: 0.101 },
     assets: [
       {
         id: "dunes",
