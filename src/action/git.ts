@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PathRefusedError, repositoryPathProblem } from "../disk/repository-path.js";
+import { sleep } from "../sleep.js";
 import { BOT } from "./constants.js";
 
 export interface GitResult {
@@ -116,7 +117,7 @@ const EMPTY_BLOB_MODE = "0 0000000000000000000000000000000000000000";
  */
 export async function landCommit(git: Git, request: LandRequest, options: LandOptions = {}): Promise<Landed> {
   const maxAttempts = options.maxAttempts ?? 5;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const pause = options.sleep ?? sleep;
   const random = options.random ?? Math.random;
   // The last line of defence: a path git would take for something else never reaches its plumbing.
   for (const file of [...request.files.map((f) => f.path), ...(request.lockfile ? [request.lockfile.path] : [])]) {
@@ -176,7 +177,7 @@ export async function landCommit(git: Git, request: LandRequest, options: LandOp
       }
       options.onRetry?.(attempt, pushed);
       // Jittered, growing waits so that runs racing for one branch fall out of step.
-      await sleep(Math.min(4000, 250 * 2 ** (attempt - 1)) * (0.5 + random()));
+      await pause(Math.min(4000, 250 * 2 ** (attempt - 1)) * (0.5 + random()));
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import type { Lockfile } from "../lock/types.js";
+import { sleep } from "../sleep.js";
 
 /** Writes the lockfile; `changed` names the entries edited in place since the last write ("all" when unknown). */
 export type WriteLockfile = (path: string, lock: Lockfile, changed: ReadonlySet<string> | "all") => Promise<void>;
@@ -54,7 +55,7 @@ export class LockfileRecorder {
     while (this.dirty) {
       // Timers fire on whole milliseconds and may come a little early: wait until the clock says so.
       for (let wait = this.readyAt - this.now(); wait > 0; wait = this.readyAt - this.now()) {
-        await new Promise((r) => setTimeout(r, Math.ceil(wait)));
+        await sleep(Math.ceil(wait));
       }
       this.dirty = false;
       const waiting = this.waiters.splice(0);

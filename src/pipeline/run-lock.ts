@@ -7,7 +7,7 @@ import { RUN_LOCK } from "../disk/folders.js";
 import { displayPathFor, RepositoryFolder } from "../disk/repository-path.js";
 import { RunLockedError } from "../errors.js";
 import { isProcessAlive } from "../lock/file.js";
-import { realSleep } from "../provider/retry.js";
+import { sleep } from "../sleep.js";
 import { refusedWrite } from "./disk.js";
 
 /**
@@ -61,7 +61,7 @@ export async function takeRunLock(manifestFile: string, command: string, now: ()
     const found = await readHolder(path);
     if (found === "gone") continue;
     if (found === "being written") {
-      await realSleep(50);
+      await sleep(50);
       continue;
     }
     const { holder } = found;

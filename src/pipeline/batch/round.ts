@@ -15,7 +15,7 @@ import { mimeTypeOf } from "../../disk/folders.js";
 import { AnswerJournal } from "../journal.js";
 import type { BudgetLedger, Reservation } from "../ledger.js";
 import type { LockfileRecorder } from "../record.js";
-import { realSleep } from "../../provider/retry.js";
+import { sleep } from "../../sleep.js";
 import type { BatchJobSummary, BatchReport, RunReport } from "../../run-report.js";
 import { formatUsd, roundUsd } from "../../money.js";
 import type { Dependencies, Settings } from "../settings.js";
@@ -360,7 +360,7 @@ export async function waitForBatches(
   let pause = FIRST_POLL_MS;
   while (report.batch?.pending.length && report.exitCode === 0 && now() < deadline && !deps.signal?.aborted) {
     try {
-      await realSleep(Math.min(pause, deadline - now()), deps.signal);
+      await sleep(Math.min(pause, deadline - now()), deps.signal);
     } catch {
       break;
     }
