@@ -1,8 +1,9 @@
 import * as core from "@actions/core";
-import type { RunReport } from "../pipeline/result.js";
+import type { RunReport } from "../run-report.js";
 import type { PlanReport } from "../plan/report.js";
 import type { MatrixSummary } from "../report/matrix-summary.js";
-import { assetTable, batchJobsMarkdown, cell, effectiveCostLine, table, twoTierLines, usd } from "./markdown.js";
+import { formatUsd, MARKDOWN } from "../money.js";
+import { assetTable, batchJobsMarkdown, cell, effectiveCostLine, table, twoTierLines } from "./markdown.js";
 
 /** What happened around the run that the summary reports besides the run itself. */
 export interface SummaryFacts {
@@ -37,14 +38,14 @@ export function summaryMarkdown(report: RunReport | undefined, facts: SummaryFac
   if (facts.fallback) out.push(`> [!NOTE]\n> ${facts.fallback}`, "");
   if (report) {
     const spend = report.shard
-      ? `Shard **${report.shard.shard}** spent **${usd(report.spentUsd)}** of its **${usd(report.shard.sliceUsd)}** slice of the **${usd(report.shard.matrixCeilingUsd)}** ceiling; ` +
-        `**${usd(report.shard.unspentUsd)}** of the slice is left unspent (no other shard may use it)`
-      : `Spent **${usd(report.spentUsd)}** of a **${usd(report.ceilingUsd)}** ceiling`;
+      ? `Shard **${report.shard.shard}** spent **${formatUsd(report.spentUsd, MARKDOWN)}** of its **${formatUsd(report.shard.sliceUsd, MARKDOWN)}** slice of the **${formatUsd(report.shard.matrixCeilingUsd, MARKDOWN)}** ceiling; ` +
+        `**${formatUsd(report.shard.unspentUsd, MARKDOWN)}** of the slice is left unspent (no other shard may use it)`
+      : `Spent **${formatUsd(report.spentUsd, MARKDOWN)}** of a **${formatUsd(report.ceilingUsd, MARKDOWN)}** ceiling`;
     const estimate =
       report.command === "plan"
-        ? `; estimated **${usd(report.estimatedUsd)}** for the work to do`
+        ? `; estimated **${formatUsd(report.estimatedUsd, MARKDOWN)}** for the work to do`
         : report.command === "preview" && facts.mergeEstimateUsd !== undefined
-          ? `; the run after merging would cost about **${usd(facts.mergeEstimateUsd)}** more`
+          ? `; the run after merging would cost about **${formatUsd(facts.mergeEstimateUsd, MARKDOWN)}** more`
           : "";
     out.push(`${spend}${estimate}.`, "");
     if (report.assets.length) out.push(assetTable(report), "");
@@ -56,9 +57,9 @@ export function summaryMarkdown(report: RunReport | undefined, facts: SummaryFac
     const matrix = report.command === "plan" ? (report as PlanReport).matrix : undefined;
     if (matrix) {
       out.push(`### Matrix: ${matrix.count} shard${matrix.count === 1 ? "" : "s"}, packed by estimate (largest ÷ mean ${matrix.balance.toFixed(2)})`, "");
-      const rows = matrix.shards.map((s) => [`\`${s.shard}\``, String(s.assets.length), usd(s.estimatedUsd), usd(s.ceilingUsd)]);
+      const rows = matrix.shards.map((s) => [`\`${s.shard}\``, String(s.assets.length), formatUsd(s.estimatedUsd, MARKDOWN), formatUsd(s.ceilingUsd, MARKDOWN)]);
       out.push(table(["Shard", "Assets", "Estimate", "Slice"], rows, 1), "");
-      out.push(`The slices add up to ${usd(matrix.allocatedUsd)} of the ${usd(matrix.ceilingUsd)} ceiling. Packing \`${matrix.fingerprint}\`: every shard must start from this commit with this ceiling.`, "");
+      out.push(`The slices add up to ${formatUsd(matrix.allocatedUsd, MARKDOWN)} of the ${formatUsd(matrix.ceilingUsd, MARKDOWN)} ceiling. Packing \`${matrix.fingerprint}\`: every shard must start from this commit with this ceiling.`, "");
       if (matrix.rule) out.push(`Shard count: ${cell(matrix.rule)}.`, "");
     }
     if (report.batch?.pending.length) out.push(batchJobsMarkdown(report), "");
@@ -94,11 +95,11 @@ export function matrixSummaryMarkdown(summary: MatrixSummary, facts: MatrixSumma
     out.push(`> [!NOTE]\n> Shard ${summary.duplicates.join(", ")} left more than one report (a re-run job?): only the last one, by file name, is counted below.`, "");
   }
   out.push(
-    `Spent **${usd(summary.spentUsd)}** of the **${usd(summary.ceilingUsd)}** ceiling across ${summary.shards.length} shard${summary.shards.length === 1 ? "" : "s"}; ` +
-      `their slices add up to ${usd(summary.allocatedUsd)}, and **${usd(summary.unspentUsd)}** of them was left unspent (a shard never spends another's slice).`,
+    `Spent **${formatUsd(summary.spentUsd, MARKDOWN)}** of the **${formatUsd(summary.ceilingUsd, MARKDOWN)}** ceiling across ${summary.shards.length} shard${summary.shards.length === 1 ? "" : "s"}; ` +
+      `their slices add up to ${formatUsd(summary.allocatedUsd, MARKDOWN)}, and **${formatUsd(summary.unspentUsd, MARKDOWN)}** of them was left unspent (a shard never spends another's slice).`,
     "",
   );
-  const rows = summary.shards.map((s) => [`\`${s.shard}\``, s.exitCode === 0 ? "✅ 0" : `❌ ${s.exitCode}`, String(s.assets), usd(s.spentUsd), usd(s.sliceUsd), usd(s.unspentUsd)]);
+  const rows = summary.shards.map((s) => [`\`${s.shard}\``, s.exitCode === 0 ? "✅ 0" : `❌ ${s.exitCode}`, String(s.assets), formatUsd(s.spentUsd, MARKDOWN), formatUsd(s.sliceUsd, MARKDOWN), formatUsd(s.unspentUsd, MARKDOWN)]);
   for (const label of summary.missing) rows.push([`\`${label}\``, "❔ no report", "", "", "", ""]);
   out.push(table(["Shard", "Exit", "Assets", "Spent", "Slice", "Unspent"], rows, 1), "");
   if (report.assets.length) out.push(assetTable(report), "");

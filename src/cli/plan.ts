@@ -1,7 +1,7 @@
 import { execute } from "../pipeline/execute.js";
 import { renderMatrix, renderPlan, type Ceiling, type PlanReport } from "../plan/report.js";
 import { runResultJson } from "../report/json.js";
-import { formatUsd } from "../report/table.js";
+import { formatUsd } from "../money.js";
 import type { Command } from "./command.js";
 import { settingsFromCli } from "./settings.js";
 

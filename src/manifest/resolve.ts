@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { DEFAULT_MODELS, pixelSize, SUGGESTED_JUDGE, type AspectRatio, type ImageModel, type ImageSize, type PricingOverrides } from "../models/catalog.js";
 import { checkPricing, ModelCheck } from "./models.js";
 import { formatFromTemplate, renderTemplate, templateProblems, type TemplateProblem } from "./out.js";
-import type { Finding, PathSegment } from "./source.js";
+import type { Finding, PathSegment } from "../yaml/source.js";
 import { repositoryPathProblem } from "../disk/repository-path.js";
-import { FORBIDDEN_KEYS } from "./fast-yaml.js";
+import { FORBIDDEN_KEYS } from "../yaml/limits.js";
 import type { AssetSpec, BatchMode, Fit, JudgeRule, OutputFormat, OutputSpec, ScreenRules, Tier } from "./spec.js";
 
 /** The manifest as YAML gives it, after the schema has passed it. */

@@ -16,7 +16,7 @@ import type { BudgetLedger, Reservation } from "./ledger.js";
 import { acceptedSeed, AssetEntry, failedSeed, rejectedSeed, renderedSeed, type DraftFacts, type TierChoice } from "./lock-entry.js";
 import type { LockfileRecorder } from "./record.js";
 import { Rendering, type OutputGeometry } from "./render.js";
-import type { AssetReport, AssetStatus } from "./result.js";
+import type { AssetReport, AssetStatus } from "../run-report.js";
 import { resume, type RecoveredAnswer } from "./resume.js";
 import type { RunVerdicts, TallyEvent } from "./run-tally.js";
 import type { Answered, Call, CallSource } from "./scheduler.js";

@@ -1,16 +1,16 @@
 import { execFile } from "node:child_process";
 import { lstat, readdir, realpath } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
-import { RepositoryFolder } from "../disk/repository-path.js";
+import { displayPathFor, RepositoryFolder } from "../disk/repository-path.js";
 import { InputError, type Diagnostic } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { parseLockfile, writtenBySeedlock } from "../lock/file.js";
 import type { Lockfile } from "../lock/types.js";
-import { displayPathFor } from "../manifest/load.js";
 import { outputPath } from "../manifest/out.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { AnswerJournal } from "./journal.js";
-import { postProcess, sha256, sha256OfFile } from "./render.js";
+import { sha256OfFile } from "../disk/file-hash.js";
+import { postProcess, sha256 } from "./render.js";
 
 /** What checking a run's output claims needs: the run's manifest, lockfile and work list. */
 export interface OutputClaimsRequest {

@@ -19,18 +19,19 @@ import type { ImageProvider } from "../provider/provider.js";
 import { runIdOf } from "../report/history.js";
 import { RunPictures } from "../report/images.js";
 import { runFigures } from "../report/figures.js";
-import { formatUsd } from "../report/table.js";
+import { formatUsd } from "../money.js";
 import { AssetRun, type AssetGoal } from "./asset-run.js";
 import { checkOutputClaims } from "./claims.js";
-import { batches, withBatchMode } from "./batch/mode.js";
+import { batches, withBatchMode } from "../manifest/batch-mode.js";
 import { assetsInBatchJobs, BatchRound, batchClientFor, pendingBatchUsd, waitForBatches } from "./batch/round.js";
 import { writing } from "./disk.js";
+import { REPORT_FOLDER } from "../disk/folders.js";
 import { BudgetLedger } from "./ledger.js";
 import type { TierChoice } from "./lock-entry.js";
 import { RateGate } from "./rate.js";
 import { LockfileRecorder } from "./record.js";
 import { writeReport } from "./report-pages.js";
-import type { AssetReport, AssetStatus, RunReport, ShardRun } from "./result.js";
+import type { AssetReport, AssetStatus, RunReport, ShardRun } from "../run-report.js";
 import { takeRunLock, type RunLock } from "./run-lock.js";
 import { RunTally } from "./run-tally.js";
 import { ceilingWords, list, stoppedStatus, verdictOf, type OutputsRefused } from "./run-verdict.js";
@@ -39,9 +40,7 @@ import type { Dependencies, Settings } from "./settings.js";
 import { verifyOutputs } from "./verify.js";
 import { affordableWork, finishesFromKeptDrafts, workListOf, type AffordableWork, type WorkCommand } from "./work-list.js";
 import { beforeCalls, checkWorkFolders, refusedOutputs } from "./writable-folders.js";
-
-/** Where report.html and the contact sheets go unless the caller says otherwise. */
-export const REPORT_FOLDER = join(".seedlock", "report");
+import { roundUsd as round } from "../money.js";
 
 /** Progress snapshots are sent at most this often; the last one always goes. */
 const PROGRESS_EVERY_MS = 100;
@@ -566,8 +565,4 @@ function buildProvider(settings: Settings, manifest: Manifest, deps: Dependencie
     circuit: new CircuitBreaker(),
     ...(deps.signal ? { stop: deps.signal } : {}),
   });
-}
-
-function round(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
 }

@@ -1,5 +1,6 @@
 import type { AssetLock, Lockfile, OutputRecord, SeedRecord, SeedStatus } from "../lock/types.js";
 import type { AssetSpec } from "../manifest/spec.js";
+import { roundUsd as round } from "../money.js";
 
 /**
  * One asset's entry in the lockfile, as the run builds it: every verdict and output is put in the
@@ -159,9 +160,4 @@ function seedFields(facts: DraftFacts): Pick<SeedRecord, "seed" | "phash" | "jud
 
 function withRegenerated(record: SeedRecord, more: number): SeedRecord {
   return more ? { ...record, regenerated: (record.regenerated ?? 0) + more } : record;
-}
-
-/** Money in the lockfile to a tenth of a micro-dollar, so sums of float prices stay readable. */
-function round(usd: number): number {
-  return Math.round(usd * 1e7) / 1e7;
 }

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { closeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import sharp from "sharp";
 import type { OutputRecord } from "../lock/types.js";
@@ -7,7 +6,7 @@ import { outputPath } from "../manifest/out.js";
 import type { AssetSpec, Manifest, OutputSpec } from "../manifest/spec.js";
 import { pixelSize, type ImageModel, type ImageSize } from "../models/catalog.js";
 import type { ImageProvider, ImageResult, InlineImage } from "../provider/provider.js";
-import { readChunksSync, type RepositoryFolder } from "../disk/repository-path.js";
+import type { RepositoryFolder } from "../disk/repository-path.js";
 import { checkAnswer, isUndersized, type AnswerCheck, type Size } from "./answer-check.js";
 import { writing } from "./disk.js";
 import { analyzeImage } from "./screen.js";
@@ -158,22 +157,4 @@ export async function writeOutput(image: Buffer, output: OutputSpec, file: strin
 
 export function sha256(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
-}
-
-/**
- * The sha256 of a file of the repository, or undefined when it cannot be read, is not a regular
- * file, or is reached through a symlink leading outside (what is out there is none of its business).
- */
-export async function sha256OfFile(file: string, within: RepositoryFolder): Promise<string | undefined> {
-  const opened = within.openRegularSync(file);
-  if (!opened) return undefined;
-  const hash = createHash("sha256");
-  try {
-    readChunksSync(opened.fd, Buffer.allocUnsafe(256 * 1024), opened.info.size, (bytes) => hash.update(bytes));
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(opened.fd);
-  }
-  return hash.digest("hex");
 }

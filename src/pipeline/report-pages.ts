@@ -5,10 +5,10 @@ import { writeContactSheet } from "../report/contact-sheet.js";
 import { thumbnail, writeReportHtml, type GalleryAsset, type GalleryOutput } from "../report/gallery.js";
 import { keepRun } from "../report/history.js";
 import { previewOf, type RunPictures } from "../report/images.js";
-import { formatUsd } from "../report/table.js";
+import { formatUsd } from "../money.js";
 import type { AssetRun } from "./asset-run.js";
-import { mimeTypeOf } from "./draft.js";
-import type { RunReport } from "./result.js";
+import { mimeTypeOf } from "../disk/folders.js";
+import type { RunReport } from "../run-report.js";
 
 export interface ReportPages {
   /** The report folder: the latest page at its top, each run's own in runs/<run>/. */

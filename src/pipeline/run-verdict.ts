@@ -1,7 +1,7 @@
 import { ExitCode, SeedlockError, WriteRefusedError } from "../errors.js";
 import type { Ceiling } from "../plan/report.js";
-import { formatUsd } from "../report/table.js";
-import type { AssetStatus, RunReport } from "./result.js";
+import { formatUsd } from "../money.js";
+import type { AssetStatus, RunReport } from "../run-report.js";
 import type { SchedulerOutcome, StopReason } from "./scheduler.js";
 import type { WorkCommand } from "./work-list.js";
 

@@ -2,7 +2,7 @@ import type { Logger } from "../logger.js";
 import type { BatchMode } from "../manifest/spec.js";
 import type { BatchClient } from "../provider/batch.js";
 import type { ImageProvider } from "../provider/provider.js";
-import type { ProgressSnapshot } from "./result.js";
+import type { ProgressSnapshot } from "../run-report.js";
 
 export type CommandName = "plan" | "preview" | "run" | "render" | "verify";
 

@@ -4,7 +4,7 @@ import type { Lockfile } from "../lock/types.js";
 import type { Manifest } from "../manifest/spec.js";
 import { OutputHashes } from "../plan/output-hashes.js";
 import { measureOutputs } from "../plan/plan.js";
-import type { AssetReport, RunReport } from "./result.js";
+import type { AssetReport, RunReport } from "../run-report.js";
 
 /**
  * `seedlock verify`: the outputs on disk are the ones the lockfile records (same sha256), and the

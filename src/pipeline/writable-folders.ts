@@ -4,7 +4,7 @@ import { WriteRefusedError } from "../errors.js";
 import { renderTemplate } from "../manifest/out.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { probeFolders } from "./disk.js";
-import { journalFolder } from "./journal.js";
+import { journalFolder } from "../disk/folders.js";
 import type { OutputsRefused } from "./run-verdict.js";
 
 /**

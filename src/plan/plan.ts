@@ -1,12 +1,14 @@
-import { batches } from "../pipeline/batch/mode.js";
+import { batches } from "../manifest/batch-mode.js";
 import { join } from "node:path";
 import { inputHash } from "../lock/hash.js";
 import type { AssetLock, Lockfile, OutputRecord } from "../lock/types.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { findModel, judgeCallEstimateUsd, routedImagePriceUsd, type ImageModel, type TextModel } from "../models/catalog.js";
 import { RepositoryFolder } from "../disk/repository-path.js";
-import { HASH_CHUNK, OutputHashes } from "./output-hashes.js";
+import { HASH_CHUNK } from "../disk/file-hash.js";
+import { OutputHashes } from "./output-hashes.js";
 import { compareTiers, tierPrices, type FixedTier, type TierComparison } from "./tier.js";
+import { roundUsd } from "../money.js";
 
 /** What a run would do with an asset. */
 export type PlanState = "new" | "changed" | "unchanged" | "incomplete";
@@ -261,8 +263,4 @@ export interface OutputOnDisk {
 export function measureOutputs(outputs: readonly OutputRecord[], root: string, hashes: OutputHashes, buffer: Buffer = Buffer.allocUnsafe(HASH_CHUNK)): OutputOnDisk[] {
   const within = new RepositoryFolder(root);
   return outputs.map((output) => ({ output, sha256: hashes.sha256(join(root, output.path), output.path, buffer, within) }));
-}
-
-function roundUsd(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
 }

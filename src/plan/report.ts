@@ -1,5 +1,6 @@
-import type { AssetReport, RunReport } from "../pipeline/result.js";
-import { formatPercent, formatUsd, renderTable } from "../report/table.js";
+import type { AssetReport, RunReport } from "../run-report.js";
+import { formatPercent, formatUsd } from "../money.js";
+import { renderTable } from "../text-table.js";
 import type { Plan, PlannedAsset, PlanRates, PlanState, Rate } from "./plan.js";
 import type { ShardMatrix } from "./shards.js";
 
@@ -101,8 +102,8 @@ export function renderPlan(plan: ShownPlan, ceiling: Ceiling, manifestFile: stri
     a.finals,
     formatUsd(a.estimatedUsd),
     a.tierReason ? `auto: ${a.tier}` : a.tier,
-    a.tiers ? perImage(a.tiers.twoTierUsd) : "",
-    a.tiers ? perImage(a.tiers.finalOnlyUsd) : "",
+    a.tiers ? formatUsd(a.tiers.twoTierUsd, { places: 4 }) : "",
+    a.tiers ? formatUsd(a.tiers.finalOnlyUsd, { places: 4 }) : "",
     note(a),
   ]);
   rows.push(["total", "", "", plan.drafts, plan.finals, formatUsd(plan.estimatedUsd), "", "", "", plan.judgeCalls ? `incl. ${plan.judgeCalls} judge calls` : ""]);
@@ -127,11 +128,6 @@ export function renderPlan(plan: ShownPlan, ceiling: Ceiling, manifestFile: stri
     lines.push(`orphaned     ${plan.orphans.join(", ")}: in the lockfile but no longer in the manifest`);
   }
   return lines.join("\n");
-}
-
-/** Per kept image to four decimals: a Lite draft and a 1K final differ in the third. */
-function perImage(usd: number): string {
-  return `$${usd.toFixed(4)}`;
 }
 
 /** The matrix as a person reads it: one row per shard, with its assets, estimate and slice. */

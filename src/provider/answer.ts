@@ -25,11 +25,6 @@ export function answerText(response: GenerateContentResponse): string {
     .trim();
 }
 
-/** To the micro-dollar the ledger counts in, so the ledger, the lockfile and the report add up the same figures. */
-export function toMicroUsd(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
-}
-
 /** What the service said, cut short enough for one line of a message. */
 export function truncate(text: string, max = 200): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;

@@ -12,7 +12,8 @@ import {
   type ImageSize,
   type PricingOverrides,
 } from "../models/catalog.js";
-import { answerText, readUsage, toMicroUsd, truncate } from "./answer.js";
+import { roundUsd } from "../money.js";
+import { answerText, readUsage, truncate } from "./answer.js";
 import { redact } from "./errors.js";
 import type { ImageRequest, ImageResult, RejectionReason, Usage } from "./provider.js";
 
@@ -68,7 +69,7 @@ const KNOWN_FINISH_REJECTIONS = new Set<string>([
 /** An answer to `imageCall(model, request)`, read at the price of the way it came (a batch job's share of the interactive bill). */
 export function readImageAnswer(response: GenerateContentResponse, model: ImageModel, request: ImageRequest, reading: ImageAnswerReading, route: CallRoute = "interactive"): ImageResult {
   const result = readInteractive(response, model, request, reading);
-  return route === "batch" ? { ...result, costUsd: toMicroUsd(result.costUsd * batchShareOf(model)) } : result;
+  return route === "batch" ? { ...result, costUsd: roundUsd(result.costUsd * batchShareOf(model)) } : result;
 }
 
 function readInteractive(response: GenerateContentResponse, model: ImageModel, request: ImageRequest, reading: ImageAnswerReading): ImageResult {
@@ -78,7 +79,7 @@ function readInteractive(response: GenerateContentResponse, model: ImageModel, r
   // Thought parts (interim "thought images" and thought text) are never the answer.
   const images = allParts.filter((p) => !p.thought && p.inlineData?.data);
   const thoughtImages = allParts.filter((p) => p.thought && p.inlineData?.data).length;
-  const costUsd = toMicroUsd(billImageCall(model, asImageSize(request.imageSize), usage, images.length, request, reading.pricing));
+  const costUsd = roundUsd(billImageCall(model, asImageSize(request.imageSize), usage, images.length, request, reading.pricing));
   const text = answerText(response);
   const blockReason = response.promptFeedback?.blockReason;
   // An answer that holds an image is an image, whatever its finishReason says.

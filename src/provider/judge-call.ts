@@ -1,6 +1,7 @@
 import { ThinkingLevel, Type, type GenerateContentResponse, type Part, type Schema, type ThinkingConfig } from "@google/genai";
 import { JUDGE_INSTRUCTIONS, JUDGE_MAX_OUTPUT_TOKENS, type TextModel } from "../models/catalog.js";
-import { answerText, readUsage, toMicroUsd, truncate } from "./answer.js";
+import { roundUsd } from "../money.js";
+import { answerText, readUsage, truncate } from "./answer.js";
 import { JudgeAnswerError, redact } from "./errors.js";
 import type { JudgeRequest, JudgeResult } from "./provider.js";
 
@@ -45,7 +46,7 @@ const JUDGE_READABLE_FINISH = new Set(["STOP", "MAX_TOKENS"]);
 /** The verdict in an answer to `judgeCall`; an answer with no readable score throws, carrying what it was billed. */
 export function readJudgeAnswer(response: GenerateContentResponse, model: TextModel, apiKey: string): JudgeResult {
   const usage = readUsage(response);
-  const costUsd = toMicroUsd(
+  const costUsd = roundUsd(
     ((usage.promptTokens ?? 0) * model.usdPerMillionInputTokens + ((usage.outputTokens ?? 0) + (usage.thoughtsTokens ?? 0)) * model.usdPerMillionOutputTokens) / 1e6,
   );
   const blockReason = response.promptFeedback?.blockReason;

@@ -44,8 +44,8 @@ export function resolveRetryPolicy(options: RetryOptions = {}): RetryPolicy {
   return policy;
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+function stripUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Full jitter: a uniform draw below base × 2^(retry-1), capped. `retry` counts from 1. */

@@ -3,17 +3,17 @@
  * the job summary, the pull-request comment, `--json` and the Action outputs all read them from here,
  * so one label never means two numbers.
  */
-import type { AssetReport, AssetStatus, RunReport, TwoTierComparison } from "../pipeline/result.js";
-import { formatPercent, formatUsd } from "./table.js";
+import type { AssetReport, AssetStatus, RunReport, TwoTierComparison } from "../run-report.js";
+import { formatPercent, formatUsd, roundUsd } from "../money.js";
 
 /** Cost per image delivered: spend ÷ outputs rendered. Null while nothing was rendered (preview, plan). */
 export function costPerImageUsd(spentUsd: number, rendered: number): number | null {
-  return rendered > 0 ? round(spentUsd / rendered) : null;
+  return rendered > 0 ? roundUsd(spentUsd / rendered) : null;
 }
 
 /** Cost per accepted draft: spend ÷ drafts that passed screening (what a preview measures). Null while none did. */
 export function costPerAcceptedDraftUsd(spentUsd: number, accepted: number): number | null {
-  return accepted > 0 ? round(spentUsd / accepted) : null;
+  return accepted > 0 ? roundUsd(spentUsd / accepted) : null;
 }
 
 /** Names of the figures as every surface prints them. */
@@ -28,17 +28,6 @@ export function headlineCost(figures: Pick<AssetReport, "spentUsd" | "rendered" 
   const perImage = costPerImageUsd(figures.spentUsd, figures.rendered);
   if (perImage !== null || figures.accepted === 0) return { name: FIGURE_NAME.costPerImage, usd: perImage };
   return { name: FIGURE_NAME.costPerAcceptedDraft, usd: costPerAcceptedDraftUsd(figures.spentUsd, figures.accepted) };
-}
-
-/** Money as every seedlock table writes it (table.ts): cents from 10¢ up, four decimals below. */
-export function usd(value: number): string {
-  return formatUsd(value);
-}
-
-/** A measured rate as a percentage; null (not measured yet) → "—". */
-export function percent(rate: number | null | undefined): string {
-  if (rate === null || rate === undefined || !Number.isFinite(rate)) return "—";
-  return formatPercent(rate);
 }
 
 /** `1 draft`, `3 drafts`: a count with its noun, never "1 drafts". */
@@ -130,20 +119,16 @@ export function twoTierComparison(assets: readonly AssetReport[]): TwoTierCompar
     accepted += asset.accepted;
   }
   if (images === 0) return null;
-  return { images, acceptRate: accepted / drafts, twoTierUsd: round(twoTierUsd), finalOnlyUsd: round(finalOnlyUsd) };
+  return { images, acceptRate: accepted / drafts, twoTierUsd: roundUsd(twoTierUsd), finalOnlyUsd: roundUsd(finalOnlyUsd) };
 }
 
 /** The comparison as every surface prints it: `two-tier $0.30 vs final-only $0.42 for 3 images, at the measured 25% accept rate and catalog prices (29% less)`. */
 export function twoTierText(comparison: TwoTierComparison): string {
   const { twoTierUsd, finalOnlyUsd } = comparison;
   const share = finalOnlyUsd > 0 ? Math.abs(twoTierUsd - finalOnlyUsd) / finalOnlyUsd : 0;
-  const verdict = percent(share) === "0%" ? "the same" : `${percent(share)} ${twoTierUsd < finalOnlyUsd ? "less" : "more"}`;
+  const verdict = formatPercent(share) === "0%" ? "the same" : `${formatPercent(share)} ${twoTierUsd < finalOnlyUsd ? "less" : "more"}`;
   return (
-    `two-tier ${usd(twoTierUsd)} vs final-only ${usd(finalOnlyUsd)} for ${count(comparison.images, "image")}, ` +
-    `at the measured ${percent(comparison.acceptRate)} accept rate and catalog prices (${verdict})`
+    `two-tier ${formatUsd(twoTierUsd)} vs final-only ${formatUsd(finalOnlyUsd)} for ${count(comparison.images, "image")}, ` +
+    `at the measured ${formatPercent(comparison.acceptRate)} accept rate and catalog prices (${verdict})`
   );
-}
-
-function round(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
 }

@@ -8,13 +8,13 @@
  * beyond the page's own folder, so it opens the same from an artifact, offline, anywhere.
  */
 import sharp from "sharp";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { EXIT_CODE_MEANING, type ExitCode } from "../errors.js";
-import type { AssetReport, RunReport } from "../pipeline/result.js";
-import type { RepositoryFolder } from "../disk/repository-path.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import type { AssetReport, RunReport } from "../run-report.js";
+import { RepositoryFolder } from "../disk/repository-path.js";
 import { escapeHtml as h } from "./escape.js";
-import { count, FIGURE_NAME, FINISHED, headlineCost, percent, rejectedText, statusText, twoTierText, usd } from "./figures.js";
+import { count, FIGURE_NAME, FINISHED, headlineCost, rejectedText, statusText, twoTierText } from "./figures.js";
+import { formatPercent, formatUsd } from "../money.js";
 
 /** A picture: bytes to inline, or a path relative to the page (`GalleryData.base` is put in front). */
 export type GalleryPicture = Buffer | string;
@@ -83,7 +83,7 @@ export async function thumbnail(image: Buffer, maxSide = 320): Promise<Buffer> {
 /** `within`: the folder the report must stay inside after symlinks (the repository, when it is in one). */
 export async function writeReportHtml(dir: string, data: GalleryData, name = "report.html", within?: RepositoryFolder): Promise<string> {
   const path = join(dir, name);
-  await writeFileAtomic(path, await renderReportHtml(data), within);
+  await (within ?? new RepositoryFolder(dirname(path))).writeFile(path, await renderReportHtml(data));
   return path;
 }
 
@@ -147,22 +147,22 @@ function summary(data: GalleryData): string {
   const hasCeiling = Number.isFinite(r.ceilingUsd) && r.ceilingUsd > 0;
   const share = hasCeiling ? Math.min(1, r.spentUsd / r.ceilingUsd) : 0;
   const stats: [string, string, string?][] = [
-    ["estimate", usd(r.estimatedUsd)],
+    ["estimate", formatUsd(r.estimatedUsd)],
     ["drafts", String(r.drafts)],
-    ["accepted", String(r.accepted), `accept rate ${percent(r.acceptRate)}`],
+    ["accepted", String(r.accepted), `accept rate ${formatPercent(r.acceptRate)}`],
     ["rejected drafts", String(r.rejectedDrafts)],
     ["rendered", String(r.rendered)],
-    ["regen rate", percent(r.regenRate)],
+    ["regen rate", formatPercent(r.regenRate)],
     r.costPerImageUsd !== null || r.costPerAcceptedDraftUsd === null
-      ? [FIGURE_NAME.costPerImage, r.costPerImageUsd === null ? "—" : usd(r.costPerImageUsd)]
-      : [FIGURE_NAME.costPerAcceptedDraft, usd(r.costPerAcceptedDraftUsd), "nothing rendered"],
+      ? [FIGURE_NAME.costPerImage, r.costPerImageUsd === null ? "—" : formatUsd(r.costPerImageUsd)]
+      : [FIGURE_NAME.costPerAcceptedDraft, formatUsd(r.costPerAcceptedDraftUsd), "nothing rendered"],
   ];
   return `<section class="summary" aria-label="run summary">
   <div class="stat spend">
     <span class="label">spent</span>
-    <b>${h(usd(r.spentUsd))}</b>
-    <span class="muted">${hasCeiling ? `of ${h(usd(r.ceilingUsd))} ceiling` : "no ceiling"}</span>
-    ${hasCeiling ? `<div class="meter" role="img" aria-label="${h(percent(share))} of the ceiling"><i style="width:${(share * 100).toFixed(1)}%"></i></div>` : ""}
+    <b>${h(formatUsd(r.spentUsd))}</b>
+    <span class="muted">${hasCeiling ? `of ${h(formatUsd(r.ceilingUsd))} ceiling` : "no ceiling"}</span>
+    ${hasCeiling ? `<div class="meter" role="img" aria-label="${h(formatPercent(share))} of the ceiling"><i style="width:${(share * 100).toFixed(1)}%"></i></div>` : ""}
   </div>
   ${stats.map(([label, value, note]) => `<div class="stat"><span class="label">${h(label)}</span><b>${h(value)}</b>${note ? `<span class="muted">${h(note)}</span>` : ""}</div>`).join("\n  ")}
 </section>${r.twoTier ? `\n<p class="tiers muted">${h(twoTierText(r.twoTier))}</p>` : ""}`;
@@ -178,8 +178,8 @@ async function assetSection(report: RunReport, row: AssetReport | undefined, ima
         `${row.accepted} accepted`,
         `rejected ${rejectedText(row)}`,
         `${row.rendered} rendered`,
-        `spent ${usd(row.spentUsd)}`,
-        ...(cost?.usd != null ? [`${cost.name} ${usd(cost.usd)}`] : []),
+        `spent ${formatUsd(row.spentUsd)}`,
+        ...(cost?.usd != null ? [`${cost.name} ${formatUsd(cost.usd)}`] : []),
       ]
     : [];
   const outputs = images?.outputs ?? [];

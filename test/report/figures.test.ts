@@ -5,9 +5,10 @@ import { summaryMarkdown } from "../../src/action/summary.js";
 import { outputsOf } from "../../src/action/outputs.js";
 import { startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
 import type { Lockfile } from "../../src/lock/types.js";
-import type { AssetReport, CallPrices, RunReport } from "../../src/pipeline/result.js";
+import type { AssetReport, CallPrices, RunReport } from "../../src/run-report.js";
 import { formatRunTable } from "../../src/report/run-table.js";
-import { twoTierComparison, twoTierText, usd } from "../../src/report/figures.js";
+import { twoTierComparison, twoTierText } from "../../src/report/figures.js";
+import { formatUsd } from "../../src/money.js";
 import { cli, readLock, tempRepo } from "../e2e/harness.js";
 
 const MANIFEST = `version: 1
@@ -74,7 +75,7 @@ describe("one run's figures mean the same on every surface", () => {
   });
 
   it("prints the same cost per image delivered in the table, report.html, the job summary and the Action output", async () => {
-    const perImage = usd(report.spentUsd / report.rendered);
+    const perImage = formatUsd(report.spentUsd / report.rendered);
     const table = formatRunTable(report);
     expect(table).toContain(`cost per image delivered ${perImage}`);
     expect(table).toContain(`${report.rejectedDrafts} rejected`);

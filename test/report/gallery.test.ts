@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { thumbnail, writeReportHtml, type GalleryData } from "../../src/report/gallery.js";
 import { solid } from "../screen/scenes.js";
 

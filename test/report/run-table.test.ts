@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AssetReport, RunReport } from "../../src/pipeline/result.js";
+import type { AssetReport, RunReport } from "../../src/run-report.js";
 import { runFigures } from "../../src/report/figures.js";
 import { formatRunTable } from "../../src/report/run-table.js";
 

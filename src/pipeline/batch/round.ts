@@ -7,17 +7,17 @@ import type { AssetSpec, BatchMode, Manifest } from "../../manifest/spec.js";
 import { batchShareOf, findModel, imageCallCeilingUsd, type ImageModel } from "../../models/catalog.js";
 import { InputError } from "../../errors.js";
 import { RepositoryFolder } from "../../disk/repository-path.js";
-import { batches } from "./mode.js";
+import { batches } from "../../manifest/batch-mode.js";
 import { createBatchClient, type BatchClient, type BatchRequest } from "../../provider/batch.js";
 import { createGeminiProvider } from "../../provider/gemini.js";
 import type { ImageRequest } from "../../provider/provider.js";
-import { formatUsd } from "../../report/table.js";
-import { mimeTypeOf } from "../draft.js";
+import { mimeTypeOf } from "../../disk/folders.js";
 import { AnswerJournal } from "../journal.js";
 import type { BudgetLedger, Reservation } from "../ledger.js";
 import type { LockfileRecorder } from "../record.js";
 import { sleep } from "../../sleep.js";
-import type { BatchJobSummary, BatchReport, RunReport } from "../result.js";
+import type { BatchJobSummary, BatchReport, RunReport } from "../../run-report.js";
+import { formatUsd, roundUsd } from "../../money.js";
 import type { Dependencies, Settings } from "../settings.js";
 
 /**
@@ -183,7 +183,7 @@ export class BatchRound {
       for (let at = 0; at < group.requests.length; at += most) {
         if (open + fresh.length >= MAX_OPEN_JOBS) break;
         const requests = group.requests.slice(at, at + most);
-        const job: BatchJobRecord = { model: group.model, stage: group.stage, submittedAt, reservedUsd: round(requests.reduce((s, r) => s + r.reservedUsd, 0)), requests };
+        const job: BatchJobRecord = { model: group.model, stage: group.stage, submittedAt, reservedUsd: roundUsd(requests.reduce((s, r) => s + r.reservedUsd, 0)), requests };
         fresh.push([displayNameOf(job), job]);
       }
     }
@@ -322,10 +322,6 @@ function clamp(rate: number): number {
   return Math.min(1, Math.max(0.02, rate));
 }
 
-function round(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
-}
-
 async function readable(path: string): Promise<boolean> {
   return access(path).then(
     () => true,
@@ -375,7 +371,7 @@ export async function waitForBatches(
     const nextBatch = next.batch ?? { submitted: [], pending: [], collected: { jobs: 0, answers: 0, failedRequests: 0 }, returned: [] };
     report = {
       ...next,
-      spentUsd: round(report.spentUsd + next.spentUsd),
+      spentUsd: roundUsd(report.spentUsd + next.spentUsd),
       drafts: report.drafts + next.drafts,
       accepted: report.accepted + next.accepted,
       rendered: report.rendered + next.rendered,

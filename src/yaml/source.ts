@@ -1,9 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from "yaml";
 import { InputError, type Diagnostic, type SourceLocation } from "../errors.js";
-import { FORBIDDEN_KEYS, MAX_NESTING } from "./fast-yaml.js";
-
-/** Copies of anchored values one document may expand to; a real manifest needs a handful. */
-const MAX_ALIASES = 1000;
+import { FORBIDDEN_KEYS, MAX_ALIASES, MAX_NESTING } from "./limits.js";
 
 /** A step into a YAML document: a mapping key or a list index. */
 export type PathSegment = string | number;
@@ -19,6 +16,11 @@ export interface Finding {
   fix?: string;
 }
 
+export interface YamlSourceOptions {
+  /** A fix for a syntax error that knows the file's own vocabulary, from the broken line's text; the generic fix otherwise. */
+  lineFix?: (line: string) => string | undefined;
+}
+
 /** A YAML file parsed once, keeping positions so any finding can name its line and column. */
 export class YamlSource {
   readonly doc: Document.Parsed;
@@ -31,6 +33,7 @@ export class YamlSource {
     readonly text: string,
     /** The file as the user should see it in messages. */
     readonly file: string,
+    options: YamlSourceOptions = {},
   ) {
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
     const seenLines = new Set<number>();
@@ -40,10 +43,7 @@ export class YamlSource {
       if (seenLines.has(location.line)) continue;
       seenLines.add(location.line);
       const lineText = text.split("\n", location.line)[location.line - 1] ?? "";
-      // `{n}` unquoted inside a `{ … }` mapping is the commonest way to break a manifest.
-      const fix = /\{\s*[^}]*\{(n|id|seed)\}/.test(lineText)
-        ? 'quote the out template, for example out: "wallpapers/dunes-{n}.webp"; unquoted braces are YAML syntax'
-        : syntaxFix(error.code);
+      const fix = options.lineFix?.(lineText) ?? syntaxFix(error.code);
       this.syntax.push({ location, message: syntaxMessage(error.code, error.message), fix });
     }
     for (const warning of this.doc.warnings) {
@@ -225,4 +225,13 @@ function syntaxFix(code: string): string {
     default:
       return "fix the YAML on this line; an editor with YAML support shows the spot";
   }
+}
+
+/** How a value reads in a finding's message: text in quotes, structures by kind. */
+export function show(value: unknown): string {
+  if (value === null || value === undefined) return "empty";
+  if (typeof value === "string") return `'${value.length > 40 ? `${value.slice(0, 37)}…` : value}'`;
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return String(value);
 }

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
-import { readFastYaml } from "../../src/manifest/fast-yaml.js";
-import { YamlSource } from "../../src/manifest/source.js";
+import { readFastYaml } from "../../src/yaml/fast-reader.js";
+import { YamlSource } from "../../src/yaml/source.js";
 import { repoRoot } from "../support/cli.js";
 
 /** What the general parser makes of `text`, or undefined when it reports an error. */

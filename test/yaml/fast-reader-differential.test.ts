@@ -6,8 +6,9 @@
 // separators, NEL, a byte-order mark) where YAML's own whitespace would go.
 import { parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
-import { FORBIDDEN_KEYS, MAX_NESTING, readFastYaml } from "../../src/manifest/fast-yaml.js";
-import { YamlSource } from "../../src/manifest/source.js";
+import { readFastYaml } from "../../src/yaml/fast-reader.js";
+import { FORBIDDEN_KEYS, MAX_NESTING } from "../../src/yaml/limits.js";
+import { YamlSource } from "../../src/yaml/source.js";
 import { seededRandom } from "../support/seeded-random.js";
 
 const DOCUMENTS = 50_000;

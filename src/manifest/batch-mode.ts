@@ -1,8 +1,7 @@
-import type { BatchStage } from "../../lock/types.js";
-import type { AssetSpec, BatchMode, Manifest } from "../../manifest/spec.js";
+import type { AssetSpec, BatchMode, Manifest } from "./spec.js";
 
 /** Whether this asset sends `stage` calls through the Batch API; the run's `--batch` wins over `batch:`. */
-export function batches(spec: AssetSpec, stage: BatchStage, override?: BatchMode): boolean {
+export function batches(spec: AssetSpec, stage: "draft" | "final", override?: BatchMode): boolean {
   const mode = override ?? spec.batch;
   return mode === "all" || (stage === "draft" ? mode === "drafts" : mode === "finals");
 }

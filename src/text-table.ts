@@ -33,15 +33,3 @@ function displayWidth(text: string): number {
   return width;
 }
 
-/** US dollars for people: cents from 10¢ up, four decimals below so small drafts do not read as $0.00. */
-export function formatUsd(usd: number): string {
-  const sign = usd < 0 ? "-" : "";
-  const abs = Math.abs(usd);
-  return `${sign}$${abs >= 0.1 || abs === 0 ? abs.toFixed(2) : abs.toFixed(4)}`;
-}
-
-/** A rate as a percentage, with one decimal below 10%. */
-export function formatPercent(rate: number): string {
-  const pct = rate * 100;
-  return `${pct >= 10 || pct === 0 ? pct.toFixed(0) : pct.toFixed(1)}%`;
-}

@@ -1,3 +1,5 @@
+import { FORBIDDEN_KEYS, MAX_NESTING } from "./limits.js";
+
 /**
  * A fast reader for the YAML people and seedlock actually write: block mappings and lists, plain,
  * quoted and one-line flow values, comments. A general YAML parser takes seconds on a 5,000-asset
@@ -7,14 +9,8 @@
  * reports errors with positions. On every text it accepts it must agree with that parser
  * (YAML 1.2, core schema); the tests hold it to that. Keys that would reach an object's
  * prototype (`__proto__`, `constructor`, `prototype`) and nesting deeper than MAX_NESTING are
- * declined too: the general reader refuses them with a position.
+ * declined too (limits.ts): the general reader refuses them with a position.
  */
-
-/** Keys no seedlock file has and that would touch a JavaScript object's prototype: refused in both readers. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
-
-/** Deepest nesting of mappings and lists either reader takes; a manifest needs five, a lockfile seven. */
-export const MAX_NESTING = 64;
 
 export interface Position {
   line: number;
