@@ -5,7 +5,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { RunReport } from "../src/pipeline/result.js";
+import type { RunReport } from "../src/run-report.js";
 
 /** The repository root, found from the bundled bench in .cache/bench/. */
 export const repoRoot = join(dirname(new URL(import.meta.url).pathname), "..", "..");

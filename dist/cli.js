@@ -16,7 +16,7 @@ import {
   ExitCode,
   InputError,
   SeedlockError
-} from "./chunks/chunk-BYMAINSJ.js";
+} from "./chunks/chunk-CBOTSRC4.js";
 import "./chunks/chunk-4RHKQ3D4.js";
 
 // src/cli/main.ts
@@ -74,8 +74,8 @@ var package_default = {
 // src/cli/command.ts
 var GLOBAL_OPTIONS = {
   manifest: { type: "string", default: "assets.yaml", value: "PATH", help: "the asset manifest; its lockfile is the .lock.yaml beside it" },
-  "max-budget-usd": { type: "string", value: "N", help: "a ceiling in USD for this run; lowers the manifest's budget.maxUsd, never raises it" },
-  "base-url": { type: "string", value: "URL", help: "the Gemini API's base URL (default: GOOGLE_GEMINI_BASE_URL, else Google's), e.g. a local `seedlock emulate`" },
+  "max-budget-usd": { type: "string", value: "N", help: "a ceiling in USD for this run, a plain number \u2265 0 such as 5 or 0.50 (0 spends nothing: any command with work to pay for exits 3 before its first call); lowers the manifest's budget.maxUsd, never raises it" },
+  "base-url": { type: "string", value: "URL", help: "the Gemini API's base URL, an http(s) URL (default: GOOGLE_GEMINI_BASE_URL, else Google's), e.g. a local `seedlock emulate`" },
   json: { type: "boolean", default: false, help: "print one JSON object on stdout (schema/run-result.v1.json) instead of the table" },
   verbose: { type: "boolean", short: "v", default: false, help: "log every call and retry on stderr" },
   help: { type: "boolean", short: "h", default: false, help: "show this help and exit" },
@@ -309,15 +309,15 @@ function followParent(env) {
 }
 
 // src/cli/index.ts
-registerCommand("plan", async () => (await import("./chunks/plan-AMU36ULC.js")).planCommand);
-registerCommand("preview", async () => (await import("./chunks/preview-NMSCZAB7.js")).previewCommand);
-registerCommand("run", async () => (await import("./chunks/run-4IJOUXXX.js")).runCommand);
-registerCommand("render", async () => (await import("./chunks/render-3MLUTTTE.js")).renderCommand);
-registerCommand("summary", async () => (await import("./chunks/summary-VWIIHYZ7.js")).summaryCommand);
-registerCommand("verify", async () => (await import("./chunks/verify-VW2PRZVE.js")).verifyCommand);
-registerCommand("merge-lock", async () => (await import("./chunks/merge-lock-XTA3UY5S.js")).mergeLockCommand);
-registerCommand("demo", async () => (await import("./chunks/demo-KZIJEUMP.js")).demoCommand);
-registerCommand("emulate", async () => (await import("./chunks/emulate-MW53FV6Y.js")).emulateCommand);
+registerCommand("plan", async () => (await import("./chunks/plan-BPXUBSZC.js")).planCommand);
+registerCommand("preview", async () => (await import("./chunks/preview-YKFGRWH2.js")).previewCommand);
+registerCommand("run", async () => (await import("./chunks/run-DDZZMXMN.js")).runCommand);
+registerCommand("render", async () => (await import("./chunks/render-ARRBMK2M.js")).renderCommand);
+registerCommand("summary", async () => (await import("./chunks/summary-DRV5BYME.js")).summaryCommand);
+registerCommand("verify", async () => (await import("./chunks/verify-7ASFZXH6.js")).verifyCommand);
+registerCommand("merge-lock", async () => (await import("./chunks/merge-lock-ZLZITIB5.js")).mergeLockCommand);
+registerCommand("demo", async () => (await import("./chunks/demo-SE6WAV2Q.js")).demoCommand);
+registerCommand("emulate", async () => (await import("./chunks/emulate-DU53A3PV.js")).emulateCommand);
 var argv = process.argv.slice(2);
 var code;
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => code !== void 0 && process.exit(code));

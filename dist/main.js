@@ -3,7 +3,7 @@ const require = __seedlockCreateRequire(import.meta.url);
 import {
   combineShardReports,
   readShardReports
-} from "./chunks/chunk-4MMCB4IW.js";
+} from "./chunks/chunk-LCKAUW6P.js";
 import {
   COMMENT_MARKER,
   GitCli,
@@ -31,43 +31,43 @@ import {
   summary,
   topLevel,
   warning
-} from "./chunks/chunk-OESNXWSN.js";
-import "./chunks/chunk-FP6UPGJK.js";
+} from "./chunks/chunk-6LDZCG5U.js";
+import "./chunks/chunk-5QMURFLC.js";
 import "./chunks/chunk-GEXTQ4V7.js";
+import {
+  plainLine
+} from "./chunks/chunk-LOHSFOMG.js";
 import {
   REVIEW_REASON,
   execute,
-  plainLine
-} from "./chunks/chunk-4K6YZQVB.js";
-import {
-  FIGURE_NAME,
-  count,
-  rejectedText,
-  statusText
-} from "./chunks/chunk-UW6WKUQL.js";
-import {
-  lockStats
-} from "./chunks/chunk-QEITITXB.js";
-import {
   inputHash,
-  isKnobProblem,
+  parseBaseUrl,
   parseBatchMode,
+  parseMaxBudgetUsd,
   parseShard,
   parseShardCount,
   parseWaitMinutes,
   shardLabel
-} from "./chunks/chunk-KTQQCZLI.js";
-import "./chunks/chunk-P6T6WWVU.js";
+} from "./chunks/chunk-NDGJGGOU.js";
+import {
+  FIGURE_NAME,
+  count,
+  rejectedText,
+  statusText,
+  twoTierText
+} from "./chunks/chunk-2DEY6GSC.js";
 import {
   RepositoryFolder,
   loadManifest,
   lockPathFor,
+  lockStats,
   parseLockfile,
   readLockfile,
   repositoryPathProblem,
   writeLockfile
-} from "./chunks/chunk-VB46BMHO.js";
-import "./chunks/chunk-67RSKPRZ.js";
+} from "./chunks/chunk-HIVC777O.js";
+import "./chunks/chunk-P5UZNSPX.js";
+import "./chunks/chunk-QBLJZ7EA.js";
 import {
   NullLogger
 } from "./chunks/chunk-PK654C6K.js";
@@ -76,7 +76,7 @@ import {
   InputError,
   SeedlockError,
   formatDiagnostic
-} from "./chunks/chunk-BYMAINSJ.js";
+} from "./chunks/chunk-CBOTSRC4.js";
 import "./chunks/chunk-4RHKQ3D4.js";
 
 // src/action/run.ts
@@ -156,6 +156,11 @@ function effectiveCostLine(report) {
     return `${name(FIGURE_NAME.costPerAcceptedDraft)}: **${usd(report.costPerAcceptedDraftUsd)}** (${usd(report.spentUsd)} \xF7 ${report.accepted} accepted; nothing rendered; ${rates}).`;
   }
   return `${name(FIGURE_NAME.costPerImage)}: \u2013 (nothing rendered or accepted in this run; ${rates}).`;
+}
+function twoTierLines(report) {
+  if (!report.twoTier) return [];
+  const text = twoTierText(report.twoTier);
+  return [`${text[0].toUpperCase()}${text.slice(1)}.`, ""];
 }
 function batchJobsMarkdown(report) {
   const pending = report.batch?.pending ?? [];
@@ -1148,15 +1153,19 @@ function buildActionSettings(input, env, payload) {
   if (inside.startsWith("..") || isAbsolute2(inside)) {
     problem(Input.manifest, `"${manifestText}" is outside the repository (${workspace})`, "give a path relative to the repository root");
   }
-  let maxBudgetUsd;
-  const budgetText = text(Input.maxBudgetUsd);
-  if (budgetText) {
-    const n = Number(budgetText);
-    if (!Number.isFinite(n) || n < 0) problem(Input.maxBudgetUsd, `is "${budgetText}"`, "give a number of US dollars \u2265 0, e.g. 5 or 0.50");
-    else maxBudgetUsd = n;
-  }
-  const baseUrl = text(Input.baseUrl).replace(/\/+$/, "") || void 0;
-  if (baseUrl && !/^https?:\/\/[^/\s]+/.test(baseUrl)) problem(Input.baseUrl, `is "${baseUrl}"`, "give an http(s) URL, e.g. http://127.0.0.1:8089");
+  const knob = (name, parse) => {
+    const raw = text(name);
+    if (raw === "") return void 0;
+    try {
+      return parse(raw, name);
+    } catch (error2) {
+      if (!(error2 instanceof InputError)) throw error2;
+      problems.push(...error2.diagnostics);
+      return void 0;
+    }
+  };
+  const maxBudgetUsd = knob(Input.maxBudgetUsd, parseMaxBudgetUsd);
+  const baseUrl = knob(Input.baseUrl, parseBaseUrl);
   const finalsPullRequest = text(Input.commit) === "pull-request";
   const commitChoice = finalsPullRequest ? true : booleanInput(text(Input.commit), Input.commit, problem);
   const commentChoice = booleanInput(text(Input.comment), Input.comment, problem);
@@ -1170,33 +1179,14 @@ function buildActionSettings(input, env, payload) {
     if (rel === "" || rel.startsWith("..") || isAbsolute2(rel)) problem(Input.overwriteUntracked, `names "${entry}", which is outside the repository (${workspace})`, "give paths relative to the repository root");
     else overwriteUntracked.push(file);
   }
-  let shard;
-  const shardText = text(Input.shard);
-  if (shardText) {
-    const read = parseShard(shardText);
-    if (isKnobProblem(read)) problem(Input.shard, read.problem, read.fix);
-    else shard = read;
+  const shard = knob(Input.shard, parseShard);
+  let shards = knob(Input.shards, parseShardCount);
+  if (shards !== void 0 && requestedCommand && requestedCommand !== "plan") {
+    problem(Input.shards, `is set, but only command: plan packs a matrix (this is ${requestedCommand})`, "give each job of the matrix shard: i/n instead");
+    shards = void 0;
   }
-  let shards;
-  const shardsText = text(Input.shards);
-  if (shardsText) {
-    const read = parseShardCount(shardsText);
-    if (isKnobProblem(read)) problem(Input.shards, read.problem, read.fix);
-    else if (requestedCommand && requestedCommand !== "plan") problem(Input.shards, `is set, but only command: plan packs a matrix (this is ${requestedCommand})`, "give each job of the matrix shard: i/n instead");
-    else shards = read;
-  }
-  let batch;
-  let waitMinutes;
-  try {
-    batch = parseBatchMode(text(Input.batch), `input "${Input.batch}"`);
-  } catch {
-    problem(Input.batch, `is "${text(Input.batch)}"`, "use one of: off, drafts, finals, all");
-  }
-  try {
-    waitMinutes = parseWaitMinutes(text(Input.wait), `input "${Input.wait}"`);
-  } catch {
-    problem(Input.wait, `is "${text(Input.wait)}"`, "give a number of minutes above 0 and at most 1440, e.g. 30");
-  }
+  const batch = knob(Input.batch, parseBatchMode);
+  const waitMinutes = knob(Input.wait, parseWaitMinutes);
   if (event.name === "pull_request_target" && !allowTarget) {
     problem(
       Input.allowPullRequestTarget,
@@ -1357,7 +1347,7 @@ function summaryMarkdown(report, facts) {
     out.push(`${spend}${estimate}.`, "");
     if (report.assets.length) out.push(assetTable(report), "");
     else out.push("No asset in this manifest (or in this shard).", "");
-    if (report.command !== "plan" && report.command !== "verify") out.push(effectiveCostLine(report), "");
+    if (report.command !== "plan" && report.command !== "verify") out.push(effectiveCostLine(report), "", ...twoTierLines(report));
     const notes = report.assets.flatMap((a) => (a.notes ?? []).map((n) => `- \`${a.id}\`: ${n}`));
     if (notes.length) out.push("Answers that differed from what was asked:", "", ...notes.slice(0, 20), ...notes.length > 20 ? [`- \u2026 and ${notes.length - 20} more in the lockfile`] : [], "");
     const matrix = report.command === "plan" ? report.matrix : void 0;
@@ -1407,7 +1397,7 @@ function matrixSummaryMarkdown(summary2, facts) {
   out.push(table(["Shard", "Exit", "Assets", "Spent", "Slice", "Unspent"], rows, 1), "");
   if (report.assets.length) out.push(assetTable(report), "");
   else out.push("No shard had work to do.", "");
-  out.push(effectiveCostLine(report), "");
+  out.push(effectiveCostLine(report), "", ...twoTierLines(report));
   if (facts.runUrl) out.push(`Each shard's report.html is among [this run's artifacts](${facts.runUrl}#artifacts).`, "");
   return out.join("\n");
 }

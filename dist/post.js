@@ -7,14 +7,14 @@ import {
   info,
   land,
   warning
-} from "./chunks/chunk-OESNXWSN.js";
-import "./chunks/chunk-FP6UPGJK.js";
+} from "./chunks/chunk-6LDZCG5U.js";
+import "./chunks/chunk-5QMURFLC.js";
 import "./chunks/chunk-GEXTQ4V7.js";
-import "./chunks/chunk-QEITITXB.js";
-import "./chunks/chunk-VB46BMHO.js";
-import "./chunks/chunk-67RSKPRZ.js";
+import "./chunks/chunk-HIVC777O.js";
+import "./chunks/chunk-P5UZNSPX.js";
+import "./chunks/chunk-QBLJZ7EA.js";
 import "./chunks/chunk-PK654C6K.js";
-import "./chunks/chunk-BYMAINSJ.js";
+import "./chunks/chunk-CBOTSRC4.js";
 import "./chunks/chunk-4RHKQ3D4.js";
 
 // src/action/post-run.ts

@@ -55,7 +55,7 @@ export class SeedlockError extends Error {
   constructor(
     message: string,
     readonly exitCode: ExitCode,
-    options?: { cause?: unknown },
+    options?: ErrorOptions,
   ) {
     super(message, options);
     this.name = new.target.name;
@@ -72,33 +72,15 @@ export class InputError extends SeedlockError {
   }
 }
 
-/** The estimate or the spend would cross the budget ceiling (exit 3). */
-export class BudgetError extends SeedlockError {
-  constructor(message: string) {
-    super(message, ExitCode.budgetExceeded);
-  }
-}
 
-/** One or more assets used every allowed draft without reaching their count (exit 4). */
-export class AttemptCapError extends SeedlockError {
-  constructor(message: string) {
-    super(message, ExitCode.attemptCap);
-  }
-}
 
 /** The provider stayed unavailable: retries exhausted or the circuit opened (exit 5). */
 export class ProviderUnavailableError extends SeedlockError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: ErrorOptions) {
     super(message, ExitCode.providerUnavailable, options);
   }
 }
 
-/** The run was interrupted by a signal (exit 130). */
-export class InterruptedError extends SeedlockError {
-  constructor(message = "interrupted") {
-    super(message, ExitCode.interrupted);
-  }
-}
 
 /**
  * A file or folder seedlock must write cannot be written (a file where a folder should be, no
@@ -109,7 +91,7 @@ export class WriteRefusedError extends SeedlockError {
   constructor(
     message: string,
     readonly path: string,
-    options?: { cause?: unknown },
+    options?: ErrorOptions,
   ) {
     super(message, ExitCode.invalidInput, options);
   }

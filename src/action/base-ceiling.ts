@@ -4,7 +4,7 @@ import { basename, dirname, join, relative, sep } from "node:path";
 import { SeedlockError } from "../errors.js";
 import { NullLogger } from "../logger.js";
 import { loadManifest } from "../manifest/load.js";
-import { usd } from "./markdown.js";
+import { formatUsd, MARKDOWN } from "../money.js";
 import { show, topLevel, type Git } from "./git.js";
 import type { ActionSettings } from "./settings.js";
 
@@ -78,15 +78,15 @@ export function pullRequestCeiling(settings: ActionSettings, base: BaseBudget, h
     return { settings: { ...settings, core: { ...settings.core, command: "plan" }, fallback }, note: fallback };
   }
   const ceiling = Math.min(workflow ?? Infinity, baseUsd ?? Infinity);
-  const ceilingName = baseUsd !== undefined && baseUsd < (workflow ?? Infinity) ? `the base branch's budget.maxUsd (${usd(ceiling)})` : undefined;
+  const ceilingName = baseUsd !== undefined && baseUsd < (workflow ?? Infinity) ? `the base branch's budget.maxUsd (${formatUsd(ceiling, MARKDOWN)})` : undefined;
   // Said only when the pull request itself asks for more than the base branch allowed (or, with no
   // base manifest, more than the workflow does): a manifest always above max-budget-usd is not news.
   let note: string | undefined;
-  const cap = `On a pull request seedlock spends at most ${usd(ceiling)}, the lower of the workflow's max-budget-usd and the base branch's budget.maxUsd; the new budget applies once it is merged.`;
+  const cap = `On a pull request seedlock spends at most ${formatUsd(ceiling, MARKDOWN)}, the lower of the workflow's max-budget-usd and the base branch's budget.maxUsd; the new budget applies once it is merged.`;
   if (headMaxUsd !== undefined && baseUsd !== undefined && headMaxUsd > baseUsd + 1e-9) {
-    note = `This pull request raises budget.maxUsd from ${usd(baseUsd)} (${base.where}) to ${usd(headMaxUsd)}. ${cap}`;
+    note = `This pull request raises budget.maxUsd from ${formatUsd(baseUsd, MARKDOWN)} (${base.where}) to ${formatUsd(headMaxUsd, MARKDOWN)}. ${cap}`;
   } else if (headMaxUsd !== undefined && baseUsd === undefined && headMaxUsd > ceiling + 1e-9) {
-    note = `This pull request's manifest sets budget.maxUsd to ${usd(headMaxUsd)}, and the base branch has none. ${cap}`;
+    note = `This pull request's manifest sets budget.maxUsd to ${formatUsd(headMaxUsd, MARKDOWN)}, and the base branch has none. ${cap}`;
   }
   return { settings: { ...settings, core: { ...settings.core, maxBudgetUsd: ceiling } }, ...(ceilingName ? { ceilingName } : {}), ...(note ? { note } : {}) };
 }

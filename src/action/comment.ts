@@ -1,7 +1,8 @@
 import type * as github from "@actions/github";
-import type { RunReport } from "../pipeline/result.js";
+import type { RunReport } from "../run-report.js";
 import { COMMENT_MARKER } from "./constants.js";
-import { cell, percent, rejectedText, statusText, table, usd } from "./markdown.js";
+import { formatPercent, formatUsd, MARKDOWN } from "../money.js";
+import { cell, rejectedText, statusText, table } from "./markdown.js";
 
 export type Octokit = ReturnType<typeof github.getOctokit>;
 
@@ -42,11 +43,11 @@ export function commentBody(report: RunReport, facts: CommentFacts): string {
   // The cost of merging is a plan made after this preview: accepted drafts are not paid for again.
   const after = new Map((facts.merge?.assets ?? []).map((a) => [a.id, a.estimatedUsd]));
   const mergeUsd = facts.merge?.estimatedUsd ?? report.estimatedUsd;
-  const ceiling = `within a **${usd(report.ceilingUsd)}** ceiling`;
+  const ceiling = `within a **${formatUsd(report.ceilingUsd, MARKDOWN)}** ceiling`;
   out.push(
     report.command === "preview"
-      ? `Merging this pull request would cost about **${usd(mergeUsd)}** more, ${ceiling}: the run after the merge renders the accepted drafts and drafts only what is still missing. This preview spent ${usd(report.spentUsd)} on ${report.drafts} drafts (accept rate ${percent(report.acceptRate)}).`
-      : `Merging this pull request would cost about **${usd(mergeUsd)}**, ${ceiling}.`,
+      ? `Merging this pull request would cost about **${formatUsd(mergeUsd, MARKDOWN)}** more, ${ceiling}: the run after the merge renders the accepted drafts and drafts only what is still missing. This preview spent ${formatUsd(report.spentUsd, MARKDOWN)} on ${report.drafts} drafts (accept rate ${formatPercent(report.acceptRate, MARKDOWN)}).`
+      : `Merging this pull request would cost about **${formatUsd(mergeUsd, MARKDOWN)}**, ${ceiling}.`,
     "",
   );
   if (report.assets.length) {
@@ -59,7 +60,7 @@ export function commentBody(report: RunReport, facts: CommentFacts): string {
           String(a.drafts),
           String(a.accepted),
           cell(rejectedText(a)),
-          usd(after.get(a.id) ?? a.estimatedUsd),
+          formatUsd(after.get(a.id) ?? a.estimatedUsd, MARKDOWN),
         ]),
       ),
       "",

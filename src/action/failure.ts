@@ -1,6 +1,6 @@
 import { ExitCode, InputError, SeedlockError, formatDiagnostic } from "../errors.js";
-import type { RunReport } from "../pipeline/result.js";
-import { usd } from "./markdown.js";
+import type { RunReport } from "../run-report.js";
+import { formatUsd, MARKDOWN } from "../money.js";
 
 function ids(list: string[]): string {
   if (list.length <= 4) return list.join(", ");
@@ -20,14 +20,14 @@ export function failureSentence(report: RunReport, workflowCeilingUsd?: number, 
       const whole = report.shard?.matrixCeilingUsd ?? report.ceilingUsd;
       const source =
         workflowCeilingUsd !== undefined && workflowCeilingUsd <= whole + 1e-9
-          ? (trustedCeilingName ?? `the workflow's max-budget-usd (${usd(whole)})`)
-          : `the manifest's budget.maxUsd (${usd(whole)})`;
-      const which = report.shard ? `shard ${report.shard.shard}'s slice (${usd(report.ceilingUsd)}) of ${source}` : source;
+          ? (trustedCeilingName ?? `the workflow's max-budget-usd (${formatUsd(whole, MARKDOWN)})`)
+          : `the manifest's budget.maxUsd (${formatUsd(whole, MARKDOWN)})`;
+      const which = report.shard ? `shard ${report.shard.shard}'s slice (${formatUsd(report.ceilingUsd, MARKDOWN)}) of ${source}` : source;
       if (report.command === "plan" || report.spentUsd === 0) {
-        return `The estimate of ${usd(report.estimatedUsd)} exceeds ${which}, so nothing was generated; raise max-budget-usd or budget.maxUsd, or lower counts.`;
+        return `The estimate of ${formatUsd(report.estimatedUsd, MARKDOWN)} exceeds ${which}, so nothing was generated; raise max-budget-usd or budget.maxUsd, or lower counts.`;
       }
       const undone = left.length ? ` with ${ids(left)} left undone` : "";
-      return `seedlock stopped at ${which} after spending ${usd(report.spentUsd)}${undone} (accepted work is kept); raise max-budget-usd or budget.maxUsd, or lower counts.`;
+      return `seedlock stopped at ${which} after spending ${formatUsd(report.spentUsd, MARKDOWN)}${undone} (accepted work is kept); raise max-budget-usd or budget.maxUsd, or lower counts.`;
     }
     case ExitCode.attemptCap: {
       const capped = report.assets.filter((a) => a.status === "capped");

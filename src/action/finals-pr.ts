@@ -4,7 +4,8 @@ import { lockPathFor, parseLockfile, readLockfile, writeLockfile } from "../lock
 import { inputHash } from "../lock/hash.js";
 import { lockStats } from "../lock/stats.js";
 import { loadManifest } from "../manifest/load.js";
-import type { RunReport } from "../pipeline/result.js";
+import { formatUsd } from "../money.js";
+import type { RunReport } from "../run-report.js";
 import type { Octokit } from "./comment.js";
 import { fetchTip, show, type Git } from "./git.js";
 import { extract } from "./review.js";
@@ -75,7 +76,7 @@ export async function finalsBody(git: Git, report: RunReport | undefined, t: Fin
       rows.push(`| \`${asset.id}\` | \`${path}\` | ${before} | <img src="${raw(t.after, path)}" alt="${path} after" width="160"> |`);
     }
   }
-  const spend = report ? `Spent $${report.spentUsd.toFixed(4)} of a $${report.ceilingUsd.toFixed(2)} ceiling.` : "";
+  const spend = report ? `Spent ${formatUsd(report.spentUsd, { places: 4 })} of a ${formatUsd(report.ceilingUsd, { places: 2 })} ceiling.` : "";
   return [
     finalsMarker(t.manifest),
     `### seedlock finals · \`${t.manifest}\``,

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PathRefusedError, repositoryPathProblem } from "../disk/repository-path.js";
+import { sleep } from "../sleep.js";
 import { BOT } from "./constants.js";
 
 export interface GitResult {
@@ -116,7 +117,7 @@ const EMPTY_BLOB_MODE = "0 0000000000000000000000000000000000000000";
  */
 export async function landCommit(git: Git, request: LandRequest, options: LandOptions = {}): Promise<Landed> {
   const maxAttempts = options.maxAttempts ?? 5;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const pause = options.sleep ?? sleep;
   const random = options.random ?? Math.random;
   // The last line of defence: a path git would take for something else never reaches its plumbing.
   for (const file of [...request.files.map((f) => f.path), ...(request.lockfile ? [request.lockfile.path] : [])]) {
@@ -176,7 +177,7 @@ export async function landCommit(git: Git, request: LandRequest, options: LandOp
       }
       options.onRetry?.(attempt, pushed);
       // Jittered, growing waits so that runs racing for one branch fall out of step.
-      await sleep(Math.min(4000, 250 * 2 ** (attempt - 1)) * (0.5 + random()));
+      await pause(Math.min(4000, 250 * 2 ** (attempt - 1)) * (0.5 + random()));
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -209,18 +210,6 @@ export async function show(git: Git, rev: string, path: string): Promise<string 
   return r.code === 0 ? r.stdout : null;
 }
 
-/** Paths (relative to the top level) whose content differs from `rev`, new files included. */
-export async function changedSince(git: Git, rev: string | null, paths: string[]): Promise<string[]> {
-  if (!paths.length) return [];
-  const top = await topLevel(git);
-  const blobs = await hashFiles(git, paths.map((p) => ({ path: p, source: join(top, p) })), false);
-  const changed: string[] = [];
-  for (const path of paths) {
-    const committed = rev ? (await git.exec(["rev-parse", "-q", "--verify", `${rev}:${path}`], { allowFailure: true })).stdout.trim() : "";
-    if ((blobs.get(path) ?? "") !== committed) changed.push(path);
-  }
-  return changed;
-}
 
 /** The branch's tip on origin, or null when it does not exist there. */
 export async function fetchTip(git: Git, branch: string): Promise<string | null> {
@@ -250,11 +239,11 @@ function lastLine(text: string): string {
 }
 
 /** Writes each present file as a blob; absent sources map to nothing (a removal). */
-async function hashFiles(git: Git, files: FileChange[], write = true): Promise<Map<string, string>> {
+async function hashFiles(git: Git, files: FileChange[]): Promise<Map<string, string>> {
   const present = files.filter((f) => f.source !== null && existsSync(f.source));
   const map = new Map<string, string>();
   if (!present.length) return map;
-  const out = (await git.exec(["hash-object", ...(write ? ["-w"] : []), "--no-filters", "--", ...present.map((f) => f.source!)])).stdout
+  const out = (await git.exec(["hash-object", "-w", "--no-filters", "--", ...present.map((f) => f.source!)])).stdout
     .trim()
     .split("\n");
   present.forEach((f, i) => map.set(f.path, out[i]!));

@@ -4,7 +4,8 @@ import { isAbsolute, join, relative, sep } from "node:path";
 import { formatLockfile, parseLockfile, readLockfile } from "../lock/file.js";
 import { mergeLockfiles } from "../lock/merge.js";
 import { emptyLockfile, type Lockfile } from "../lock/types.js";
-import type { RunReport } from "../pipeline/result.js";
+import { formatUsd } from "../money.js";
+import type { RunReport } from "../run-report.js";
 import { landCommit, show, syncWorkTree, type FileChange, type Git, type Landed, type LockfileMerge } from "./git.js";
 
 /** Everything the main and the post step need to commit a run's work; saved as state between them. */
@@ -114,9 +115,10 @@ export function commitMessage(plan: LandingPlan, report: RunReport | undefined, 
   const subject = plan.subject ? plan.subject.replaceAll("{assets}", list || "assets") : fallback;
   const body = (report?.assets ?? [])
     .filter((a) => changed.includes(a.id))
-    .map((a) => `- ${a.id}: ${a.rendered} rendered, ${a.accepted} accepted of ${a.drafts} drafts, $${a.spentUsd.toFixed(4)}`);
-  const of = report?.shard ? `shard ${report.shard.shard}'s $${report.ceilingUsd.toFixed(2)} slice of a $${report.shard.matrixCeilingUsd.toFixed(2)} ceiling` : `a $${report?.ceilingUsd.toFixed(2)} ceiling`;
-  const spend = report ? [`Spent $${report.spentUsd.toFixed(4)} of ${of}.`] : [];
+    .map((a) => `- ${a.id}: ${a.rendered} rendered, ${a.accepted} accepted of ${a.drafts} drafts, ${formatUsd(a.spentUsd, { places: 4 })}`);
+  const cents = (usd: number) => formatUsd(usd, { places: 2 });
+  const ceiling = (r: RunReport) => (r.shard ? `shard ${r.shard.shard}'s ${cents(r.ceilingUsd)} slice of a ${cents(r.shard.matrixCeilingUsd)} ceiling` : `a ${cents(r.ceilingUsd)} ceiling`);
+  const spend = report ? [`Spent ${formatUsd(report.spentUsd, { places: 4 })} of ${ceiling(report)}.`] : [];
   return [subject, "", ...body, ...(body.length ? [""] : []), ...spend].join("\n").trimEnd() + "\n";
 }
 

@@ -1,15 +1,6 @@
-import type { AssetReport, RunReport } from "../pipeline/result.js";
-import { count, FIGURE_NAME, rejectedText as rejectedFigure, statusText as statusFigure } from "../report/figures.js";
-
-/** Money as people read it: cents when that is exact or the sum is large, four places for per-image prices. */
-export function usd(value: number): string {
-  const cents = Math.abs(value * 100 - Math.round(value * 100)) < 1e-9;
-  return `$${value.toFixed(Math.abs(value) >= 1 || cents ? 2 : 4)}`;
-}
-
-export function percent(rate: number | null): string {
-  return rate === null ? "–" : `${Math.round(rate * 100)} %`;
-}
+import type { AssetReport, RunReport } from "../run-report.js";
+import { formatPercent, formatUsd, MARKDOWN } from "../money.js";
+import { count, FIGURE_NAME, rejectedText as rejectedFigure, statusText as statusFigure, twoTierText } from "../report/figures.js";
 
 const ICON: Partial<Record<string, string>> = {
   done: "✅",
@@ -56,8 +47,8 @@ export function assetTable(report: RunReport): string {
     String(a.accepted),
     cell(rejectedText(a)),
     String(a.rendered),
-    usd(a.spentUsd),
-    ...(withEstimate ? [usd(a.estimatedUsd)] : []),
+    formatUsd(a.spentUsd, MARKDOWN),
+    ...(withEstimate ? [formatUsd(a.estimatedUsd, MARKDOWN)] : []),
   ];
   const totals = [
     `**${report.assets.length} assets**`,
@@ -66,32 +57,39 @@ export function assetTable(report: RunReport): string {
     `**${report.accepted}**`,
     `**${report.rejectedDrafts}**`,
     `**${report.rendered}**`,
-    `**${usd(report.spentUsd)}**`,
-    ...(withEstimate ? [`**${usd(report.estimatedUsd)}**`] : []),
+    `**${formatUsd(report.spentUsd, MARKDOWN)}**`,
+    ...(withEstimate ? [`**${formatUsd(report.estimatedUsd, MARKDOWN)}**`] : []),
   ];
   return table(header, [...report.assets.map(row), totals]);
 }
 
 /** The two-tier claim, measured: what one delivered image (or, in a preview, one accepted draft) cost, and the rates behind it. */
 export function effectiveCostLine(report: RunReport): string {
-  const rates = `accept rate ${percent(report.acceptRate)}, regen rate ${percent(report.regenRate)}, ${report.accepted} accepted of ${count(report.drafts, "draft")}`;
+  const rates = `accept rate ${formatPercent(report.acceptRate, MARKDOWN)}, regen rate ${formatPercent(report.regenRate, MARKDOWN)}, ${report.accepted} accepted of ${count(report.drafts, "draft")}`;
   const name = (figure: string) => figure[0]!.toUpperCase() + figure.slice(1);
   if (report.costPerImageUsd !== null) {
-    return `${name(FIGURE_NAME.costPerImage)}: **${usd(report.costPerImageUsd)}** (${usd(report.spentUsd)} ÷ ${count(report.rendered, "image")} rendered; ${rates}).`;
+    return `${name(FIGURE_NAME.costPerImage)}: **${formatUsd(report.costPerImageUsd, MARKDOWN)}** (${formatUsd(report.spentUsd, MARKDOWN)} ÷ ${count(report.rendered, "image")} rendered; ${rates}).`;
   }
   if (report.costPerAcceptedDraftUsd !== null) {
-    return `${name(FIGURE_NAME.costPerAcceptedDraft)}: **${usd(report.costPerAcceptedDraftUsd)}** (${usd(report.spentUsd)} ÷ ${report.accepted} accepted; nothing rendered; ${rates}).`;
+    return `${name(FIGURE_NAME.costPerAcceptedDraft)}: **${formatUsd(report.costPerAcceptedDraftUsd, MARKDOWN)}** (${formatUsd(report.spentUsd, MARKDOWN)} ÷ ${report.accepted} accepted; nothing rendered; ${rates}).`;
   }
   return `${name(FIGURE_NAME.costPerImage)}: – (nothing rendered or accepted in this run; ${rates}).`;
+}
+
+/** Two-tier against final-only for what the run rendered, worded as the table and report.html word it; none when nothing compares. */
+export function twoTierLines(report: RunReport): string[] {
+  if (!report.twoTier) return [];
+  const text = twoTierText(report.twoTier);
+  return [`${text[0]!.toUpperCase()}${text.slice(1)}.`, ""];
 }
 
 /** Batch jobs still out, with what each reserved against the ceiling: what the next run collects. */
 export function batchJobsMarkdown(report: RunReport): string {
   const pending = report.batch?.pending ?? [];
   const reserved = pending.reduce((sum, job) => sum + job.reservedUsd, 0);
-  const rows = pending.map((job) => [cell(job.name ?? `${job.displayName} (being submitted)`), job.stage === "draft" ? "drafts" : "renders", cell(job.model), String(job.requests), usd(job.reservedUsd), cell(job.submittedAt)]);
+  const rows = pending.map((job) => [cell(job.name ?? `${job.displayName} (being submitted)`), job.stage === "draft" ? "drafts" : "renders", cell(job.model), String(job.requests), formatUsd(job.reservedUsd, MARKDOWN), cell(job.submittedAt)]);
   return [
-    `**Batch jobs pending: ${pending.length}**, ${usd(reserved)} reserved against the ceiling. The next run collects them (the Batch API answers within 24 h).`,
+    `**Batch jobs pending: ${pending.length}**, ${formatUsd(reserved, MARKDOWN)} reserved against the ceiling. The next run collects them (the Batch API answers within 24 h).`,
     "",
     table(["job", "stage", "model", "requests", "reserved", "submitted"], rows, 3),
   ].join("\n");

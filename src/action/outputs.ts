@@ -1,5 +1,5 @@
 import * as core from "@actions/core";
-import type { RunReport } from "../pipeline/result.js";
+import type { RunReport } from "../run-report.js";
 import type { PlanReport } from "../plan/report.js";
 import { Output } from "./constants.js";
 

@@ -1,5 +1,5 @@
 import { extname, join } from "node:path";
-import type { RunReport } from "../pipeline/result.js";
+import type { RunReport } from "../run-report.js";
 import { PREVIEWS_BRANCH } from "./constants.js";
 import { landCommit, type Git } from "./git.js";
 

@@ -1,4 +1,5 @@
-import { cell, percent, rejectedText, statusText, table, usd } from "./markdown.js";
+import { formatPercent, formatUsd, MARKDOWN } from "../money.js";
+import { cell, rejectedText, statusText, table } from "./markdown.js";
 import type { ReviewState } from "./review.js";
 import { COMMAND_HELP } from "./verdicts.js";
 
@@ -47,7 +48,7 @@ function section(state: ReviewState, facts: ReviewCommentFacts, images: boolean)
     out.push(
       table(
         ["Asset", "Verdict", "Drafts", "Accepted", "Rejected", "Cost to merge"],
-        s.rows.map((r) => [`\`${cell(r.id)}\``, statusText({ status: r.status as never, drafts: r.drafts, accepted: r.accepted, rendered: 0 }), String(r.drafts), String(r.accepted), cell(rejectedText({ rejectedDrafts: r.rejectedDrafts ?? 0, rejected: r.rejected })), usd(r.mergeUsd)]),
+        s.rows.map((r) => [`\`${cell(r.id)}\``, statusText({ status: r.status as never, drafts: r.drafts, accepted: r.accepted, rendered: 0 }), String(r.drafts), String(r.accepted), cell(rejectedText({ rejectedDrafts: r.rejectedDrafts ?? 0, rejected: r.rejected })), formatUsd(r.mergeUsd, MARKDOWN)]),
       ),
       "",
     );
@@ -78,7 +79,7 @@ export function reviewCommentBody(states: ReviewState[], facts: ReviewCommentFac
     facts.marker,
     `### seedlock preview · \`${facts.manifest}\``,
     "",
-    `Merging this pull request would cost about **${usd(merge)}** more, within a **${usd(ceiling)}** ceiling: the run after the merge renders the approved drafts and drafts only what is still missing. This preview spent ${usd(spent)} on ${drafts} drafts (accept rate ${percent(drafts ? accepted / drafts : null)})${reported}.`,
+    `Merging this pull request would cost about **${formatUsd(merge, MARKDOWN)}** more, within a **${formatUsd(ceiling, MARKDOWN)}** ceiling: the run after the merge renders the approved drafts and drafts only what is still missing. This preview spent ${formatUsd(spent, MARKDOWN)} on ${drafts} drafts (accept rate ${formatPercent(drafts ? accepted / drafts : null, MARKDOWN)})${reported}.`,
     "",
   ];
   if (facts.notes.length) head.push(...facts.notes.map((n, i) => `${i === 0 ? "> [!NOTE]\n" : ""}> ${n}`), "");

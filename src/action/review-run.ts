@@ -3,12 +3,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "../logger.js";
+import { formatUsd } from "../money.js";
 import { NullLogger } from "../logger.js";
 import { lockPathFor, readLockfile } from "../lock/file.js";
 import { loadManifest } from "../manifest/load.js";
 import { execute } from "../pipeline/execute.js";
-import { shardLabel } from "../plan/shard-knobs.js";
-import type { RunReport } from "../pipeline/result.js";
+import type { RunReport } from "../run-report.js";
+import { shardLabel } from "../plan/shards.js";
 import { commentMarker, upsertComment, type Octokit } from "./comment.js";
 import { PREVIEWS_BRANCH } from "./constants.js";
 import { fetchTip, headCommit, type Git } from "./git.js";
@@ -251,7 +252,7 @@ async function redraw(git: Git, settings: ActionSettings, manifest: string, stat
     updates.push({ state: next, files: built.files.filter((f) => f.path.includes("/drafts/")) });
   }
   const drafts = report.assets.filter((a) => rerolls.includes(a.id)).reduce((n, a) => n + a.drafts, 0);
-  return { updates, line: `Drew ${drafts} new draft${drafts === 1 ? "" : "s"} for ${rerolls.join(", ")} (${report.spentUsd.toFixed(4)} USD, within the ${report.ceilingUsd.toFixed(2)} USD ceiling).` };
+  return { updates, line: `Drew ${drafts} new draft${drafts === 1 ? "" : "s"} for ${rerolls.join(", ")} (${formatUsd(report.spentUsd, { markdown: true, places: 4 })}, within the ${formatUsd(report.ceilingUsd, { markdown: true, places: 2 })} ceiling).` };
 }
 
 /**

@@ -7,8 +7,8 @@ import { inputHash } from "../lock/hash.js";
 import { lockStats } from "../lock/stats.js";
 import type { AssetLock, Lockfile } from "../lock/types.js";
 import { loadManifest } from "../manifest/load.js";
-import { REVIEW_REASON } from "../pipeline/asset.js";
-import type { RunReport } from "../pipeline/result.js";
+import { REVIEW_REASON } from "../pipeline/resume.js";
+import type { RunReport } from "../run-report.js";
 import { PREVIEWS_BRANCH } from "./constants.js";
 import { fetchTip, landCommit, show, type FileChange, type Git } from "./git.js";
 

@@ -5,7 +5,7 @@ import { InputError, SeedlockError, formatDiagnostic } from "../errors.js";
 import { NullLogger } from "../logger.js";
 import { lockPathFor } from "../lock/file.js";
 import { execute } from "../pipeline/execute.js";
-import type { RunReport } from "../pipeline/result.js";
+import type { RunReport } from "../run-report.js";
 import { plainLine } from "../report/progress.js";
 import { loadManifest } from "../manifest/load.js";
 import { pullRequestCeiling, readBaseBudget, type PullRequestCeiling } from "./base-ceiling.js";

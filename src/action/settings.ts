@@ -1,10 +1,12 @@
-import { parseBatchMode, parseWaitMinutes } from "../pipeline/batch/mode.js";
 import * as core from "@actions/core";
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { InputError, type Diagnostic } from "../errors.js";
 import type { CommandName, Settings } from "../pipeline/settings.js";
-import { isKnobProblem, parseShard, parseShardCount } from "../plan/shard-knobs.js";
+import { parseBaseUrl } from "../settings/base-url.js";
+import { parseBatchMode, parseWaitMinutes } from "../settings/batch.js";
+import { parseMaxBudgetUsd } from "../settings/budget.js";
+import { parseShard, parseShardCount } from "../settings/shard.js";
 import { Input } from "./constants.js";
 
 /** The pull request a run is about, from the event payload. */
@@ -146,16 +148,20 @@ export function buildActionSettings(
     problem(Input.manifest, `"${manifestText}" is outside the repository (${workspace})`, "give a path relative to the repository root");
   }
 
-  let maxBudgetUsd: number | undefined;
-  const budgetText = text(Input.maxBudgetUsd);
-  if (budgetText) {
-    const n = Number(budgetText);
-    if (!Number.isFinite(n) || n < 0) problem(Input.maxBudgetUsd, `is "${budgetText}"`, "give a number of US dollars ≥ 0, e.g. 5 or 0.50");
-    else maxBudgetUsd = n;
-  }
-
-  const baseUrl = text(Input.baseUrl).replace(/\/+$/, "") || undefined;
-  if (baseUrl && !/^https?:\/\/[^/\s]+/.test(baseUrl)) problem(Input.baseUrl, `is "${baseUrl}"`, "give an http(s) URL, e.g. http://127.0.0.1:8089");
+  // Each knob is read by the parser the CLI's flag uses; an empty input is one not given.
+  const knob = <T>(name: string, parse: (raw: string, knob: string) => T): T | undefined => {
+    const raw = text(name);
+    if (raw === "") return undefined;
+    try {
+      return parse(raw, name);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.diagnostics);
+      return undefined;
+    }
+  };
+  const maxBudgetUsd = knob(Input.maxBudgetUsd, parseMaxBudgetUsd);
+  const baseUrl = knob(Input.baseUrl, parseBaseUrl);
 
   // `pull-request`: the finals go to seedlock's own branch and a pull request, not to the branch itself.
   const finalsPullRequest = text(Input.commit) === "pull-request";
@@ -172,35 +178,14 @@ export function buildActionSettings(
     else overwriteUntracked.push(file);
   }
 
-  let shard: Settings["shard"];
-  const shardText = text(Input.shard);
-  if (shardText) {
-    const read = parseShard(shardText);
-    if (isKnobProblem(read)) problem(Input.shard, read.problem, read.fix);
-    else shard = read;
+  const shard = knob(Input.shard, parseShard);
+  let shards = knob(Input.shards, parseShardCount);
+  if (shards !== undefined && requestedCommand && requestedCommand !== "plan") {
+    problem(Input.shards, `is set, but only command: plan packs a matrix (this is ${requestedCommand})`, "give each job of the matrix shard: i/n instead");
+    shards = undefined;
   }
-  let shards: Settings["shards"];
-  const shardsText = text(Input.shards);
-  if (shardsText) {
-    const read = parseShardCount(shardsText);
-    if (isKnobProblem(read)) problem(Input.shards, read.problem, read.fix);
-    else if (requestedCommand && requestedCommand !== "plan") problem(Input.shards, `is set, but only command: plan packs a matrix (this is ${requestedCommand})`, "give each job of the matrix shard: i/n instead");
-    else shards = read;
-  }
-
-  // One parser with the CLI's --batch / --wait; a bad value is one more problem in the list.
-  let batch: Settings["batch"];
-  let waitMinutes: Settings["waitMinutes"];
-  try {
-    batch = parseBatchMode(text(Input.batch), `input "${Input.batch}"`);
-  } catch {
-    problem(Input.batch, `is "${text(Input.batch)}"`, "use one of: off, drafts, finals, all");
-  }
-  try {
-    waitMinutes = parseWaitMinutes(text(Input.wait), `input "${Input.wait}"`);
-  } catch {
-    problem(Input.wait, `is "${text(Input.wait)}"`, "give a number of minutes above 0 and at most 1440, e.g. 30");
-  }
+  const batch = knob(Input.batch, parseBatchMode);
+  const waitMinutes = knob(Input.wait, parseWaitMinutes);
 
   if (event.name === "pull_request_target" && !allowTarget) {
     problem(

@@ -1,8 +1,9 @@
 import * as core from "@actions/core";
-import type { RunReport } from "../pipeline/result.js";
+import type { RunReport } from "../run-report.js";
 import type { PlanReport } from "../plan/report.js";
 import type { MatrixSummary } from "../report/matrix-summary.js";
-import { assetTable, batchJobsMarkdown, cell, effectiveCostLine, table, usd } from "./markdown.js";
+import { formatUsd, MARKDOWN } from "../money.js";
+import { assetTable, batchJobsMarkdown, cell, effectiveCostLine, table, twoTierLines } from "./markdown.js";
 
 /** What happened around the run that the summary reports besides the run itself. */
 export interface SummaryFacts {
@@ -19,6 +20,9 @@ export interface SummaryFacts {
   failure?: string;
 }
 
+/** What the matrix's summary reports besides the shards' reports. */
+export type MatrixSummaryFacts = Pick<SummaryFacts, "runUrl" | "failure">;
+
 const TITLES: Record<RunReport["command"], string> = {
   run: "seedlock run",
   preview: "seedlock preview",
@@ -34,28 +38,28 @@ export function summaryMarkdown(report: RunReport | undefined, facts: SummaryFac
   if (facts.fallback) out.push(`> [!NOTE]\n> ${facts.fallback}`, "");
   if (report) {
     const spend = report.shard
-      ? `Shard **${report.shard.shard}** spent **${usd(report.spentUsd)}** of its **${usd(report.shard.sliceUsd)}** slice of the **${usd(report.shard.matrixCeilingUsd)}** ceiling; ` +
-        `**${usd(report.shard.unspentUsd)}** of the slice is left unspent (no other shard may use it)`
-      : `Spent **${usd(report.spentUsd)}** of a **${usd(report.ceilingUsd)}** ceiling`;
+      ? `Shard **${report.shard.shard}** spent **${formatUsd(report.spentUsd, MARKDOWN)}** of its **${formatUsd(report.shard.sliceUsd, MARKDOWN)}** slice of the **${formatUsd(report.shard.matrixCeilingUsd, MARKDOWN)}** ceiling; ` +
+        `**${formatUsd(report.shard.unspentUsd, MARKDOWN)}** of the slice is left unspent (no other shard may use it)`
+      : `Spent **${formatUsd(report.spentUsd, MARKDOWN)}** of a **${formatUsd(report.ceilingUsd, MARKDOWN)}** ceiling`;
     const estimate =
       report.command === "plan"
-        ? `; estimated **${usd(report.estimatedUsd)}** for the work to do`
+        ? `; estimated **${formatUsd(report.estimatedUsd, MARKDOWN)}** for the work to do`
         : report.command === "preview" && facts.mergeEstimateUsd !== undefined
-          ? `; the run after merging would cost about **${usd(facts.mergeEstimateUsd)}** more`
+          ? `; the run after merging would cost about **${formatUsd(facts.mergeEstimateUsd, MARKDOWN)}** more`
           : "";
     out.push(`${spend}${estimate}.`, "");
     if (report.assets.length) out.push(assetTable(report), "");
     else out.push("No asset in this manifest (or in this shard).", "");
-    if (report.command !== "plan" && report.command !== "verify") out.push(effectiveCostLine(report), "");
+    if (report.command !== "plan" && report.command !== "verify") out.push(effectiveCostLine(report), "", ...twoTierLines(report));
     // Paid images that came back other than asked (undersized, re-rendered, several in one answer), as the lockfile records them.
     const notes = report.assets.flatMap((a) => (a.notes ?? []).map((n) => `- \`${a.id}\`: ${n}`));
     if (notes.length) out.push("Answers that differed from what was asked:", "", ...notes.slice(0, 20), ...(notes.length > 20 ? [`- … and ${notes.length - 20} more in the lockfile`] : []), "");
     const matrix = report.command === "plan" ? (report as PlanReport).matrix : undefined;
     if (matrix) {
       out.push(`### Matrix: ${matrix.count} shard${matrix.count === 1 ? "" : "s"}, packed by estimate (largest ÷ mean ${matrix.balance.toFixed(2)})`, "");
-      const rows = matrix.shards.map((s) => [`\`${s.shard}\``, String(s.assets.length), usd(s.estimatedUsd), usd(s.ceilingUsd)]);
+      const rows = matrix.shards.map((s) => [`\`${s.shard}\``, String(s.assets.length), formatUsd(s.estimatedUsd, MARKDOWN), formatUsd(s.ceilingUsd, MARKDOWN)]);
       out.push(table(["Shard", "Assets", "Estimate", "Slice"], rows, 1), "");
-      out.push(`The slices add up to ${usd(matrix.allocatedUsd)} of the ${usd(matrix.ceilingUsd)} ceiling. Packing \`${matrix.fingerprint}\`: every shard must start from this commit with this ceiling.`, "");
+      out.push(`The slices add up to ${formatUsd(matrix.allocatedUsd, MARKDOWN)} of the ${formatUsd(matrix.ceilingUsd, MARKDOWN)} ceiling. Packing \`${matrix.fingerprint}\`: every shard must start from this commit with this ceiling.`, "");
       if (matrix.rule) out.push(`Shard count: ${cell(matrix.rule)}.`, "");
     }
     if (report.batch?.pending.length) out.push(batchJobsMarkdown(report), "");
@@ -76,7 +80,7 @@ export async function writeSummary(markdown: string): Promise<void> {
 }
 
 /** The final job of a matrix: one summary for every shard, their spend against the one ceiling. */
-export function matrixSummaryMarkdown(summary: MatrixSummary, facts: { runUrl?: string; failure?: string }): string {
+export function matrixSummaryMarkdown(summary: MatrixSummary, facts: MatrixSummaryFacts): string {
   const report = summary.report;
   const out: string[] = [`## seedlock ${report.command} · matrix of ${summary.count} shard${summary.count === 1 ? "" : "s"}`, ""];
   if (facts.failure) out.push(`> [!CAUTION]\n> ${facts.failure}`, "");
@@ -91,16 +95,16 @@ export function matrixSummaryMarkdown(summary: MatrixSummary, facts: { runUrl?: 
     out.push(`> [!NOTE]\n> Shard ${summary.duplicates.join(", ")} left more than one report (a re-run job?): only the last one, by file name, is counted below.`, "");
   }
   out.push(
-    `Spent **${usd(summary.spentUsd)}** of the **${usd(summary.ceilingUsd)}** ceiling across ${summary.shards.length} shard${summary.shards.length === 1 ? "" : "s"}; ` +
-      `their slices add up to ${usd(summary.allocatedUsd)}, and **${usd(summary.unspentUsd)}** of them was left unspent (a shard never spends another's slice).`,
+    `Spent **${formatUsd(summary.spentUsd, MARKDOWN)}** of the **${formatUsd(summary.ceilingUsd, MARKDOWN)}** ceiling across ${summary.shards.length} shard${summary.shards.length === 1 ? "" : "s"}; ` +
+      `their slices add up to ${formatUsd(summary.allocatedUsd, MARKDOWN)}, and **${formatUsd(summary.unspentUsd, MARKDOWN)}** of them was left unspent (a shard never spends another's slice).`,
     "",
   );
-  const rows = summary.shards.map((s) => [`\`${s.shard}\``, s.exitCode === 0 ? "✅ 0" : `❌ ${s.exitCode}`, String(s.assets), usd(s.spentUsd), usd(s.sliceUsd), usd(s.unspentUsd)]);
+  const rows = summary.shards.map((s) => [`\`${s.shard}\``, s.exitCode === 0 ? "✅ 0" : `❌ ${s.exitCode}`, String(s.assets), formatUsd(s.spentUsd, MARKDOWN), formatUsd(s.sliceUsd, MARKDOWN), formatUsd(s.unspentUsd, MARKDOWN)]);
   for (const label of summary.missing) rows.push([`\`${label}\``, "❔ no report", "", "", "", ""]);
   out.push(table(["Shard", "Exit", "Assets", "Spent", "Slice", "Unspent"], rows, 1), "");
   if (report.assets.length) out.push(assetTable(report), "");
   else out.push("No shard had work to do.", "");
-  out.push(effectiveCostLine(report), "");
+  out.push(effectiveCostLine(report), "", ...twoTierLines(report));
   if (facts.runUrl) out.push(`Each shard's report.html is among [this run's artifacts](${facts.runUrl}#artifacts).`, "");
   return out.join("\n");
 }

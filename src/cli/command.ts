@@ -50,8 +50,8 @@ export interface Command {
 /** Flags every command understands (DESIGN.md, "CLI"). */
 export const GLOBAL_OPTIONS: FlagTable = {
   manifest: { type: "string", default: "assets.yaml", value: "PATH", help: "the asset manifest; its lockfile is the .lock.yaml beside it" },
-  "max-budget-usd": { type: "string", value: "N", help: "a ceiling in USD for this run; lowers the manifest's budget.maxUsd, never raises it" },
-  "base-url": { type: "string", value: "URL", help: "the Gemini API's base URL (default: GOOGLE_GEMINI_BASE_URL, else Google's), e.g. a local `seedlock emulate`" },
+  "max-budget-usd": { type: "string", value: "N", help: "a ceiling in USD for this run, a plain number ≥ 0 such as 5 or 0.50 (0 spends nothing: any command with work to pay for exits 3 before its first call); lowers the manifest's budget.maxUsd, never raises it" },
+  "base-url": { type: "string", value: "URL", help: "the Gemini API's base URL, an http(s) URL (default: GOOGLE_GEMINI_BASE_URL, else Google's), e.g. a local `seedlock emulate`" },
   json: { type: "boolean", default: false, help: "print one JSON object on stdout (schema/run-result.v1.json) instead of the table" },
   verbose: { type: "boolean", short: "v", default: false, help: "log every call and retry on stderr" },
   help: { type: "boolean", short: "h", default: false, help: "show this help and exit" },

@@ -1,11 +1,11 @@
 import { join, relative } from "node:path";
 import { execute } from "../pipeline/execute.js";
-import type { RunReport } from "../pipeline/result.js";
+import type { RunReport } from "../run-report.js";
 import type { CommandName } from "../pipeline/settings.js";
 import { runResultJson } from "../report/json.js";
 import { createProgress } from "../report/progress.js";
 import { formatRunTable } from "../report/run-table.js";
-import { formatUsd } from "../report/table.js";
+import { formatUsd } from "../money.js";
 import type { CliContext, Command } from "./command.js";
 import { GENERATE_OPTIONS, settingsFromCli } from "./settings.js";
 import { wantsColor } from "./terminal.js";

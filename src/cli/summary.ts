@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import { combineShardReports, readShardReports, type MatrixSummary } from "../report/matrix-summary.js";
 import { formatRunTable } from "../report/run-table.js";
-import { formatUsd, renderTable } from "../report/table.js";
+import { formatUsd } from "../money.js";
+import { renderTable } from "../text-table.js";
 import type { Command } from "./command.js";
 
 export const summaryCommand: Command = {

@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { closeSync, constants, type Stats, fstatSync, lstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, writeSync } from "node:fs";
-import { lstat, mkdir, open, realpath, rename, rm } from "node:fs/promises";
+import { closeSync, constants, type Stats, fstatSync, lstatSync, mkdirSync, openSync, realpathSync } from "node:fs";
+import { lstat, mkdir, open, realpath } from "node:fs/promises";
 import { dirname, isAbsolute, join, posix, relative, sep } from "node:path";
 import { ExitCode, SeedlockError, WriteRefusedError } from "../errors.js";
+import { writeFileAtomic, writeFileAtomicSync, type AtomicWriteOptions } from "./atomic-write.js";
 
 /**
  * The one place that decides whether seedlock may read or write a path of the repository. A path
@@ -138,49 +138,19 @@ export class RepositoryFolder {
   }
 
   /**
-   * Writes `data` at `path` the atomic way (a new temporary file beside it, then a rename over):
-   * readers never see half a file, and a symlink standing at `path` is replaced, not followed.
+   * Writes `data` at `path` the atomic way (atomic-write.ts), once the path and its folder are
+   * proven inside: readers never see half a file, and a symlink standing at `path` is replaced, not followed.
    */
-  async writeFile(path: string, data: string | Uint8Array, options: { sync?: boolean; mode?: number } = {}): Promise<string> {
+  async writeFile(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<string> {
     const file = await this.prepareWrite(path);
-    const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, options.mode ?? 0o644);
-    try {
-      await handle.writeFile(data);
-      if (options.sync) await handle.sync();
-    } catch (error) {
-      await handle.close();
-      await rm(temporary, { force: true }).catch(() => {});
-      throw error;
-    }
-    await handle.close();
-    try {
-      await rename(temporary, file);
-    } catch (error) {
-      // The write's own error is the one worth reporting, not a failed clean-up after it.
-      await rm(temporary, { force: true }).catch(() => {});
-      throw error;
-    }
+    await writeFileAtomic(file, data, options);
     return file;
   }
 
   /** The same, synchronously: for answers that must be on disk before anything else runs. */
   writeFileSync(path: string, data: string | Uint8Array): string {
     const file = this.prepareWriteSync(path);
-    const temporary = `${file}.${process.pid}.tmp`;
-    const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
-    try {
-      const bytes = typeof data === "string" ? Buffer.from(data) : data;
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      renameSync(temporary, file);
-    } catch (error) {
-      rmSync(temporary, { force: true });
-      throw error;
-    }
+    writeFileAtomicSync(file, data);
     return file;
   }
 
@@ -277,14 +247,10 @@ export class RepositoryFolder {
   }
 }
 
-/** Reads `size` bytes (or to the end) of an open file through `buffer`, handing each chunk on. */
-export function readChunksSync(fd: number, buffer: Buffer, size: number, chunk: (bytes: Buffer) => void): void {
-  for (let total = 0; total < size; ) {
-    const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
-    if (bytesRead === 0) break;
-    chunk(buffer.subarray(0, bytesRead));
-    total += bytesRead;
-  }
+/** A path as a user would type it from the working directory. */
+export function displayPathFor(file: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
 }
 
 /** The real path of `path`: its deepest existing part with every symlink resolved, then the parts still to be made. */

@@ -96,9 +96,9 @@ export class BatchService {
   private readonly jobs = new Map<string, Job>();
   private readonly script: ScriptedJob[];
 
-  constructor(private readonly o: BatchServiceOptions) {
-    this.script = [...(o.batchScript ?? [])];
-    const delay = o.batchDelayMs ?? 0;
+  constructor(private readonly options: BatchServiceOptions) {
+    this.script = [...(options.batchScript ?? [])];
+    const delay = options.batchDelayMs ?? 0;
     if (!(delay >= 0)) throw new RangeError(`batchDelayMs must be >= 0, got ${delay}`);
   }
 
@@ -143,7 +143,7 @@ export class BatchService {
   }
 
   private async create(res: ServerResponse, modelId: string, raw: Buffer): Promise<string> {
-    const model = this.o.models.find((m) => m.id === modelId);
+    const model = this.options.models.find((m) => m.id === modelId);
     if (!model) {
       sendJson(res, 404, errorBody(404, "NOT_FOUND", `models/${modelId} is not found for API version v1beta, or is not supported for batchGenerateContent.`));
       return "unknown model";
@@ -162,7 +162,7 @@ export class BatchService {
     const input = parsed.batch?.inputConfig;
     let requests: { key?: string; metadata?: unknown; request: WireRequest }[];
     if (input?.fileName) {
-      const file = this.o.files.get(input.fileName);
+      const file = this.options.files.get(input.fileName);
       if (!file) {
         sendJson(res, 400, invalidArgument(`File ${input.fileName} not found.`));
         return "no input file";
@@ -214,7 +214,7 @@ export class BatchService {
       state: "BATCH_STATE_PENDING",
       createTime: now,
       updateTime: now,
-      finishAt: Date.now() + (script.delayMs ?? this.o.batchDelayMs ?? 0),
+      finishAt: Date.now() + (script.delayMs ?? this.options.batchDelayMs ?? 0),
       fromFile: Boolean(input.fileName),
       script,
       requests: requests.map((r) => {
@@ -272,7 +272,7 @@ export class BatchService {
         answers.push({ ...echo, error: { code: 500, message: "Internal error encountered.", status: "INTERNAL" } });
         continue;
       }
-      const answer = await this.o.answer(job.model, r.request);
+      const answer = await this.options.answer(job.model, r.request);
       if (answer.status !== 200) {
         r.seen.outcome = "error";
         const error = (answer.body as { error?: unknown })?.error ?? bodyForStatus(answer.status).error;
@@ -287,7 +287,7 @@ export class BatchService {
     if (job.state !== "BATCH_STATE_RUNNING") return; // cancelled meanwhile: answers are not billed twice, but they were made
     if (job.fromFile) {
       const lines = answers.map((a) => JSON.stringify({ key: a.key, ...(a.response ? { response: a.response } : { error: a.error }) })).join("\n");
-      const file = this.o.files.put(Buffer.from(`${lines}\n`), "application/jsonl", `${job.displayName}-results`);
+      const file = this.options.files.put(Buffer.from(`${lines}\n`), "application/jsonl", `${job.displayName}-results`);
       job.output = { responsesFile: file.name };
     } else {
       job.output = { inlinedResponses: { inlinedResponses: answers.map(({ key: _key, ...rest }) => rest) } };
@@ -297,7 +297,7 @@ export class BatchService {
 
   /** The answer's whole bill (what the interactive endpoint bills it) at the model's batch share. */
   private bill(modelId: string, interactiveUsd: number): number {
-    const model = findModel(modelId, this.o.models);
+    const model = findModel(modelId, this.options.models);
     return model?.kind === "image" ? interactiveUsd * (model.batchShare ?? 1) : interactiveUsd;
   }
 

@@ -1,6 +1,5 @@
 import { repositoryPathProblem } from "../disk/repository-path.js";
-import { show } from "../manifest/schema.js";
-import type { Finding, PathSegment } from "../manifest/source.js";
+import { show, type Finding, type PathSegment } from "../yaml/source.js";
 
 /**
  * Everything wrong with a parsed lockfile, in the same words the manifest's schema errors use.

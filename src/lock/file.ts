@@ -1,15 +1,15 @@
-import { randomBytes } from "node:crypto";
-import { constants, readFileSync } from "node:fs";
-import { PathRefusedError, RepositoryFolder } from "../disk/repository-path.js";
-import { open, readFile, readdir, rename, unlink } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { readdir, unlink } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
+import { writerOf } from "../disk/atomic-write.js";
+import { displayPathFor, PathRefusedError, RepositoryFolder } from "../disk/repository-path.js";
 import { InputError, type Diagnostic } from "../errors.js";
-import { displayPathFor } from "../manifest/load.js";
-import { YamlSource, type Finding } from "../manifest/source.js";
-import { readFastYaml } from "../manifest/fast-yaml.js";
+import { readFastYaml } from "../yaml/fast-reader.js";
+import { YamlSource, type Finding } from "../yaml/source.js";
 import { formatYamlSubset } from "./format.js";
 import { lockfileFindings } from "./check.js";
 import { emptyLockfile, type AssetLock, type BatchJobRecord, type Lockfile, type LockStats, type OutputRecord, type SeedRecord } from "./types.js";
+import { roundUsd } from "../money.js";
 
 /** `assets.yaml` → `assets.lock.yaml`, beside it. */
 export function lockPathFor(manifestPath: string): string {
@@ -19,11 +19,18 @@ export function lockPathFor(manifestPath: string): string {
   return join(dirname(manifestPath), `${stem}.lock${known ? extension : ".yaml"}`);
 }
 
+export interface ReadLockfileOptions {
+  /** The path as messages name it; default relative to the working directory. */
+  displayPath?: string;
+  /** The folder the lockfile must stay inside after symlinks; default its own folder. */
+  within?: RepositoryFolder;
+}
+
 /**
  * Reads the lockfile. A missing file is an empty lockfile (nothing generated yet); anything
  * unreadable, truncated or malformed is an InputError naming file:line:col and how to recover.
  */
-export async function readLockfile(path: string, options: { displayPath?: string; within?: RepositoryFolder } = {}): Promise<Lockfile> {
+export async function readLockfile(path: string, options: ReadLockfileOptions = {}): Promise<Lockfile> {
   const file = resolve(path);
   const display = options.displayPath ?? displayPathFor(file);
   const within = options.within ?? new RepositoryFolder(dirname(file));
@@ -156,36 +163,13 @@ export class LockfileText {
 }
 
 /**
- * Replaces the lockfile atomically: a temporary file in the same folder, flushed to disk, then
- * renamed over the old one, so a crash leaves either the old or the new file, never half of one.
+ * Replaces the lockfile atomically (disk/atomic-write.ts) and durably: flushed to disk before the
+ * rename, so a crash leaves either the old or the new file, never half of one.
  */
 export async function writeLockfile(path: string, lock: Lockfile, within = new RepositoryFolder(dirname(resolve(path))), formatted?: string): Promise<void> {
   // The folder's real place is checked just before the write: a symlinked folder cannot move it out.
-  const file = await within.prepareWrite(resolve(path));
-  const directory = dirname(file);
-  const temporary = join(directory, `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const text = formatted ?? formatLockfile(lock);
-  const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
-  try {
-    await handle.writeFile(text, "utf8");
-    await handle.sync();
-  } catch (err) {
-    await handle.close();
-    await unlink(temporary).catch(() => {});
-    throw err;
-  }
-  await handle.close();
-  try {
-    await rename(temporary, file);
-  } catch (err) {
-    await unlink(temporary).catch(() => {});
-    throw err;
-  }
-  // The rename itself is durable only once the folder is flushed; some platforms cannot, which is fine.
-  const folder = await open(directory, "r").catch(() => undefined);
-  await folder?.sync().catch(() => {});
-  await folder?.close();
-  await sweepAbandonedWrites(directory, basename(file));
+  const file = await within.writeFile(resolve(path), formatted ?? formatLockfile(lock), { durable: true });
+  await sweepAbandonedWrites(file);
 }
 
 const swept = new Set<string>();
@@ -194,15 +178,13 @@ const swept = new Set<string>();
  * Removes temporary files that a killed run left half-written beside the lockfile. Only files of
  * processes that are gone are touched (a live run may be mid-write), once per process and lockfile.
  */
-async function sweepAbandonedWrites(directory: string, name: string): Promise<void> {
-  const key = join(directory, name);
-  if (swept.has(key)) return;
-  swept.add(key);
-  const prefix = `.${name}.`;
+async function sweepAbandonedWrites(file: string): Promise<void> {
+  if (swept.has(file)) return;
+  swept.add(file);
+  const directory = dirname(file);
   for (const entry of await readdir(directory).catch(() => [] as string[])) {
-    if (!entry.startsWith(prefix) || !entry.endsWith(".tmp")) continue;
-    const pid = Number(/^(\d+)\./.exec(entry.slice(prefix.length))?.[1]);
-    if (!Number.isInteger(pid) || pid === process.pid || isProcessAlive(pid)) continue;
+    const pid = writerOf(file, entry);
+    if (pid === undefined || pid === process.pid || isProcessAlive(pid)) continue;
     await unlink(join(directory, entry)).catch(() => {});
   }
 }
@@ -232,8 +214,6 @@ function isZombie(pid: number): boolean {
   return state === "Z" || state === "X";
 }
 
-const money = (usd: number) => Math.round(usd * 1e6) / 1e6;
-
 function orderedStats(stats: LockStats): LockStats {
   return {
     drafts: stats.drafts,
@@ -241,7 +221,7 @@ function orderedStats(stats: LockStats): LockStats {
     rejected: stats.rejected,
     regenerated: stats.regenerated,
     rendered: stats.rendered,
-    spentUsd: money(stats.spentUsd),
+    spentUsd: roundUsd(stats.spentUsd),
   };
 }
 
@@ -253,7 +233,7 @@ function orderedAsset(entry: AssetLock): Record<string, unknown> {
     prompt: entry.prompt,
     models,
     tier: entry.tier ? { chosen: entry.tier.chosen, reason: entry.tier.reason } : undefined,
-    spentUsd: money(entry.spentUsd),
+    spentUsd: roundUsd(entry.spentUsd),
     surplus: entry.surplus,
     seeds: [...entry.seeds].sort((a, b) => a.seed - b.seed).map(orderedSeed),
     outputs: entry.outputs.map(orderedOutput),
@@ -269,8 +249,8 @@ function orderedBatches(batches: Record<string, BatchJobRecord>): Record<string,
       model: job.model,
       stage: job.stage,
       submittedAt: job.submittedAt,
-      reservedUsd: money(job.reservedUsd),
-      requests: job.requests.map((r) => withExtras(r, { key: r.key, asset: r.asset, seed: r.seed, stage: r.stage, inputHash: r.inputHash, reservedUsd: money(r.reservedUsd) })),
+      reservedUsd: roundUsd(job.reservedUsd),
+      requests: job.requests.map((r) => withExtras(r, { key: r.key, asset: r.asset, seed: r.seed, stage: r.stage, inputHash: r.inputHash, reservedUsd: roundUsd(r.reservedUsd) })),
     });
   }
   return out;
@@ -286,7 +266,7 @@ function orderedSeed(seed: SeedRecord): Record<string, unknown> {
     draft: seed.draft,
     judgeScore: seed.judgeScore,
     regenerated: seed.regenerated,
-    costUsd: money(seed.costUsd),
+    costUsd: roundUsd(seed.costUsd),
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * The lockfile's text: block mappings, one `key: value` per line, list records (seeds, outputs) one
  * per line as `- { … }`, strings plain when unambiguous and JSON-quoted otherwise. It is ordinary YAML, and stays
- * inside what the fast reader (manifest/fast-yaml.ts) takes, so a lockfile of hundreds of
+ * inside what the fast reader (yaml/fast-reader.ts) takes, so a lockfile of hundreds of
  * thousands of lines reads in milliseconds and diffs line by line.
  */
 

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { lockStats } from "./stats.js";
 import type { AssetLock, BatchJobRecord, Lockfile, SeedRecord } from "./types.js";
+import { roundUsd } from "../money.js";
 
 /**
  * Three-way merge of lockfiles from two runs that pushed at once, asset by asset. An asset that
@@ -52,6 +53,6 @@ function mergeAsset(base: AssetLock | undefined, ours: AssetLock | undefined, th
   return {
     ...winner,
     seeds: [...seeds.values()].sort((a, b) => a.seed - b.seed),
-    spentUsd: Math.round((winner.spentUsd + extraSpend) * 1e6) / 1e6,
+    spentUsd: roundUsd(winner.spentUsd + extraSpend),
   };
 }

@@ -1,4 +1,5 @@
 import type { AssetLock, LockStats } from "./types.js";
+import { roundUsd } from "../money.js";
 
 /**
  * Run statistics as the lockfile's entries imply them: every seed record is one draft call
@@ -16,6 +17,6 @@ export function lockStats(assets: Record<string, AssetLock>): LockStats {
     }
     stats.spentUsd += entry.spentUsd;
   }
-  stats.spentUsd = Math.round(stats.spentUsd * 1e6) / 1e6;
+  stats.spentUsd = roundUsd(stats.spentUsd);
   return stats;
 }

@@ -1,14 +1,14 @@
 import { existsSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { InputError, type Diagnostic } from "../errors.js";
 import { NullLogger, type Logger } from "../logger.js";
-import { PathRefusedError, RepositoryFolder } from "../disk/repository-path.js";
+import { displayPathFor, PathRefusedError, RepositoryFolder } from "../disk/repository-path.js";
 import { outputPath } from "./out.js";
 import { resolveManifest, BUILTIN, type RawAsset, type RawManifest } from "./resolve.js";
 import { schemaFindings } from "./schema.js";
-import { readFastYaml } from "./fast-yaml.js";
-import { YamlSource, type Finding } from "./source.js";
 import type { Manifest } from "./spec.js";
+import { readFastYaml } from "../yaml/fast-reader.js";
+import { YamlSource, type Finding } from "../yaml/source.js";
 
 export interface LoadOptions {
   /** The clock that decides whether a model has been shut down. */
@@ -50,7 +50,7 @@ export async function loadManifest(path: string, options: LoadOptions = {}): Pro
   // every message's position (it runs only when there is something to say).
   const fast = readFastYaml(text);
   let parsed: YamlSource | undefined;
-  const source = (): YamlSource => (parsed ??= new YamlSource(text, display));
+  const source = (): YamlSource => (parsed ??= new YamlSource(text, display, { lineFix: outTemplateFix }));
   let data: unknown;
   if (fast) {
     data = fast.data;
@@ -199,10 +199,9 @@ export function repositoryRoot(manifestFile: string): string {
   }
 }
 
-/** A path as a user would type it from the working directory. */
-export function displayPathFor(file: string, cwd = process.cwd()): string {
-  const rel = relative(cwd, file);
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
+/** `{n}` unquoted inside a `{ … }` mapping is the commonest way to break a manifest. */
+function outTemplateFix(line: string): string | undefined {
+  return /\{\s*[^}]*\{(n|id|seed)\}/.test(line) ? 'quote the out template, for example out: "wallpapers/dunes-{n}.webp"; unquoted braces are YAML syntax' : undefined;
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {

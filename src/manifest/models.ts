@@ -10,7 +10,7 @@ import {
   type ImageSize,
   type Model,
 } from "../models/catalog.js";
-import type { Finding, PathSegment } from "./source.js";
+import type { Finding, PathSegment } from "../yaml/source.js";
 import { closest, quoteList } from "./suggest.js";
 
 export type ModelRole = "draft" | "final" | "judge";

@@ -1,6 +1,7 @@
 import type { Logger } from "../logger.js";
 import { findModel, imagePriceUsd, type ImageSize, type PricingOverrides } from "../models/catalog.js";
 import type { Manifest } from "./spec.js";
+import { roundUsd } from "../money.js";
 
 /** A `pricing:` entry the run does not use because it is below the built-in price. */
 export interface LoweredPrice {
@@ -37,15 +38,11 @@ export function trustedPricing(overrides: PricingOverrides, allowLowerPrices: bo
 export function withTrustedPrices(manifest: Manifest, allowLowerPrices: boolean | undefined, logger: Logger): Manifest {
   const { pricing, lowered } = trustedPricing(manifest.pricing, allowLowerPrices === true);
   if (lowered.length) {
-    const each = lowered.map((l) => `${l.model} ${l.size} $${l.manifestUsd} (built-in $${round(l.catalogUsd)})`).join(", ");
+    const each = lowered.map((l) => `${l.model} ${l.size} $${l.manifestUsd} (built-in $${roundUsd(l.catalogUsd)})`).join(", ");
     logger.warn(
       `${manifest.displayFile}: pricing: sets ${each} below the built-in price; seedlock books the built-in price, ` +
         `so the budget still holds; if your prices really are lower, pass --allow-lower-prices (the Action's allow-lower-prices: true)`,
     );
   }
   return { ...manifest, pricing };
-}
-
-function round(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
 }

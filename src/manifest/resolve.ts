@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { DEFAULT_MODELS, pixelSize, type AspectRatio, type ImageModel, type ImageSize, type PricingOverrides } from "../models/catalog.js";
+import { DEFAULT_MODELS, pixelSize, SUGGESTED_JUDGE, type AspectRatio, type ImageModel, type ImageSize, type PricingOverrides } from "../models/catalog.js";
 import { checkPricing, ModelCheck } from "./models.js";
 import { formatFromTemplate, renderTemplate, templateProblems, type TemplateProblem } from "./out.js";
-import type { Finding, PathSegment } from "./source.js";
+import type { Finding, PathSegment } from "../yaml/source.js";
 import { repositoryPathProblem } from "../disk/repository-path.js";
-import { FORBIDDEN_KEYS } from "./fast-yaml.js";
+import { FORBIDDEN_KEYS } from "../yaml/limits.js";
 import type { AssetSpec, BatchMode, Fit, JudgeRule, OutputFormat, OutputSpec, ScreenRules, Tier } from "./spec.js";
 
 /** The manifest as YAML gives it, after the schema has passed it. */
@@ -215,7 +215,7 @@ function resolveAsset(
       errors.push({
         path: origin("screen", "judge"),
         message: "asks for a judge, but no judge model is set",
-        fix: "add a judge model under models:, for example judge: gemini-3.6-flash, or remove the judge rule",
+        fix: `add a judge model under models:, for example judge: ${SUGGESTED_JUDGE}, or remove the judge rule`,
       });
     } else {
       models.use(assetModels.judge, "judge", modelOrigin("judge"));

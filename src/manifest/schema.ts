@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import validateManifest from "./schema.generated.js";
-import type { Finding, PathSegment } from "./source.js";
+import { show, type Finding, type PathSegment } from "../yaml/source.js";
 import { closest, quoteList } from "./suggest.js";
 
 type Schema = Record<string, unknown>;
@@ -213,15 +213,6 @@ function describeItems(schema: Schema): string {
   if (min !== undefined && max !== undefined) return `${min} to ${max} ${noun}`;
   if (min !== undefined) return `at least ${min} ${noun}`;
   return `at most ${max} ${noun}`;
-}
-
-/** How a value reads in a message: text in quotes, structures by kind. */
-export function show(value: unknown): string {
-  if (value === null || value === undefined) return "empty";
-  if (typeof value === "string") return `'${value.length > 40 ? `${value.slice(0, 37)}…` : value}'`;
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  return String(value);
 }
 
 function lastName(path: PathSegment[]): string | undefined {

@@ -396,6 +396,13 @@ export function imageCallMaxOutputTokens(model: ImageModel, size: ImageSize): nu
   return MAX_IMAGES_PER_ANSWER * perImage + model.thinkingAllowanceTokens;
 }
 
+/** What an image call sends, as far as its input bound goes. */
+export interface ImageCallInput {
+  prompt: string;
+  /** Reference images sent with the prompt (a two-tier render sends its draft). */
+  inputImages: number;
+}
+
 /**
  * The most one image call can bill: its input bound, and its output cap priced as images (the
  * dearer kind of output token). The ledger reserves this, so no settle can pass the ceiling.
@@ -403,7 +410,7 @@ export function imageCallMaxOutputTokens(model: ImageModel, size: ImageSize): nu
 export function imageCallCeilingUsd(
   model: ImageModel,
   size: ImageSize,
-  request: { prompt: string; inputImages: number },
+  request: ImageCallInput,
   overrides: PricingOverrides = {},
 ): number {
   const input = inputTokenBound(request.prompt, request.inputImages, model.inputImageTokens);

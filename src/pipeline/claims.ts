@@ -1,25 +1,19 @@
 import { execFile } from "node:child_process";
 import { lstat, readdir, realpath } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
-import { RepositoryFolder } from "../disk/repository-path.js";
+import { displayPathFor, RepositoryFolder } from "../disk/repository-path.js";
 import { InputError, type Diagnostic } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { parseLockfile, writtenBySeedlock } from "../lock/file.js";
 import type { Lockfile } from "../lock/types.js";
-import { displayPathFor } from "../manifest/load.js";
 import { outputPath } from "../manifest/out.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { AnswerJournal } from "./journal.js";
-import { postProcess, sha256, sha256OfFile } from "./render.js";
+import { sha256OfFile } from "../disk/file-hash.js";
+import { postProcess, sha256 } from "./render.js";
 
-/**
- * Before the first paid call: every output the run may write must be seedlock's to write. A file
- * already there that this manifest's lockfile does not record as an output is someone's work
- * (a hand-made image, another tool's file) and is never overwritten silently; an output that
- * another manifest's lockfile records is claimed twice, and the two would overwrite each other
- * (and pay again) on every run. Every problem is reported at once, as exit 2.
- */
-export async function checkOutputClaims(request: {
+/** What checking a run's output claims needs: the run's manifest, lockfile and work list. */
+export interface OutputClaimsRequest {
   manifest: Manifest;
   lock: Lockfile;
   lockPath: string;
@@ -30,10 +24,19 @@ export async function checkOutputClaims(request: {
   /** Absolute paths (files, or folders for everything in them) the caller lets this run overwrite (`--overwrite-untracked`). */
   overwrite: readonly string[];
   logger: Logger;
-}): Promise<void> {
+}
+
+/**
+ * Before the first paid call: every output the run may write must be seedlock's to write. A file
+ * already there that this manifest's lockfile does not record as an output is someone's work
+ * (a hand-made image, another tool's file) and is never overwritten silently; an output that
+ * another manifest's lockfile records is claimed twice, and the two would overwrite each other
+ * (and pay again) on every run. Every problem is reported at once, as exit 2.
+ */
+export async function checkOutputClaims(request: OutputClaimsRequest): Promise<void> {
   const { manifest, lock, workList } = request;
   if (!workList.length) return;
-  const ours = new Set(Object.values(lock.assets).flatMap((a) => a.outputs.map((o) => o.path)));
+  const ours = new Set(Object.values(lock.assets).flatMap((a) => a.outputs.map((output) => output.path)));
   const allowed = new Set(request.overwrite.map((p) => resolve(p)));
   const others = await otherClaims(manifest.root, resolve(request.lockPath), request.logger);
   const problems: Diagnostic[] = [];
@@ -169,7 +172,7 @@ async function walk(root: string, rel: string, found: string[], budget: { left: 
  * name yet; it is seedlock's when it is the post-processed image of an answer seedlock still holds
  * for the asset (the journal's answers, the accepted drafts), byte for byte.
  */
-async function madeBySeedlock(file: string, spec: AssetSpec, request: { manifest: Manifest; lock: Lockfile; inputHashOf: (id: string) => string }): Promise<boolean> {
+async function madeBySeedlock(file: string, spec: AssetSpec, request: Pick<OutputClaimsRequest, "manifest" | "lock" | "inputHashOf">): Promise<boolean> {
   // Read only inside the repository: a file reached through a symlink leading out is not seedlock's.
   const repository = new RepositoryFolder(request.manifest.root);
   const onDisk = await sha256OfFile(file, repository);

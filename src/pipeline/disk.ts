@@ -2,10 +2,8 @@ import { randomBytes } from "node:crypto";
 import { statSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { RepositoryFolder } from "../disk/repository-path.js";
+import { displayPathFor, RepositoryFolder } from "../disk/repository-path.js";
 import { WriteRefusedError } from "../errors.js";
-import { displayPathFor } from "../manifest/load.js";
-import { writeFileAtomic } from "../report/atomic-write.js";
 
 /**
  * What the disk refused, in the user's words: which path, why (a file where a folder should be,
@@ -64,7 +62,7 @@ export async function writing<T>(path: string, write: () => Promise<T>): Promise
 export async function probeFolder(dir: string, within?: RepositoryFolder): Promise<WriteRefusedError | undefined> {
   const probe = join(dir, `.seedlock-probe-${randomBytes(4).toString("hex")}`);
   try {
-    await writeFileAtomic(probe, "", within);
+    await (within ?? new RepositoryFolder(dir)).writeFile(probe, "");
     await rm(probe, { force: true });
     return undefined;
   } catch (error) {

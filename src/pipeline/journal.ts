@@ -1,9 +1,9 @@
 import { readdir, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { RepositoryFolder } from "../disk/repository-path.js";
 import type { Manifest } from "../manifest/spec.js";
 import type { ImageResult, RejectionReason } from "../provider/provider.js";
-import { DRAFTS_FOLDER, extensionFor, mimeTypeOf } from "./draft.js";
+import { extensionFor, journalFolder, mimeTypeOf } from "../disk/folders.js";
 
 /**
  * Answers are paid for the moment they arrive, but screening, post-processing and the lockfile
@@ -29,11 +29,6 @@ export interface JournalEntry {
 }
 
 const NAME = /^(draft|final)-([0-9a-f]{12})-(\d+)-(\d+)-(\d+)\.(jpg|png|webp|blocked)$/;
-
-/** Where an asset's answers wait for their verdict: `.seedlock/drafts/<id>/incoming` beside the manifest. */
-export function journalFolder(manifest: Manifest, assetId: string): string {
-  return join(dirname(manifest.file), DRAFTS_FOLDER, assetId, "incoming");
-}
 
 export class AnswerJournal {
   readonly dir: string;

@@ -6,7 +6,7 @@
  * its way past the ceiling would break the one promise it exists for.
  */
 
-const MICRO = 1_000_000;
+import { MICROS_PER_USD } from "../money.js";
 
 export interface Reservation {
   readonly id: number;
@@ -32,22 +32,19 @@ export class BudgetLedger {
 
   constructor(private readonly options: LedgerOptions) {
     if (!(options.ceilingUsd >= 0)) throw new RangeError(`ceiling must be ≥ 0, got ${options.ceilingUsd}`);
-    this.ceiling = Math.floor(options.ceilingUsd * MICRO + 1e-6);
-    this.warnAt = options.warnUsd === undefined ? undefined : Math.round(options.warnUsd * MICRO);
+    this.ceiling = Math.floor(options.ceilingUsd * MICROS_PER_USD + 1e-6);
+    this.warnAt = options.warnUsd === undefined ? undefined : Math.round(options.warnUsd * MICROS_PER_USD);
   }
 
-  get ceilingUsd(): number {
-    return this.ceiling / MICRO;
-  }
   get spentUsd(): number {
-    return this.spent / MICRO;
+    return this.spent / MICROS_PER_USD;
   }
   get reservedUsd(): number {
-    return this.reserved / MICRO;
+    return this.reserved / MICROS_PER_USD;
   }
   /** What a new reservation may still take. */
   get availableUsd(): number {
-    return (this.ceiling - this.spent - this.reserved) / MICRO;
+    return (this.ceiling - this.spent - this.reserved) / MICROS_PER_USD;
   }
 
   /** Whether `usd` would fit now, without reserving it. */
@@ -62,7 +59,7 @@ export class BudgetLedger {
     this.reserved += amount;
     const id = ++this.lastId;
     this.open.set(id, amount);
-    return { id, usd: amount / MICRO };
+    return { id, usd: amount / MICROS_PER_USD };
   }
 
   /**
@@ -72,10 +69,10 @@ export class BudgetLedger {
   settle(reservation: Reservation, actualUsd: number): void {
     const amount = this.close(reservation);
     this.reserved -= amount;
-    this.spent += Math.max(0, Math.round(actualUsd * MICRO));
+    this.spent += Math.max(0, Math.round(actualUsd * MICROS_PER_USD));
     if (this.warnAt !== undefined && !this.warned && this.spent >= this.warnAt) {
       this.warned = true;
-      this.options.onWarn?.(this.spent / MICRO, this.warnAt / MICRO);
+      this.options.onWarn?.(this.spent / MICROS_PER_USD, this.warnAt / MICROS_PER_USD);
     }
   }
 
@@ -95,5 +92,5 @@ export class BudgetLedger {
 function toMicroUp(usd: number): number {
   if (!(usd >= 0)) throw new RangeError(`a price must be ≥ 0, got ${usd}`);
   // Round up so that a reservation never holds less than the price; the epsilon keeps 0.0336 at 33600.
-  return Math.ceil(usd * MICRO - 1e-6);
+  return Math.ceil(usd * MICROS_PER_USD - 1e-6);
 }

@@ -1,6 +1,6 @@
 import type { Logger } from "../logger.js";
 import type { RequestGate } from "../provider/provider.js";
-import { realSleep, type Sleep } from "../provider/retry.js";
+import { sleep as realSleep, type Sleep } from "../sleep.js";
 
 /**
  * The run's rate and concurrency controller. It sees every HTTP attempt (retries included).

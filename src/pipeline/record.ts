@@ -1,4 +1,5 @@
 import type { Lockfile } from "../lock/types.js";
+import { sleep } from "../sleep.js";
 
 /** Writes the lockfile; `changed` names the entries edited in place since the last write ("all" when unknown). */
 export type WriteLockfile = (path: string, lock: Lockfile, changed: ReadonlySet<string> | "all") => Promise<void>;
@@ -23,7 +24,7 @@ export class LockfileRecorder {
   private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private writes = 0;
   private readyAt = 0;
-  private wake: (() => void) | undefined;
+  private wake: AbortController | undefined;
 
   constructor(
     readonly path: string,
@@ -57,7 +58,7 @@ export class LockfileRecorder {
   flush(): Promise<void> {
     this.readyAt = 0;
     const done = this.persist();
-    this.wake?.();
+    this.wake?.abort();
     return done;
   }
 
@@ -66,14 +67,9 @@ export class LockfileRecorder {
     while (this.dirty) {
       // Timers fire on whole milliseconds and may come a little early: wait until the clock says so.
       for (let wait = this.readyAt - this.now(); wait > 0; wait = this.readyAt - this.now()) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.ceil(wait));
-          // A flush() ends the wait at once.
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        // A flush() ends the wait at once.
+        this.wake = new AbortController();
+        await sleep(Math.ceil(wait), this.wake.signal).catch(() => {});
         this.wake = undefined;
       }
       this.dirty = false;

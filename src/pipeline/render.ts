@@ -1,13 +1,118 @@
 import { createHash } from "node:crypto";
-import { closeSync } from "node:fs";
+import { dirname, join } from "node:path";
 import sharp from "sharp";
-import type { OutputSpec } from "../manifest/spec.js";
-import { readChunksSync, type RepositoryFolder } from "../disk/repository-path.js";
+import type { OutputRecord } from "../lock/types.js";
+import { outputPath } from "../manifest/out.js";
+import type { AssetSpec, Manifest, OutputSpec } from "../manifest/spec.js";
+import { pixelSize, type ImageModel, type ImageSize } from "../models/catalog.js";
+import type { ImageProvider, ImageResult, InlineImage } from "../provider/provider.js";
+import type { RepositoryFolder } from "../disk/repository-path.js";
+import { checkAnswer, isUndersized, type AnswerCheck, type Size } from "./answer-check.js";
+import { writing } from "./disk.js";
+import { analyzeImage } from "./screen.js";
 
 /**
- * The last step of every image: post-process with sharp into the manifest's output (format,
- * quality, width/height/fit), write it atomically, and hash what was written for the lockfile.
+ * The last step of every image: the final call (two-tier), its check, then post-processing with
+ * sharp into the manifest's output (format, quality, width/height/fit), written atomically and
+ * hashed for the lockfile.
  */
+
+export interface RenderingSetup {
+  spec: AssetSpec;
+  manifest: Manifest;
+  provider: ImageProvider;
+  finalModel: ImageModel;
+  /** Every output is written through it: inside the repository, after symlinks. */
+  repository: RepositoryFolder;
+  /** Also make the report's preview of every final from its check's decode. */
+  preview: boolean;
+}
+
+/** The size asked and the size answered, and what happened to earlier answers for this output. */
+export interface OutputGeometry {
+  asked: Size;
+  answered: Size;
+  notes: string[];
+}
+
+export interface WrittenFinal {
+  /** Relative to the repository root, as the lockfile has it. */
+  path: string;
+  record: OutputRecord;
+  /** Lines for the report about this output (a note passed along, undersized). */
+  lines: string[];
+}
+
+/** The render stage of one asset: the final call, its check, and writing the output. */
+export class Rendering {
+  constructor(private readonly setup: RenderingSetup) {}
+
+  /** Two-tier: the final model gets the prompt, the seed and (by default) the accepted draft. */
+  render(seed: number, reference: InlineImage | undefined): Promise<ImageResult> {
+    const { spec, provider, finalModel } = this.setup;
+    return provider.generate({
+      model: finalModel.id,
+      prompt: spec.prompt,
+      seed,
+      aspectRatio: spec.aspectRatio,
+      imageSize: spec.finalSize,
+      ...(reference ? { reference } : {}),
+    });
+  }
+
+  /** A final by tolerance: it decodes, its aspect is near the ratio asked, it can make the output without enlarging. */
+  check(image: InlineImage): Promise<AnswerCheck> {
+    const { spec, preview } = this.setup;
+    return checkAnswer(image, { as: "final", aspectTolerance: spec.screen.aspectTolerance, context: { aspectRatio: spec.aspectRatio, output: spec.output } }, { preview });
+  }
+
+  /** What was asked of an image drawn at `size` and what it is, when it decodes. */
+  geometry(answered: Size, size: ImageSize, notes: string[] = []): OutputGeometry {
+    return { asked: pixelSize(this.setup.spec.aspectRatio, size), answered, notes };
+  }
+
+  /** The geometry of a kept draft that becomes the output itself; undefined when it does not decode. */
+  async geometryOfDraft(image: Buffer, size: ImageSize): Promise<OutputGeometry | undefined> {
+    const answered = await analyzeImage(image).catch(() => undefined);
+    return answered && this.geometry(answered, size);
+  }
+
+  /** Outputs named by their seed land in folders known only now; each must stay inside the repository. */
+  checkOutputFolders(seed: number): void {
+    const { spec, manifest, repository } = this.setup;
+    if (!spec.out.includes("{seed}")) return;
+    const folders = new Map<string, string>();
+    for (let n = 1; n <= spec.count; n++) {
+      const file = join(manifest.root, outputPath(spec, n, seed));
+      if (!folders.has(dirname(file))) folders.set(dirname(file), file);
+    }
+    for (const [folder, file] of folders) repository.checkFolder(folder, file);
+  }
+
+  /** Post-processes `image` into output `slot` of `seed`, writes it, and says what the lockfile records of it. */
+  async write(seed: number, slot: number, image: Buffer, model: string, geometry: OutputGeometry | undefined): Promise<WrittenFinal> {
+    const { spec, manifest, repository } = this.setup;
+    const path = outputPath(spec, slot, seed);
+    const file = join(manifest.root, path);
+    const written = await writing(file, () => writeOutput(image, spec.output, file, repository));
+    const undersized = geometry && isUndersized(geometry.answered, geometry.asked);
+    const lines = (geometry?.notes ?? []).map((note) => `${path}: ${note}`);
+    const sizes = geometry && `${geometry.answered.width}x${geometry.answered.height}`;
+    const asked = geometry && `${geometry.asked.width}x${geometry.asked.height}`;
+    if (undersized) lines.push(`${path}: undersized: the model answered ${sizes}, asked ${asked}; it still makes the output`);
+    const record: OutputRecord = {
+      path,
+      sha256: written.sha256,
+      seed,
+      model,
+      width: written.width,
+      height: written.height,
+      bytes: written.bytes,
+      ...(undersized ? { undersized: true, answered: sizes!, asked: asked! } : {}),
+    };
+    return { path, record, lines };
+  }
+}
 
 export interface WrittenOutput {
   sha256: string;
@@ -52,22 +157,4 @@ export async function writeOutput(image: Buffer, output: OutputSpec, file: strin
 
 export function sha256(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
-}
-
-/**
- * The sha256 of a file of the repository, or undefined when it cannot be read, is not a regular
- * file, or is reached through a symlink leading outside (what is out there is none of its business).
- */
-export async function sha256OfFile(file: string, within: RepositoryFolder): Promise<string | undefined> {
-  const opened = within.openRegularSync(file);
-  if (!opened) return undefined;
-  const hash = createHash("sha256");
-  try {
-    readChunksSync(opened.fd, Buffer.allocUnsafe(256 * 1024), opened.info.size, (bytes) => hash.update(bytes));
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(opened.fd);
-  }
-  return hash.digest("hex");
 }

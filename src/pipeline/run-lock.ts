@@ -3,11 +3,11 @@ import { readFileSync, unlinkSync } from "node:fs";
 import { link, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
-import { RepositoryFolder } from "../disk/repository-path.js";
+import { RUN_LOCK } from "../disk/folders.js";
+import { displayPathFor, RepositoryFolder } from "../disk/repository-path.js";
 import { RunLockedError } from "../errors.js";
 import { isProcessAlive } from "../lock/file.js";
-import { displayPathFor } from "../manifest/load.js";
-import { realSleep } from "../provider/retry.js";
+import { sleep } from "../sleep.js";
 import { refusedWrite } from "./disk.js";
 
 /**
@@ -16,8 +16,6 @@ import { refusedWrite } from "./disk.js";
  * own copy. The lock is `.seedlock/run.lock` beside the manifest, created with O_EXCL and naming
  * its holder; a holder that is no longer alive (a killed run) is taken over by the next run.
  */
-
-export const RUN_LOCK = join(".seedlock", "run.lock");
 
 interface Holder {
   pid: number;
@@ -63,7 +61,7 @@ export async function takeRunLock(manifestFile: string, command: string, now: ()
     const found = await readHolder(path);
     if (found === "gone") continue;
     if (found === "being written") {
-      await realSleep(50);
+      await sleep(50);
       continue;
     }
     const { holder } = found;

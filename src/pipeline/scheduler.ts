@@ -11,6 +11,12 @@ import type { BudgetLedger, Reservation } from "./ledger.js";
  * changes what it wants), or, when it was held back by the ceiling, once money is freed.
  */
 
+/**
+ * Told by a call once the provider has answered: its slot goes to the next call while the answer is
+ * handled. `stop`: no new call may be sent (the disk refused to keep the answer); this one goes on.
+ */
+export type Answered = (stop?: { error: unknown }) => void;
+
 export interface Call {
   /** What to reserve before sending: the list price of the call. */
   priceUsd: number;
@@ -20,10 +26,10 @@ export interface Call {
   priority: number;
   /**
    * Sends the call. It settles or releases `reservation`, calls `answered()` once the provider
-   * has answered (the slot goes to the next call), and resolves when the answer is fully handled.
+   * has answered, and resolves when the answer is fully handled.
    * A throw stops the run: ProviderUnavailableError means the service is gone, anything else a fault.
    */
-  send(reservation: Reservation, answered: () => void): Promise<void>;
+  send(reservation: Reservation, answered: Answered): Promise<void>;
 }
 
 export interface CallSource {
@@ -211,7 +217,8 @@ export class Scheduler {
     this.inFlight++;
     this.open++;
     let slotFreed = false;
-    const answered = () => {
+    const answered: Answered = (stop) => {
+      if (stop) this.stop("failed", stop.error);
       if (slotFreed) return;
       slotFreed = true;
       this.inFlight--;

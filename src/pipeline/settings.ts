@@ -2,7 +2,7 @@ import type { Logger } from "../logger.js";
 import type { BatchMode } from "../manifest/spec.js";
 import type { BatchClient } from "../provider/batch.js";
 import type { ImageProvider } from "../provider/provider.js";
-import type { ProgressSnapshot } from "./result.js";
+import type { ProgressSnapshot } from "../run-report.js";
 
 export type CommandName = "plan" | "preview" | "run" | "render" | "verify";
 
@@ -14,6 +14,8 @@ export interface Settings {
   command: CommandName;
   /** Absolute path of assets.yaml. */
   manifestPath: string;
+  /** How messages name the manifest (and its lockfile): as the user typed it; default relative to the working directory. */
+  manifestDisplayPath?: string;
   /**
    * Ceiling from the trusted caller (flag, workflow input, or on a pull request the lower of that
    * and the base branch's budget.maxUsd); the manifest can lower it, never raise it.

@@ -1,11 +1,10 @@
-import { join } from "node:path";
-import { RepositoryFolder } from "../disk/repository-path.js";
 import { ExitCode } from "../errors.js";
 import { inputHash } from "../lock/hash.js";
 import type { Lockfile } from "../lock/types.js";
 import type { Manifest } from "../manifest/spec.js";
-import { sha256OfFile } from "./render.js";
-import type { AssetReport, RunReport } from "./result.js";
+import { OutputHashes } from "../plan/output-hashes.js";
+import { measureOutputs } from "../plan/plan.js";
+import type { AssetReport, RunReport } from "../run-report.js";
 
 /**
  * `seedlock verify`: the outputs on disk are the ones the lockfile records (same sha256), and the
@@ -15,7 +14,8 @@ import type { AssetReport, RunReport } from "./result.js";
 export async function verifyOutputs(manifest: Manifest, lock: Lockfile, ceilingUsd: number): Promise<RunReport & { problems: string[] }> {
   const problems: string[] = [];
   const assets: AssetReport[] = [];
-  const repository = new RepositoryFolder(manifest.root);
+  // Every file read afresh: verify trusts no cache of what it is checking.
+  const hashes = await OutputHashes.open(undefined);
   for (const spec of manifest.assets) {
     const entry = lock.assets[spec.id];
     const report: AssetReport = { id: spec.id, status: "unchanged", drafts: 0, accepted: 0, rejectedDrafts: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs: [] };
@@ -29,9 +29,8 @@ export async function verifyOutputs(manifest: Manifest, lock: Lockfile, ceilingU
       problems.push(`${spec.id}: the manifest changed since its outputs were generated; run \`seedlock run\``);
       report.status = "planned";
     }
-    for (const output of entry.outputs) {
+    for (const { output, sha256: actual } of measureOutputs(entry.outputs, manifest.root, hashes)) {
       report.outputs.push(output.path);
-      const actual = await sha256OfFile(join(manifest.root, output.path), repository);
       if (actual === undefined) problems.push(`${output.path}: missing (asset ${spec.id}, seed ${output.seed})`);
       else if (actual !== output.sha256) problems.push(`${output.path}: differs from the lockfile (sha256 ${actual.slice(0, 12)}…, locked ${output.sha256.slice(0, 12)}…)`);
     }

@@ -1,12 +1,9 @@
-import { createHash } from "node:crypto";
 import { closeSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { readChunksSync, RepositoryFolder } from "../disk/repository-path.js";
 import { dirname, join } from "node:path";
-import { writeSeedlockIgnore } from "../pipeline/draft.js";
-
-/** Read size for hashing: large enough for few calls, small enough that no output sits in memory whole. */
-export const HASH_CHUNK = 256 * 1024;
+import { sha256OfOpenFile } from "../disk/file-hash.js";
+import { OUTPUT_HASHES, writeSeedlockIgnore } from "../disk/folders.js";
+import { RepositoryFolder } from "../disk/repository-path.js";
 
 /** [size, mtimeMs, ctimeMs, inode, sha256] */
 type Entry = [number, number, number, number, string];
@@ -44,7 +41,7 @@ export class OutputHashes {
 
   /** The cache file for a manifest: `.seedlock/output-hashes.json` beside it. */
   static beside(manifestFile: string): string {
-    return join(dirname(manifestFile), ".seedlock", "output-hashes.json");
+    return join(dirname(manifestFile), OUTPUT_HASHES);
   }
 
   /**
@@ -59,9 +56,7 @@ export class OutputHashes {
     try {
       const known = this.entries.get(key);
       if (known && known[0] === info.size && known[1] === info.mtimeMs && known[2] === info.ctimeMs && known[3] === info.ino) return known[4];
-      const hash = createHash("sha256");
-      readChunksSync(fd, buffer, info.size, (bytes) => hash.update(bytes));
-      sha = hash.digest("hex");
+      sha = sha256OfOpenFile(fd, info.size, buffer);
     } catch {
       return undefined;
     } finally {

@@ -1,12 +1,14 @@
-import { batches } from "../pipeline/batch/mode.js";
+import { batches } from "../manifest/batch-mode.js";
 import { join } from "node:path";
 import { inputHash } from "../lock/hash.js";
 import type { AssetLock, Lockfile, OutputRecord } from "../lock/types.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { findModel, judgeCallEstimateUsd, routedImagePriceUsd, type ImageModel, type TextModel } from "../models/catalog.js";
 import { RepositoryFolder } from "../disk/repository-path.js";
-import { HASH_CHUNK, OutputHashes } from "./output-hashes.js";
+import { HASH_CHUNK } from "../disk/file-hash.js";
+import { OutputHashes } from "./output-hashes.js";
 import { compareTiers, tierPrices, type FixedTier, type TierComparison } from "./tier.js";
+import { roundUsd } from "../money.js";
 
 /** What a run would do with an asset. */
 export type PlanState = "new" | "changed" | "unchanged" | "incomplete";
@@ -73,6 +75,11 @@ export interface Plan {
   judgeCalls: number;
   estimatedUsd: number;
   rates: PlanRates;
+  /**
+   * The sha256 of each locked output's file as the plan found it on disk (undefined: missing or
+   * unreadable), by path, for entries in step with the manifest: a run resumes from it, not hashing again.
+   */
+  outputsOnDisk: ReadonlyMap<string, string | undefined>;
 }
 
 export interface PlanOptions {
@@ -110,7 +117,8 @@ export async function planRun(manifest: Manifest, lock: Lockfile, options: PlanO
   const hashes = await OutputHashes.open(options.hashCache === false ? undefined : (options.hashCache ?? OutputHashes.beside(manifest.file)));
   // One read buffer for every output file: thousands of small files then allocate nothing.
   const buffer = Buffer.allocUnsafe(HASH_CHUNK);
-  const assets = manifest.assets.map((asset) => planAsset(asset, manifest, lock.assets[asset.id], rates, root, hashes, buffer));
+  const outputsOnDisk = new Map<string, string | undefined>();
+  const assets = manifest.assets.map((asset) => planAsset(asset, manifest, lock.assets[asset.id], rates, { root, hashes, buffer, found: outputsOnDisk }));
   await hashes.save();
   const ids = new Set(manifest.assets.map((a) => a.id));
   const orphans = Object.keys(lock.assets)
@@ -126,7 +134,7 @@ export async function planRun(manifest: Manifest, lock: Lockfile, options: PlanO
     finals += a.finals;
     judgeCalls += a.judgeCalls;
   }
-  return { assets, orphans, drafts, finals, judgeCalls, estimatedUsd: roundUsd(estimatedUsd), rates };
+  return { assets, orphans, drafts, finals, judgeCalls, estimatedUsd: roundUsd(estimatedUsd), rates, outputsOnDisk };
 }
 
 /** Measured accept and regen rates when the lockfile has seen enough drafts, else the defaults. */
@@ -165,9 +173,7 @@ function planAsset(
   manifest: Manifest,
   entry: AssetLock | undefined,
   rates: PlanRates,
-  root: string,
-  hashes: OutputHashes,
-  buffer: Buffer,
+  disk: OutputsMeasure,
 ): PlannedAsset {
   const hash = inputHash(asset, manifest);
   let state: PlanState;
@@ -182,12 +188,12 @@ function planAsset(
     why = entry.prompt !== asset.prompt ? "prompt changed" : !sameModels(entry, asset) ? "models changed" : "settings changed";
   } else {
     tried = entry.seeds.length;
-    const check = checkOutputs(entry.outputs, root, hashes, buffer);
+    const check = checkOutputs(entry.outputs, disk);
     have = check.valid;
     state = check.problem || have < asset.count ? "incomplete" : "unchanged";
     why = check.problem ?? (have < asset.count ? `${have} of ${asset.count} outputs` : undefined);
     if (asset.tier === "two-tier" || asset.tier === "auto") {
-      const rendered = new Set(entry.outputs.map((o) => o.seed));
+      const rendered = new Set(entry.outputs.map((output) => output.seed));
       pendingRenders = entry.seeds.filter((s) => s.status === "accepted" && !rendered.has(s.seed)).length;
     }
   }
@@ -253,19 +259,34 @@ function sameModels(entry: AssetLock, asset: AssetSpec): boolean {
   return entry.models.draft === asset.models.draft && entry.models.final === asset.models.final && entry.models.judge === asset.models.judge;
 }
 
+/** Where locked outputs are measured, with what cache and read buffer, and the map the measures go in. */
+interface OutputsMeasure {
+  root: string;
+  hashes: OutputHashes;
+  buffer: Buffer;
+  found: Map<string, string | undefined>;
+}
+
 /** How many locked outputs are on disk unchanged, and the first problem found, in words. */
-function checkOutputs(outputs: OutputRecord[], root: string, hashes: OutputHashes, buffer: Buffer): { valid: number; problem?: string } {
-  const within = new RepositoryFolder(root);
+function checkOutputs(outputs: OutputRecord[], disk: OutputsMeasure): { valid: number; problem?: string } {
   let valid = 0;
   let problem: string | undefined;
-  for (const output of outputs) {
-    const actual = hashes.sha256(join(root, output.path), output.path, buffer, within);
-    if (actual === output.sha256) valid++;
-    else problem ??= actual === undefined ? `${output.path} is missing` : `${output.path} differs from the lockfile`;
+  for (const { output, sha256 } of measureOutputs(outputs, disk.root, disk.hashes, disk.buffer)) {
+    disk.found.set(output.path, sha256);
+    if (sha256 === output.sha256) valid++;
+    else problem ??= sha256 === undefined ? `${output.path} is missing` : `${output.path} differs from the lockfile`;
   }
   return problem ? { valid, problem } : { valid };
 }
 
-function roundUsd(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
+/** A locked output and the sha256 of its file on disk (undefined: missing, unreadable, or reached by a path leading out). */
+export interface OutputOnDisk {
+  output: OutputRecord;
+  sha256: string | undefined;
+}
+
+/** The one measure of locked outputs that plan, the run's resume and verify share. */
+export function measureOutputs(outputs: readonly OutputRecord[], root: string, hashes: OutputHashes, buffer: Buffer = Buffer.allocUnsafe(HASH_CHUNK)): OutputOnDisk[] {
+  const within = new RepositoryFolder(root);
+  return outputs.map((output) => ({ output, sha256: hashes.sha256(join(root, output.path), output.path, buffer, within) }));
 }

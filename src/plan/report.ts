@@ -1,6 +1,7 @@
-import type { AssetReport, RunReport } from "../pipeline/result.js";
-import { formatPercent, formatUsd, renderTable } from "../report/table.js";
-import type { Plan, PlannedAsset, PlanState, Rate } from "./plan.js";
+import type { AssetReport, RunReport } from "../run-report.js";
+import { formatPercent, formatUsd } from "../money.js";
+import { renderTable } from "../text-table.js";
+import type { Plan, PlannedAsset, PlanRates, PlanState, Rate } from "./plan.js";
 import type { ShardMatrix } from "./shards.js";
 
 /** Where the run's ceiling came from, for the user who wants to change it. */
@@ -79,8 +80,14 @@ export function overBudgetMessage(plan: Plan, ceiling: Ceiling): string {
   return `the estimate ${formatUsd(plan.estimatedUsd)} is above the ceiling ${formatUsd(ceiling.usd)} (${ceiling.source}); ${lever}, or lower count, oversample or sizes of the assets that cost most`;
 }
 
+/** What the plan's table reads: a Plan, or the PlanReport made from one (as `seedlock plan` gets it from the core). */
+export type ShownPlan = Pick<Plan, "orphans" | "drafts" | "finals" | "judgeCalls" | "estimatedUsd"> & {
+  assets: Omit<PlannedAsset, "inputHash">[];
+  rates: Pick<PlanRates, "accept" | "regen">;
+};
+
 /** The plan as a person reads it: one row per asset, then totals, ceiling, rates and orphans. */
-export function renderPlan(plan: Plan, ceiling: Ceiling, manifestFile: string): string {
+export function renderPlan(plan: ShownPlan, ceiling: Ceiling, manifestFile: string): string {
   const counts = new Map<PlanState, number>();
   for (const a of plan.assets) counts.set(a.state, (counts.get(a.state) ?? 0) + 1);
   const summary = (["new", "changed", "incomplete", "unchanged"] as const)
@@ -95,8 +102,8 @@ export function renderPlan(plan: Plan, ceiling: Ceiling, manifestFile: string): 
     a.finals,
     formatUsd(a.estimatedUsd),
     a.tierReason ? `auto: ${a.tier}` : a.tier,
-    a.tiers ? perImage(a.tiers.twoTierUsd) : "",
-    a.tiers ? perImage(a.tiers.finalOnlyUsd) : "",
+    a.tiers ? formatUsd(a.tiers.twoTierUsd, { places: 4 }) : "",
+    a.tiers ? formatUsd(a.tiers.finalOnlyUsd, { places: 4 }) : "",
     note(a),
   ]);
   rows.push(["total", "", "", plan.drafts, plan.finals, formatUsd(plan.estimatedUsd), "", "", "", plan.judgeCalls ? `incl. ${plan.judgeCalls} judge calls` : ""]);
@@ -123,11 +130,6 @@ export function renderPlan(plan: Plan, ceiling: Ceiling, manifestFile: string): 
   return lines.join("\n");
 }
 
-/** Per kept image to four decimals: a Lite draft and a 1K final differ in the third. */
-function perImage(usd: number): string {
-  return `$${usd.toFixed(4)}`;
-}
-
 /** The matrix as a person reads it: one row per shard, with its assets, estimate and slice. */
 export function renderMatrix(matrix: ShardMatrix): string {
   const rows: (string | number)[][] = matrix.shards.map((s) => [
@@ -145,7 +147,7 @@ export function renderMatrix(matrix: ShardMatrix): string {
   return lines.join("\n");
 }
 
-function note(a: PlannedAsset): string {
+function note(a: Omit<PlannedAsset, "inputHash">): string {
   const parts: string[] = [];
   if (a.tiers && !a.tierReason && a.tier !== a.tiers.cheaper) parts.push(`${a.tiers.cheaper} is cheaper per image`);
   if (a.why && a.state !== "new") parts.push(a.why);

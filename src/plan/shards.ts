@@ -1,6 +1,20 @@
 import { createHash } from "node:crypto";
+import { MICROS_PER_USD } from "../money.js";
 import type { Plan } from "./plan.js";
-import { MAX_MATRIX_JOBS, shardLabel, type Shard } from "./shard-knobs.js";
+
+/** One job of a matrix: `index` counts from 0, as the core uses it; users write it from 1. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** GitHub Actions runs at most this many jobs from one matrix. */
+export const MAX_MATRIX_JOBS = 256;
+
+/** How a shard is written by a user and in the matrix: 1-based. */
+export function shardLabel(shard: Shard): string {
+  return `${shard.index + 1}/${shard.count}`;
+}
 
 /** One job of the matrix: what it runs, what that is estimated to cost, and what it may spend. */
 export interface ShardSlice {
@@ -33,8 +47,6 @@ export interface PackedWork {
   id: string;
   estimatedUsd: number;
 }
-
-const MICRO = 1_000_000;
 
 /** What the packing distributes: every asset the plan has work for (unchanged ones run nowhere). */
 export function workOf(plan: Plan): PackedWork[] {
@@ -71,8 +83,8 @@ export function packShards(work: PackedWork[], count: number, ceilingUsd: number
   const shards: ShardSlice[] = bins.map((b, index) => ({
     shard: shardLabel({ index, count }),
     assets: b.ids,
-    estimatedUsd: b.micros / MICRO,
-    ceilingUsd: slices[index]! / MICRO,
+    estimatedUsd: b.micros / MICROS_PER_USD,
+    ceilingUsd: slices[index]! / MICROS_PER_USD,
   }));
   const largest = Math.max(...bins.map((b) => b.micros));
   const fingerprint = createHash("sha256")
@@ -81,9 +93,9 @@ export function packShards(work: PackedWork[], count: number, ceilingUsd: number
     .slice(0, 16);
   return {
     count,
-    ceilingUsd: ceilingMicros / MICRO,
-    estimatedUsd: totalMicros / MICRO,
-    allocatedUsd: slices.reduce((sum, s) => sum + s, 0) / MICRO,
+    ceilingUsd: ceilingMicros / MICROS_PER_USD,
+    estimatedUsd: totalMicros / MICROS_PER_USD,
+    allocatedUsd: slices.reduce((sum, s) => sum + s, 0) / MICROS_PER_USD,
     balance: totalMicros === 0 ? 0 : Math.round((largest / (totalMicros / count)) * 1000) / 1000,
     fingerprint,
     shards,
@@ -133,12 +145,12 @@ export function shardRpm(rpm: number | undefined, shard: Shard | undefined): num
 }
 
 function toMicros(usd: number): number {
-  return Math.max(0, Math.round(usd * MICRO));
+  return Math.max(0, Math.round(usd * MICROS_PER_USD));
 }
 
 /** The ceiling in whole micro-dollars, rounded down unless it is one already (up to float noise). */
 function ceilingToMicros(usd: number): number {
-  const exact = usd * MICRO;
+  const exact = usd * MICROS_PER_USD;
   const nearest = Math.round(exact);
   return Math.abs(exact - nearest) < 1e-6 ? nearest : Math.floor(exact);
 }

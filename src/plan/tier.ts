@@ -1,6 +1,6 @@
 import type { AssetSpec } from "../manifest/spec.js";
 import { findModel, imagePriceUsd, judgeCallEstimateUsd, type ImageModel, type ImageSize, type PricingOverrides, type TextModel } from "../models/catalog.js";
-import { formatPercent } from "../report/table.js";
+import { formatPercent, formatUsd, roundUsd } from "../money.js";
 
 /**
  * Which of the two tiers that end on the final model makes an asset's images for less, from the
@@ -28,6 +28,13 @@ export interface TierComparison {
   reason: string;
 }
 
+/** The rates a comparison is made at, and where the accept rate came from, in words. */
+export interface TierRates {
+  accept: number;
+  regen: number;
+  acceptSource: string;
+}
+
 /** Per-call prices an asset would pay on either tier, from the catalog and the manifest's `pricing:`. */
 export function tierPrices(asset: AssetSpec, pricing: PricingOverrides): TierPrices {
   const price = (id: string, size: ImageSize) => imagePriceUsd(findModel(id) as ImageModel, size, pricing);
@@ -39,8 +46,11 @@ export function tierPrices(asset: AssetSpec, pricing: PricingOverrides): TierPri
   };
 }
 
+/** Prices per kept image to four decimals: a Lite draft and a 1K final differ in the third. */
+const PER_IMAGE = { places: 4 } as const;
+
 /** The cheaper tier per kept image; a tie stays on two-tier, whose final sees the screened draft. */
-export function compareTiers(asset: AssetSpec, prices: TierPrices, rates: { accept: number; regen: number; acceptSource: string }): TierComparison {
+export function compareTiers(asset: AssetSpec, prices: TierPrices, rates: TierRates): TierComparison {
   const accept = Math.min(1, Math.max(0.01, rates.accept));
   const { draftUsd, finalUsd, judgeUsd } = prices;
   const twoTierUsd = (draftUsd * (1 + rates.regen) + judgeUsd) / accept + finalUsd;
@@ -48,14 +58,8 @@ export function compareTiers(asset: AssetSpec, prices: TierPrices, rates: { acce
   const cheaper: FixedTier = finalOnlyUsd < twoTierUsd - 1e-9 ? "final-only" : "two-tier";
   const [won, lost] = cheaper === "two-tier" ? [twoTierUsd, finalOnlyUsd] : [finalOnlyUsd, twoTierUsd];
   const reason =
-    `${cheaper}: ${formatUsd(won)} per kept image against ${formatUsd(lost)} ${cheaper === "two-tier" ? "final-only" : "two-tier"} ` +
-    `at ${formatPercent(accept)} accept (${rates.acceptSource}); draft ${asset.models.draft} at ${asset.draftSize} ${formatUsd(draftUsd)}, ` +
-    `final ${asset.models.final} at ${asset.finalSize} ${formatUsd(finalUsd)}`;
-  return { twoTierUsd: round(twoTierUsd), finalOnlyUsd: round(finalOnlyUsd), cheaper, reason };
-}
-
-const formatUsd = (usd: number) => `$${usd.toFixed(4)}`;
-
-function round(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
+    `${cheaper}: ${formatUsd(won, PER_IMAGE)} per kept image against ${formatUsd(lost, PER_IMAGE)} ${cheaper === "two-tier" ? "final-only" : "two-tier"} ` +
+    `at ${formatPercent(accept)} accept (${rates.acceptSource}); draft ${asset.models.draft} at ${asset.draftSize} ${formatUsd(draftUsd, PER_IMAGE)}, ` +
+    `final ${asset.models.final} at ${asset.finalSize} ${formatUsd(finalUsd, PER_IMAGE)}`;
+  return { twoTierUsd: roundUsd(twoTierUsd), finalOnlyUsd: roundUsd(finalOnlyUsd), cheaper, reason };
 }

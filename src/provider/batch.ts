@@ -5,9 +5,12 @@ import { ApiError, GoogleGenAI, JobState, type BatchJob, type GenerateContentRes
 import { ExitCode, SeedlockError } from "../errors.js";
 import { NullLogger, type Logger } from "../logger.js";
 import { findModel, type ImageModel } from "../models/catalog.js";
-import { imageCall, type GeminiProvider } from "./gemini.js";
+import type { GeminiProvider } from "./gemini.js";
+import { imageCall } from "./image-call.js";
+import { isNetworkFailure } from "./request.js";
 import type { ImageRequest, ImageResult } from "./provider.js";
 import { redact } from "./errors.js";
+import { sleep } from "../sleep.js";
 
 /**
  * The Batch API on @google/genai: many generateContent requests in one job, answered within 24 h
@@ -161,9 +164,9 @@ export function createBatchClient(options: BatchClientOptions): BatchClient {
       } catch (error) {
         const status = error instanceof ApiError ? error.status : undefined;
         if (status !== undefined && passThrough.includes(status)) throw error;
-        const transient = status === undefined ? isNetwork(error) : status >= 500 || status === 429;
+        const transient = status === undefined ? isNetworkFailure(error) : status >= 500 || status === 429;
         if (transient && i < TRIES) {
-          await new Promise((r) => setTimeout(r, 250 * 2 ** i));
+          await sleep(250 * 2 ** i);
           continue;
         }
         const said = redact(error instanceof Error ? error.message : String(error), options.apiKey);
@@ -192,9 +195,4 @@ function imageModel(id: string): ImageModel {
 function errorText(error: unknown): string {
   const e = error as { code?: number; message?: string; status?: string } | undefined;
   return [e?.status, e?.message].filter(Boolean).join(": ") || "the job answered this request with an error";
-}
-
-function isNetwork(error: unknown): boolean {
-  const e = error as { name?: string; message?: string; cause?: { code?: string } };
-  return Boolean(e?.cause?.code) || (e?.name === "TypeError" && /fetch failed|terminated|socket|network/i.test(e.message ?? ""));
 }

@@ -40,11 +40,6 @@ export class CircuitBreaker {
     return this.opened || this.walled;
   }
 
-  /** Transient failures in a row so far. */
-  get consecutiveFailures(): number {
-    return this.streak;
-  }
-
   /** Throws CircuitOpenError once the circuit is open, so no request is sent. */
   ensureClosed(): void {
     if (this.opened) throw new CircuitOpenError(this.last, this.streak);

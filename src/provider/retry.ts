@@ -1,5 +1,6 @@
 import { InputError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { Sleep } from "../sleep.js";
 import type { CircuitBreaker } from "./circuit.js";
 import { NOT_ANSWERING, NOT_ANSWERING_ADVICE, RetriesExhaustedError } from "./errors.js";
 import type { RequestGate } from "./provider.js";
@@ -43,8 +44,8 @@ export function resolveRetryPolicy(options: RetryOptions = {}): RetryPolicy {
   return policy;
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+function stripUndefined<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Full jitter: a uniform draw below base × 2^(retry-1), capped. `retry` counts from 1. */
@@ -121,30 +122,17 @@ export class TransientFailure extends Error {
   }
 }
 
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-/** setTimeout as a promise that rejects with the signal's reason when aborted. */
-export const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-
-export interface RetryContext {
+/** What every call of one provider retries under. */
+export interface RetryRules {
   policy: RetryPolicy;
   circuit: CircuitBreaker;
   gate: RequestGate;
   sleep: Sleep;
   random: () => number;
   logger: Logger;
+}
+
+export interface RetryContext extends RetryRules {
   /** What the call is about, for messages: the model id. */
   label: string;
   signal?: AbortSignal;

@@ -5,9 +5,8 @@
  * drafts are framed green, thrown-away ones dimmed with their reasons in red.
  */
 import sharp from "sharp";
-import { extname } from "node:path";
-import type { RepositoryFolder } from "../disk/repository-path.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { dirname, extname } from "node:path";
+import { RepositoryFolder } from "../disk/repository-path.js";
 import { escapeXml } from "./escape.js";
 
 export interface ContactSheetItem {
@@ -94,7 +93,7 @@ export async function writeContactSheet(items: ContactSheetItem[], outPath: stri
   const flat = await sharp(canvas, { raw: { width, height, channels: 3 } }).composite([{ input: Buffer.from(overlay), left: 0, top: 0 }]).raw().toBuffer({ resolveWithObject: true });
   const sheet = sharp(flat.data, { raw: { width, height, channels: flat.info.channels } }).removeAlpha();
   const bytes = await (format === "webp" ? sheet.webp({ quality: 82 }) : format === "png" ? sheet.png() : sheet.jpeg({ quality: 85 })).toBuffer();
-  await writeFileAtomic(outPath, bytes, options.within);
+  await (options.within ?? new RepositoryFolder(dirname(outPath))).writeFile(outPath, bytes);
 }
 
 /** `#3 · seed 42 ✓` and then every reason, whole, wrapped to the cell: what a reviewer quotes and reads. */

@@ -3,17 +3,17 @@
  * the job summary, the pull-request comment, `--json` and the Action outputs all read them from here,
  * so one label never means two numbers.
  */
-import type { AssetReport, AssetStatus, RunReport } from "../pipeline/result.js";
-import { formatPercent, formatUsd } from "./table.js";
+import type { AssetReport, AssetStatus, RunReport, TwoTierComparison } from "../run-report.js";
+import { formatPercent, formatUsd, roundUsd } from "../money.js";
 
 /** Cost per image delivered: spend ÷ outputs rendered. Null while nothing was rendered (preview, plan). */
 export function costPerImageUsd(spentUsd: number, rendered: number): number | null {
-  return rendered > 0 ? round(spentUsd / rendered) : null;
+  return rendered > 0 ? roundUsd(spentUsd / rendered) : null;
 }
 
 /** Cost per accepted draft: spend ÷ drafts that passed screening (what a preview measures). Null while none did. */
 export function costPerAcceptedDraftUsd(spentUsd: number, accepted: number): number | null {
-  return accepted > 0 ? round(spentUsd / accepted) : null;
+  return accepted > 0 ? roundUsd(spentUsd / accepted) : null;
 }
 
 /** Names of the figures as every surface prints them. */
@@ -24,21 +24,10 @@ export const FIGURE_NAME = {
 } as const;
 
 /** The per-asset or per-run cost a reader wants: per image delivered when something was rendered, else per accepted draft. */
-export function headlineCost(figures: { spentUsd: number; rendered: number; accepted: number }): { name: string; usd: number | null } {
+export function headlineCost(figures: Pick<AssetReport, "spentUsd" | "rendered" | "accepted">): { name: string; usd: number | null } {
   const perImage = costPerImageUsd(figures.spentUsd, figures.rendered);
   if (perImage !== null || figures.accepted === 0) return { name: FIGURE_NAME.costPerImage, usd: perImage };
   return { name: FIGURE_NAME.costPerAcceptedDraft, usd: costPerAcceptedDraftUsd(figures.spentUsd, figures.accepted) };
-}
-
-/** Money as every seedlock table writes it (table.ts): cents from 10¢ up, four decimals below. */
-export function usd(value: number): string {
-  return formatUsd(value);
-}
-
-/** A measured rate as a percentage; null (not measured yet) → "—". */
-export function percent(rate: number | null | undefined): string {
-  if (rate === null || rate === undefined || !Number.isFinite(rate)) return "—";
-  return formatPercent(rate);
 }
 
 /** `1 draft`, `3 drafts`: a count with its noun, never "1 drafts". */
@@ -66,7 +55,7 @@ export function reasonsText(rejected: Record<string, number>): string {
 }
 
 /** Rejections counted per draft, the reasons beside: "2 (flat 2, too-dark 2)"; none → "0". */
-export function rejectedText(figures: { rejectedDrafts: number; rejected: Record<string, number> }): string {
+export function rejectedText(figures: Pick<AssetReport, "rejectedDrafts" | "rejected">): string {
   const reasons = reasonsText(figures.rejected);
   return reasons ? `${figures.rejectedDrafts} (${reasons})` : String(figures.rejectedDrafts);
 }
@@ -94,26 +83,52 @@ export function statusText(asset: Pick<AssetReport, "status" | "drafts" | "accep
 export const FINISHED: ReadonlySet<AssetStatus> = new Set(["done", "previewed", "unchanged"]);
 
 /** The run's figures, computed from its assets' counts by the definitions above (for `--json` and the Action outputs). */
-export function runFigures(report: Pick<RunReport, "spentUsd" | "rendered" | "accepted">): Pick<RunReport, "costPerImageUsd" | "costPerAcceptedDraftUsd"> {
+export function runFigures(
+  report: Pick<RunReport, "spentUsd" | "rendered" | "accepted" | "assets">,
+): Pick<RunReport, "costPerImageUsd" | "costPerAcceptedDraftUsd" | "twoTier"> {
+  const twoTier = twoTierComparison(report.assets);
   return {
     costPerImageUsd: costPerImageUsd(report.spentUsd, report.rendered),
     costPerAcceptedDraftUsd: costPerAcceptedDraftUsd(report.spentUsd, report.accepted),
+    ...(twoTier ? { twoTier } : {}),
   };
 }
 
 /**
- * What two-tier saves against rendering every candidate on the final model, by DESIGN.md's formula:
- * per keeper, final + draft × (1 + regen) ÷ accept instead of final × (1 + regen) ÷ accept.
- * Null when the accept rate is unknown or zero.
+ * The images two-tier assets rendered, priced as made and as final-only would have made them, by
+ * DESIGN.md's formula per kept image at each asset's measured accept rate and its catalog prices:
+ *   two-tier    (draft + judge) × drafts ÷ accepted + final
+ *   final-only  (final + judge) × drafts ÷ accepted
+ * Either side may be the cheaper: a Lite draft costs as much as a 1K final. Null when nothing compares
+ * (a preview, a final-only or draft-only run, a render of drafts accepted by an earlier run).
  */
-export function twoTierSaving(prices: { draftUsd: number; finalUsd: number }, acceptRate: number | null, regenRate: number | null): number | null {
-  if (acceptRate === null || !(acceptRate > 0) || !(prices.finalUsd > 0)) return null;
-  const tries = (1 + (regenRate ?? 0)) / acceptRate;
-  const twoTier = prices.finalUsd + prices.draftUsd * tries;
-  const finalOnly = prices.finalUsd * tries;
-  return 1 - twoTier / finalOnly;
+export function twoTierComparison(assets: readonly AssetReport[]): TwoTierComparison | null {
+  let images = 0;
+  let drafts = 0;
+  let accepted = 0;
+  let twoTierUsd = 0;
+  let finalOnlyUsd = 0;
+  for (const asset of assets) {
+    if (!asset.prices || asset.rendered === 0 || asset.accepted === 0) continue;
+    const { draftUsd, finalUsd, judgeUsd } = asset.prices;
+    const tries = asset.drafts / asset.accepted;
+    twoTierUsd += asset.rendered * ((draftUsd + judgeUsd) * tries + finalUsd);
+    finalOnlyUsd += asset.rendered * (finalUsd + judgeUsd) * tries;
+    images += asset.rendered;
+    drafts += asset.drafts;
+    accepted += asset.accepted;
+  }
+  if (images === 0) return null;
+  return { images, acceptRate: accepted / drafts, twoTierUsd: roundUsd(twoTierUsd), finalOnlyUsd: roundUsd(finalOnlyUsd) };
 }
 
-function round(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
+/** The comparison as every surface prints it: `two-tier $0.30 vs final-only $0.42 for 3 images, at the measured 25% accept rate and catalog prices (29% less)`. */
+export function twoTierText(comparison: TwoTierComparison): string {
+  const { twoTierUsd, finalOnlyUsd } = comparison;
+  const share = finalOnlyUsd > 0 ? Math.abs(twoTierUsd - finalOnlyUsd) / finalOnlyUsd : 0;
+  const verdict = formatPercent(share) === "0%" ? "the same" : `${formatPercent(share)} ${twoTierUsd < finalOnlyUsd ? "less" : "more"}`;
+  return (
+    `two-tier ${formatUsd(twoTierUsd)} vs final-only ${formatUsd(finalOnlyUsd)} for ${count(comparison.images, "image")}, ` +
+    `at the measured ${formatPercent(comparison.acceptRate)} accept rate and catalog prices (${verdict})`
+  );
 }

@@ -8,13 +8,13 @@
  * beyond the page's own folder, so it opens the same from an artifact, offline, anywhere.
  */
 import sharp from "sharp";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { EXIT_CODE_MEANING, type ExitCode } from "../errors.js";
-import type { AssetReport, RunReport } from "../pipeline/result.js";
-import type { RepositoryFolder } from "../disk/repository-path.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import type { AssetReport, RunReport } from "../run-report.js";
+import { RepositoryFolder } from "../disk/repository-path.js";
 import { escapeHtml as h } from "./escape.js";
-import { count, FIGURE_NAME, FINISHED, headlineCost, percent, rejectedText, statusText, twoTierSaving, usd } from "./figures.js";
+import { count, FIGURE_NAME, FINISHED, headlineCost, rejectedText, statusText, twoTierText } from "./figures.js";
+import { formatPercent, formatUsd } from "../money.js";
 
 /** A picture: bytes to inline, or a path relative to the page (`GalleryData.base` is put in front). */
 export type GalleryPicture = Buffer | string;
@@ -65,8 +65,6 @@ export interface GalleryData {
   subtitle?: string;
   /** When the run ended, already formatted (left out of the page when absent, so tests are stable). */
   generatedAt?: string;
-  /** Draft and final price per image, for the two-tier saving against final-only. */
-  prices?: { draftUsd: number; finalUsd: number };
   /** Put in front of every picture path (`runs/<run>/` for the latest page, which lives above the run's folder). */
   base?: string;
   /** Earlier runs, newest first. */
@@ -85,7 +83,7 @@ export async function thumbnail(image: Buffer, maxSide = 320): Promise<Buffer> {
 /** `within`: the folder the report must stay inside after symlinks (the repository, when it is in one). */
 export async function writeReportHtml(dir: string, data: GalleryData, name = "report.html", within?: RepositoryFolder): Promise<string> {
   const path = join(dir, name);
-  await writeFileAtomic(path, await renderReportHtml(data), within);
+  await (within ?? new RepositoryFolder(dirname(path))).writeFile(path, await renderReportHtml(data));
   return path;
 }
 
@@ -148,27 +146,26 @@ function summary(data: GalleryData): string {
   const r = data.report;
   const hasCeiling = Number.isFinite(r.ceilingUsd) && r.ceilingUsd > 0;
   const share = hasCeiling ? Math.min(1, r.spentUsd / r.ceilingUsd) : 0;
-  const saving = data.prices ? twoTierSaving(data.prices, r.acceptRate, r.regenRate) : null;
   const stats: [string, string, string?][] = [
-    ["estimate", usd(r.estimatedUsd)],
+    ["estimate", formatUsd(r.estimatedUsd)],
     ["drafts", String(r.drafts)],
-    ["accepted", String(r.accepted), `accept rate ${percent(r.acceptRate)}`],
+    ["accepted", String(r.accepted), `accept rate ${formatPercent(r.acceptRate)}`],
     ["rejected drafts", String(r.rejectedDrafts)],
     ["rendered", String(r.rendered)],
-    ["regen rate", percent(r.regenRate)],
+    ["regen rate", formatPercent(r.regenRate)],
     r.costPerImageUsd !== null || r.costPerAcceptedDraftUsd === null
-      ? [FIGURE_NAME.costPerImage, r.costPerImageUsd === null ? "—" : usd(r.costPerImageUsd), saving === null ? undefined : `two-tier saves ${percent(saving)} vs final-only`]
-      : [FIGURE_NAME.costPerAcceptedDraft, usd(r.costPerAcceptedDraftUsd), "nothing rendered"],
+      ? [FIGURE_NAME.costPerImage, r.costPerImageUsd === null ? "—" : formatUsd(r.costPerImageUsd)]
+      : [FIGURE_NAME.costPerAcceptedDraft, formatUsd(r.costPerAcceptedDraftUsd), "nothing rendered"],
   ];
   return `<section class="summary" aria-label="run summary">
   <div class="stat spend">
     <span class="label">spent</span>
-    <b>${h(usd(r.spentUsd))}</b>
-    <span class="muted">${hasCeiling ? `of ${h(usd(r.ceilingUsd))} ceiling` : "no ceiling"}</span>
-    ${hasCeiling ? `<div class="meter" role="img" aria-label="${h(percent(share))} of the ceiling"><i style="width:${(share * 100).toFixed(1)}%"></i></div>` : ""}
+    <b>${h(formatUsd(r.spentUsd))}</b>
+    <span class="muted">${hasCeiling ? `of ${h(formatUsd(r.ceilingUsd))} ceiling` : "no ceiling"}</span>
+    ${hasCeiling ? `<div class="meter" role="img" aria-label="${h(formatPercent(share))} of the ceiling"><i style="width:${(share * 100).toFixed(1)}%"></i></div>` : ""}
   </div>
   ${stats.map(([label, value, note]) => `<div class="stat"><span class="label">${h(label)}</span><b>${h(value)}</b>${note ? `<span class="muted">${h(note)}</span>` : ""}</div>`).join("\n  ")}
-</section>`;
+</section>${r.twoTier ? `\n<p class="tiers muted">${h(twoTierText(r.twoTier))}</p>` : ""}`;
 }
 
 async function assetSection(report: RunReport, row: AssetReport | undefined, images: GalleryAsset | undefined, id: string, base: string, views: string[]): Promise<string> {
@@ -181,25 +178,25 @@ async function assetSection(report: RunReport, row: AssetReport | undefined, ima
         `${row.accepted} accepted`,
         `rejected ${rejectedText(row)}`,
         `${row.rendered} rendered`,
-        `spent ${usd(row.spentUsd)}`,
-        ...(cost?.usd != null ? [`${cost.name} ${usd(cost.usd)}`] : []),
+        `spent ${formatUsd(row.spentUsd)}`,
+        ...(cost?.usd != null ? [`${cost.name} ${formatUsd(cost.usd)}`] : []),
       ]
     : [];
   const outputs = images?.outputs ?? [];
   // The order they were drawn in (seeds count up), so #3 names the same draft on every surface.
   const drafts = [...(images?.drafts ?? [])].sort((a, b) => a.seed - b.seed);
   const index = new Map(drafts.map((d, i) => [d.seed, i + 1]));
-  const rendered = new Set(outputs.map((o) => o.seed));
+  const rendered = new Set(outputs.map((output) => output.seed));
   // A spare is an accepted draft that no output came from: paid for, kept, not needed this time.
   const kind = (d: GalleryDraft): DraftKind => (!d.accepted ? "rejected" : report.command !== "preview" && !rendered.has(d.seed) ? "spare" : "accepted");
   const sheet = images?.contactSheet && !/^[a-z][a-z0-9+.-]*:/i.test(images.contactSheet) ? `${base}${images.contactSheet}` : undefined;
   const pairs = await Promise.all(
-    outputs.map(async (o, n) => {
-      const draft = drafts.find((d) => d.seed === o.seed);
+    outputs.map(async (output, n) => {
+      const draft = drafts.find((d) => d.seed === output.seed);
       const viewId = `v-${id}-o${n + 1}`;
-      views.push(await view(viewId, `asset-${id}`, o.full ?? o.thumbnail, base, `${o.path} · seed ${o.seed} · ${o.width}×${o.height}`));
+      views.push(await view(viewId, `asset-${id}`, output.full ?? output.thumbnail, base, `${output.path} · seed ${output.seed} · ${output.width}×${output.height}`));
       const from = draft ? await draftFigure(id, draft, index.get(draft.seed)!, kind(draft), base, views, "from") : `<div class="missing">draft not kept</div>`;
-      return `<div class="pair">${from}<span class="arrow" aria-hidden="true">→</span><figure class="output"><a href="#${viewId}">${await img(o.thumbnail, `${o.path} (seed ${o.seed})`, base)}</a><figcaption><span class="path">${h(o.path)}</span><span class="muted">seed ${h(o.seed)} · ${h(o.width)}×${h(o.height)}</span></figcaption></figure></div>`;
+      return `<div class="pair">${from}<span class="arrow" aria-hidden="true">→</span><figure class="output"><a href="#${viewId}">${await img(output.thumbnail, `${output.path} (seed ${output.seed})`, base)}</a><figcaption><span class="path">${h(output.path)}</span><span class="muted">seed ${h(output.seed)} · ${h(output.width)}×${h(output.height)}</span></figcaption></figure></div>`;
     }),
   );
   const grid = await Promise.all(drafts.map((d) => draftFigure(id, d, index.get(d.seed)!, kind(d), base, views)));
@@ -277,6 +274,7 @@ p{margin:0}
 .stat .label{font-size:12px;color:var(--muted)}
 .stat b{font-size:20px;font-weight:650;font-variant-numeric:tabular-nums}
 .stat .muted{font-size:12px}
+.tiers{margin:0 0 16px;font-size:13px}
 .stat.spend{grid-column:span 2}
 .meter{height:6px;border-radius:3px;background:var(--quiet-bg);margin-top:6px;overflow:hidden}
 .meter i{display:block;height:100%;background:var(--ok)}

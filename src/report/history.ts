@@ -4,9 +4,8 @@
  * removed past a limit so the folder does not grow without end.
  */
 import { readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
-import type { RepositoryFolder } from "../disk/repository-path.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { dirname, join } from "node:path";
+import { RepositoryFolder } from "../disk/repository-path.js";
 
 export interface RunEntry {
   id: string;
@@ -39,6 +38,6 @@ export async function keepRun(reportDir: string, run: RunEntry, within?: Reposit
     // Only folders this index named, and only by a plain name: never a path out of runs/.
     if (/^[\w.-]+$/.test(old.id)) await rm(join(reportDir, "runs", old.id), { recursive: true, force: true });
   }
-  await writeFileAtomic(indexPath, `${JSON.stringify(kept, null, 2)}\n`, within);
+  await (within ?? new RepositoryFolder(dirname(indexPath))).writeFile(indexPath, `${JSON.stringify(kept, null, 2)}\n`);
   return kept.filter((r) => r.id !== run.id);
 }

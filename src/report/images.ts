@@ -3,9 +3,8 @@
  * draft and output, under the run's own folder of the report, so report.html links files instead of
  * inlining them and a kill mid-run leaves every picture made so far.
  */
-import type { RepositoryFolder } from "../disk/repository-path.js";
-import { writeFileAtomic } from "./atomic-write.js";
-import { join, posix } from "node:path";
+import { RepositoryFolder } from "../disk/repository-path.js";
+import { dirname, join, posix } from "node:path";
 import sharp from "sharp";
 
 export interface ReportPicture {
@@ -49,10 +48,8 @@ export class RunPictures implements ReportPictures {
 
   private async write(base: string, preview: Buffer, full: Buffer, extension: string): Promise<ReportPicture> {
     const picture = { thumbnail: `${base}.thumb.webp`, full: `${base}.${extension}` };
-    await Promise.all([
-      writeFileAtomic(join(this.runFolder, picture.thumbnail), preview, this.within),
-      writeFileAtomic(join(this.runFolder, picture.full), full, this.within),
-    ]);
+    const write = (path: string, data: Buffer) => (this.within ?? new RepositoryFolder(dirname(path))).writeFile(path, data);
+    await Promise.all([write(join(this.runFolder, picture.thumbnail), preview), write(join(this.runFolder, picture.full), full)]);
     return picture;
   }
 }

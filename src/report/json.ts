@@ -1,5 +1,5 @@
 /** `--json`: one object on stdout, shaped by schema/run-result.v1.json, with the version it follows. */
-import type { RunReport } from "../pipeline/result.js";
+import type { RunReport } from "../run-report.js";
 
 /** Bumped only when a field changes meaning or goes away; new fields keep the version. */
 export const RUN_RESULT_SCHEMA_VERSION = 1 as const;

@@ -1,8 +1,9 @@
 import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { ExitCode, InputError } from "../errors.js";
-import type { AssetReport, RunReport } from "../pipeline/result.js";
+import type { AssetReport, RunReport } from "../run-report.js";
 import { runFigures } from "./figures.js";
+import { roundUsd } from "../money.js";
 
 /** One shard's line in the matrix's summary. */
 export interface ShardLine {
@@ -12,7 +13,6 @@ export interface ShardLine {
   spentUsd: number;
   sliceUsd: number;
   unspentUsd: number;
-  message?: string;
 }
 
 /** What every shard of one matrix did, added up: the one result of the whole matrix. */
@@ -93,11 +93,11 @@ export function combineShardReports(reports: { file: string; report: RunReport }
   const fingerprints = [...new Set(ordered.map((r) => r.shard!.fingerprint))];
 
   const assets: AssetReport[] = ordered.flatMap((r) => r.assets);
-  const sum = (pick: (r: RunReport) => number) => round(ordered.reduce((n, r) => n + pick(r), 0));
+  const sum = (pick: (r: RunReport) => number) => roundUsd(ordered.reduce((n, r) => n + pick(r), 0));
   const drafts = sum((r) => r.drafts);
   const accepted = sum((r) => r.accepted);
   const rendered = sum((r) => r.rendered);
-  const regenerated = round(ordered.reduce((n, r) => n + (r.regenRate ?? 0) * r.drafts, 0));
+  const regenerated = roundUsd(ordered.reduce((n, r) => n + (r.regenRate ?? 0) * r.drafts, 0));
   const spentUsd = sum((r) => r.spentUsd);
   const codes = [...ordered.map((r) => r.exitCode), ...(missing.length ? [ExitCode.fault] : [])].filter((c) => c !== ExitCode.ok);
   const exitCode = codes.length ? (SEVERITY.find((c) => codes.includes(c)) ?? codes[0]!) : ExitCode.ok;
@@ -116,7 +116,7 @@ export function combineShardReports(reports: { file: string; report: RunReport }
     rejectedDrafts: sum((r) => r.rejectedDrafts ?? 0),
     acceptRate: drafts ? accepted / drafts : null,
     regenRate: drafts ? regenerated / drafts : null,
-    ...runFigures({ spentUsd, rendered, accepted }),
+    ...runFigures({ spentUsd, rendered, accepted, assets }),
     changedAssets: ordered.flatMap((r) => r.changedAssets),
     assets,
     exitCode,
@@ -152,8 +152,4 @@ function matrixMessage(ordered: RunReport[], missing: string[]): string {
 
 function shardIndex(report: RunReport): number {
   return Number(report.shard!.shard.split("/")[0]);
-}
-
-function round(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
 }

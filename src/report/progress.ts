@@ -2,8 +2,9 @@
  * Progress while a command runs: on a terminal, one bar redrawn in place; in a CI log, a plain line
  * every few seconds, because a log cannot redraw and a line per event would drown it.
  */
-import type { ProgressSnapshot } from "../pipeline/result.js";
-import { count, duration, usd } from "./figures.js";
+import type { ProgressSnapshot } from "../run-report.js";
+import { count, duration } from "./figures.js";
+import { formatUsd } from "../money.js";
 
 export interface ProgressOptions {
   /** Least time between two plain lines when the stream is not a terminal (default 5000 ms). */
@@ -87,7 +88,7 @@ function counts(s: ProgressSnapshot): string {
 }
 
 function fieldsOf(s: ProgressSnapshot): { key: string; text: string }[] {
-  const ceiling = Number.isFinite(s.ceilingUsd) ? ` / ${usd(s.ceilingUsd)}` : "";
+  const ceiling = Number.isFinite(s.ceilingUsd) ? ` / ${formatUsd(s.ceilingUsd)}` : "";
   return [
     { key: "assets", text: `${s.assetsDone}/${count(s.assetsTotal, "asset")}` },
     { key: "drafts", text: count(s.drafts, "draft") },
@@ -95,7 +96,7 @@ function fieldsOf(s: ProgressSnapshot): { key: string; text: string }[] {
     { key: "rejected", text: `${s.rejected} rejected` },
     { key: "rendered", text: `${s.rendered} rendered` },
     { key: "inFlight", text: `${s.inFlight} in flight` },
-    { key: "spend", text: `${usd(s.spentUsd)}${ceiling}` },
+    { key: "spend", text: `${formatUsd(s.spentUsd)}${ceiling}` },
     { key: "time", text: duration(s.elapsedMs) },
   ];
 }

@@ -1,13 +1,12 @@
 /** The table a person reads after `run` / `preview` / `render`: one row per asset, then the totals. */
-import type { AssetReport, AssetStatus, RunReport } from "../pipeline/result.js";
-import { count, FIGURE_NAME, headlineCost, percent, rejectedText, statusText, twoTierSaving, usd } from "./figures.js";
-import { renderTable } from "./table.js";
+import type { AssetReport, AssetStatus, RunReport } from "../run-report.js";
+import { count, FIGURE_NAME, headlineCost, rejectedText, statusText, twoTierText } from "./figures.js";
+import { formatPercent, formatUsd } from "../money.js";
+import { renderTable } from "../text-table.js";
 
 export interface RunTableOptions {
   /** ANSI colours; pass the stream's isTTY. Plain text otherwise. */
   color?: boolean;
-  /** Draft and final price per image, when known, for the two-tier saving against final-only. */
-  prices?: { draftUsd: number; finalUsd: number };
 }
 
 const ALIGN: ("left" | "right")[] = ["left", "left", "right", "right", "left", "right", "right", "right"];
@@ -19,29 +18,27 @@ export function formatRunTable(report: RunReport, options: RunTableOptions = {})
   const headers = ["asset", "status", "drafts", "accepted", "rejected (reasons)", "rendered", "spend", perDraft ? "per accepted draft" : "per image"];
   const rows = report.assets.map((a) => {
     const cost = perDraft ? headlineCost({ spentUsd: a.spentUsd, rendered: 0, accepted: a.accepted }).usd : headlineCost({ ...a, accepted: 0 }).usd;
-    return [a.id, statusText(a), a.drafts, a.accepted, rejectedText(a), a.rendered, usd(a.spentUsd), cost === null ? "—" : usd(cost)];
+    return [a.id, statusText(a), a.drafts, a.accepted, rejectedText(a), a.rendered, formatUsd(a.spentUsd), cost === null ? "—" : formatUsd(cost)];
   });
   // Colour whole lines after layout, so escape codes never count towards a column's width.
   const [header = "", rule = "", ...body] = renderTable(headers, rows, { align: ALIGN }).split("\n");
   const lines = [paint("bold", header), paint("dim", rule), ...body.map((line, i) => paint(STATUS_COLOUR[report.assets[i]!.status], line))];
   if (report.assets.length === 0) lines.push("(no assets)");
-  lines.push("", ...totals(report, options, paint));
+  lines.push("", ...totals(report, paint));
   return lines.join("\n") + "\n";
 }
 
-function totals(report: RunReport, options: RunTableOptions, paint: Painter): string[] {
+function totals(report: RunReport, paint: Painter): string[] {
   const regenerated = report.assets.reduce((n, a: AssetReport) => n + a.regenerated, 0);
-  const ceiling = Number.isFinite(report.ceilingUsd) ? ` of ${usd(report.ceilingUsd)} ceiling` : "";
+  const ceiling = Number.isFinite(report.ceilingUsd) ? ` of ${formatUsd(report.ceilingUsd)} ceiling` : "";
   const first =
     `total: ${count(report.drafts, "draft")} · ${report.accepted} accepted · ${report.rejectedDrafts} rejected · ${report.rendered} rendered` +
     (regenerated ? ` · ${regenerated} regenerated` : "") +
-    ` · spent ${paint("bold", usd(report.spentUsd))}${ceiling} (estimate ${usd(report.estimatedUsd)})`;
-  const rates = [`accept rate ${percent(report.acceptRate)}`, `regen rate ${percent(report.regenRate)}`];
-  if (report.costPerImageUsd !== null) rates.push(`${FIGURE_NAME.costPerImage} ${usd(report.costPerImageUsd)}`);
-  if (report.costPerAcceptedDraftUsd !== null) rates.push(`${FIGURE_NAME.costPerAcceptedDraft} ${usd(report.costPerAcceptedDraftUsd)}`);
-  const saving = options.prices ? twoTierSaving(options.prices, report.acceptRate, report.regenRate) : null;
-  if (saving !== null) rates.push(`two-tier saves ${percent(saving)} vs final-only`);
-  return [first, `rates: ${rates.join(" · ")}`];
+    ` · spent ${paint("bold", formatUsd(report.spentUsd))}${ceiling} (estimate ${formatUsd(report.estimatedUsd)})`;
+  const rates = [`accept rate ${formatPercent(report.acceptRate)}`, `regen rate ${formatPercent(report.regenRate)}`];
+  if (report.costPerImageUsd !== null) rates.push(`${FIGURE_NAME.costPerImage} ${formatUsd(report.costPerImageUsd)}`);
+  if (report.costPerAcceptedDraftUsd !== null) rates.push(`${FIGURE_NAME.costPerAcceptedDraft} ${formatUsd(report.costPerAcceptedDraftUsd)}`);
+  return [first, `rates: ${rates.join(" · ")}`, ...(report.twoTier ? [twoTierText(report.twoTier)] : [])];
 }
 
 type Colour = "bold" | "dim" | "green" | "red" | "yellow";

@@ -35,6 +35,6 @@ describe("batch mode in the Action", () => {
     const ws = repo.clone("ws");
     const ran = await step("main", pushStep(ws, { "api-key": KEY, batch: "later" }));
     expect(ran.code).toBe(1);
-    expect(ran.stdout + ran.stderr).toMatch(/input "batch" is "later".*off, drafts, finals, all/);
+    expect(ran.stdout + ran.stderr).toMatch(/input "batch" must be one of off, drafts, finals, all, not "later" \(for example batch: all/);
   });
 });

@@ -2,7 +2,7 @@ import * as github from "@actions/github";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commentBody, commentMarker, upsertComment } from "../../src/action/comment.js";
 import { summaryMarkdown } from "../../src/action/summary.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { GitHubApiStandIn } from "../support/github-api.js";
 
 const preview: RunReport = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { errorSentence, failureSentence } from "../../src/action/failure.js";
 import { outputsOf } from "../../src/action/outputs.js";
 import { InputError } from "../../src/errors.js";
-import type { AssetReport, RunReport } from "../../src/pipeline/result.js";
+import type { AssetReport, RunReport } from "../../src/run-report.js";
 
 const asset = (id: string, status: AssetReport["status"], accepted = 1, drafts = 3): AssetReport => ({
   id, status, drafts, accepted, rejectedDrafts: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0.1, estimatedUsd: 0.3, outputs: [],

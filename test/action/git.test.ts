@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { GitCli, changedSince, type Git, headCommit, landCommit, PushRefusedError, syncWorkTree, type LockfileMerge } from "../../src/action/git.js";
+import { GitCli, type Git, headCommit, landCommit, PushRefusedError, syncWorkTree, type LockfileMerge } from "../../src/action/git.js";
 import { TestRepo } from "../support/git-repo.js";
 
 // A stand-in lockfile for these tests: one `id: value` line per asset, merged per line.
@@ -64,14 +64,6 @@ describe("a commit carries only the outputs and the lockfile", () => {
     });
     expect(landed.commit).toBeNull();
     expect(r.originGit("rev-parse", "main")).toBe(before);
-  });
-
-  it("lists only files that differ from a commit as changed", async () => {
-    const r = repo();
-    const ws = r.clone("ws");
-    ws.write({ "assets.lock.yaml": "dunes: 2\n", "out/new.txt": "n" });
-    const git = new GitCli(ws.dir);
-    expect(await changedSince(git, await headCommit(git), ["assets.yaml", "assets.lock.yaml", "out/new.txt"])).toEqual(["assets.lock.yaml", "out/new.txt"]);
   });
 });
 

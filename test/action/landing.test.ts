@@ -6,7 +6,7 @@ import { GitCli } from "../../src/action/git.js";
 import { commitMessage, draftsWanted, land, landingFiles, type LandingPlan } from "../../src/action/landing.js";
 import { formatLockfile, parseLockfile } from "../../src/lock/file.js";
 import type { AssetLock, Lockfile } from "../../src/lock/types.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { TestRepo } from "../support/git-repo.js";
 
 function entry(id: string, outputs: string[], accepted: number[] = []): AssetLock {

@@ -78,7 +78,7 @@ describe("invalid input", () => {
     const r = await step("main", pushStep(repo.clone("ws"), { "api-key": KEY, shard: "3/2", "max-budget-usd": "lots" }));
     expect(r.code).toBe(1);
     expect(r.annotations).toHaveLength(1);
-    expect(r.annotations[0]).toMatch(/^::error::input "max-budget-usd" is "lots".*; input "shard" is "3\/2"/);
+    expect(r.annotations[0]).toMatch(/^::error::input "max-budget-usd" must be a plain number of US dollars ≥ 0, not "lots".*; input "shard" is "3\/2"/);
     expect(modelCalls()).toBe(0);
   });
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { GitCli } from "../../src/action/git.js";
 import { pushContactSheets } from "../../src/action/previews.js";
-import type { AssetReport, RunReport } from "../../src/pipeline/result.js";
+import type { AssetReport, RunReport } from "../../src/run-report.js";
 import { TestRepo } from "../support/git-repo.js";
 
 let cleanup: (() => void)[] = [];

@@ -134,8 +134,8 @@ describe("invalid inputs", () => {
   it("are all named at once, each with what to write instead", () => {
     const message = problems({ command: "deploy", "max-budget-usd": "ten", "base-url": "localhost:8089", commit: "yes", shard: "3/2" });
     expect(message).toContain('input "command" is "deploy" (use one of: run, preview, plan, render, verify, summary)');
-    expect(message).toContain('input "max-budget-usd" is "ten" (give a number of US dollars ≥ 0');
-    expect(message).toContain('input "base-url" is "localhost:8089" (give an http(s) URL');
+    expect(message).toContain('input "max-budget-usd" must be a plain number of US dollars ≥ 0, not "ten" (for example max-budget-usd: 5 or 0.50');
+    expect(message).toContain('input "base-url" must be an http(s) URL, not "localhost:8089" (for example base-url: http://127.0.0.1:8080');
     expect(message).toContain('input "commit" is "yes" (use true or false)');
     expect(message).toContain('input "shard" is "3/2": i is above n (write it as i/n with 1 ≤ i ≤ n');
   });
@@ -145,6 +145,6 @@ describe("invalid inputs", () => {
   });
 
   it("refuse a negative ceiling", () => {
-    expect(problems({ "max-budget-usd": "-1" })).toMatch(/input "max-budget-usd" is "-1"/);
+    expect(problems({ "max-budget-usd": "-1" })).toMatch(/input "max-budget-usd" must be a plain number of US dollars ≥ 0, not "-1"/);
   });
 });

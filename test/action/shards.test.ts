@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { NO_FLAWS, startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
 import { parseLockfile } from "../../src/lock/file.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { ServiceProxy } from "../faults/service-proxy.js";
 import { TestRepo, type Clone } from "../support/git-repo.js";
 import { runStep, type RunnerStep, type StepResult } from "./runner.js";

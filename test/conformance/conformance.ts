@@ -5,7 +5,7 @@ import sharp from "sharp";
 import { expect } from "vitest";
 import type { RunningEmulator } from "../../src/emulator/emulator.js";
 import type { Lockfile } from "../../src/lock/types.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { sha256 } from "../../src/pipeline/render.js";
 import { cli, readLock, type RecordingProxy } from "../e2e/harness.js";
 

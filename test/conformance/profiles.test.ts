@@ -2,7 +2,7 @@ import { rm } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { NO_FLAWS, startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
 import { PROFILE_NAMES, type AnswerShape, type ProfileName } from "../../src/emulator/profiles.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { RecordingProxy, readLock, spawnCli, tempRepo } from "../e2e/harness.js";
 import {
   DECLARED,

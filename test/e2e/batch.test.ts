@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator, type EmulatorOptions } from "../../src/emulator/emulator.js";
 import { findModel, imageCallCeilingUsd, type ImageModel } from "../../src/models/catalog.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { STACK_LINE } from "../support/cli.js";
 import { cli, readLock, RecordingProxy, tempRepo } from "./harness.js";
 

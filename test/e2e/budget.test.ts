@@ -2,7 +2,7 @@ import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
 import type { Lockfile } from "../../src/lock/types.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { STACK_LINE } from "../support/cli.js";
 import { cli, readLock, RecordingProxy, tempRepo } from "./harness.js";
 
@@ -114,6 +114,32 @@ describe("a ceiling below the estimate of any one asset", () => {
       const refused = JSON.parse(ran.stdout) as RunReport;
       expect(refused.spentUsd).toBe(0);
       expect(refused.assets.every((a) => a.status === "budget")).toBe(true);
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a ceiling of 0 spends nothing", () => {
+  const ONE = MANIFEST.replace(/assets:\n[\s\S]*$/, `assets:\n  - id: amber\n    prompt: An amber landscape study, muted colours, no text\n    count: 1\n    out: img/amber-{n}.webp\n`);
+
+  it("stops a run with work before any call (exit 3), and passes one with nothing left to pay for (exit 0)", async () => {
+    const repo = await tempRepo(ONE);
+    try {
+      const seen = proxy.requests.length;
+      const refused = await cli(repo, url, ["run", "--json", "--max-budget-usd", "0"]);
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toMatch(/not even one asset fits, so nothing is sent and nothing spent/);
+      expect(proxy.requests.length).toBe(seen);
+      expect(await cli(repo, url, ["plan", "--max-budget-usd", "0"])).toMatchObject({ code: 3 });
+
+      expect((await cli(repo, url, ["run", "--json"])).code).toBe(0);
+      const after = proxy.requests.length;
+      const locked = await cli(repo, url, ["run", "--json", "--max-budget-usd", "0"]);
+      expect(locked.code).toBe(0);
+      expect(JSON.parse(locked.stdout)).toMatchObject({ spentUsd: 0, ceilingUsd: 0 });
+      expect(await cli(repo, url, ["plan", "--max-budget-usd", "0"])).toMatchObject({ code: 0 });
+      expect(proxy.requests.length).toBe(after);
     } finally {
       await rm(repo, { recursive: true, force: true });
     }

@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { seedlock, STACK_LINE } from "../support/cli.js";
 import { tempRepo, TEST_KEY } from "./harness.js";
 
@@ -36,7 +36,7 @@ describe("flags and environment a user gets wrong are answered with exit 2 and t
     ["a base URL that is not http(s)", ["--base-url", "ftp://example.invalid"], /--base-url must be an http\(s\) URL/],
     ["a shard outside 1..n", ["--shard", "3/2"], /--shard is "3\/2": i is above n \(write it as i\/n with 1 ≤ i ≤ n/],
     ["a shard counted from 0", ["--shard", "0/4"], /--shard is "0\/4": shards count from 1/],
-    ["a budget of nothing", ["--max-budget-usd", "0"], /--max-budget-usd must be a positive number/],
+    ["a budget with a dollar sign", ["--max-budget-usd", "$5"], /--max-budget-usd must be a plain number of US dollars, not "\$5" \(write it without the dollar sign: --max-budget-usd 5\)/],
   ];
   for (const [what, args, message] of cases) {
     it(`${what}`, async () => {

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { EXAMPLE_MANIFEST } from "../../src/cli/demo.js";
 import { NO_FLAWS, startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
 import { loadManifest } from "../../src/manifest/load.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { STACK_LINE } from "../support/cli.js";
 import { cli, readLock, RecordingProxy, tempRepo } from "./harness.js";
 

@@ -2,7 +2,7 @@ import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator, type ScriptedAnswer } from "../../src/emulator/emulator.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { STACK_LINE } from "../support/cli.js";
 import { cli, readLock, RecordingProxy, spawnCli, tempRepo } from "./harness.js";
 

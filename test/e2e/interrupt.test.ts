@@ -3,7 +3,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { NO_FLAWS, startEmulator, type ScriptedAnswer } from "../../src/emulator/emulator.js";
-import { RUN_LOCK } from "../../src/pipeline/run-lock.js";
+import { RUN_LOCK } from "../../src/disk/folders.js";
 import { cli, readLock, RecordingProxy, spawnCli, tempRepo, type SeenRequest } from "./harness.js";
 
 /*

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
 import type { Lockfile } from "../../src/lock/types.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { cli, readLock, RecordingProxy, tempRepo } from "./harness.js";
 
 const LITE = "gemini-3.1-flash-lite-image";

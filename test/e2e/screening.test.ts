@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator, type ScriptedAnswer } from "../../src/emulator/emulator.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { cli, readLock, RecordingProxy, tempRepo } from "./harness.js";
 
 const cleanup: (() => Promise<void>)[] = [];

@@ -4,7 +4,7 @@ import { cp, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NO_FLAWS, startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import type { PlanReport } from "../../src/plan/report.js";
 import type { MatrixSummary } from "../../src/report/matrix-summary.js";
 import { STACK_LINE } from "../support/cli.js";

@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { STACK_LINE, type Ran } from "../support/cli.js";
 import { cli, spawnCli, tempRepo } from "../e2e/harness.js";
 import { callKey, keptIn, overspend, recordFault, repaidAfterAnswered, repaidAfterKept } from "./fault-table.js";

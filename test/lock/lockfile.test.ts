@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { formatLockfile, LockfileText, lockPathFor, parseLockfile, readLockfile, writeLockfile } from "../../src/lock/file.js";
 import { formatYamlSubset } from "../../src/lock/format.js";
-import { readFastYaml } from "../../src/manifest/fast-yaml.js";
+import { readFastYaml } from "../../src/yaml/fast-reader.js";
 import { emptyLockfile, type AssetLock, type Lockfile } from "../../src/lock/types.js";
 
 const dirs: string[] = [];

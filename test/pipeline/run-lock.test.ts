@@ -4,7 +4,8 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RunLockedError, WriteRefusedError } from "../../src/errors.js";
-import { RUN_LOCK, takeRunLock } from "../../src/pipeline/run-lock.js";
+import { RUN_LOCK } from "../../src/disk/folders.js";
+import { takeRunLock } from "../../src/pipeline/run-lock.js";
 
 let dir: string;
 let manifest: string;

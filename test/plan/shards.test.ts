@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { Plan, PlannedAsset } from "../../src/plan/plan.js";
-import { isKnobProblem, parseShard, parseShardCount } from "../../src/plan/shard-knobs.js";
 import { autoShardCount, packShards, shardRpm, workOf, type PackedWork } from "../../src/plan/shards.js";
 import { seededRandom } from "../support/seeded-random.js";
 
@@ -128,36 +127,5 @@ describe("a shard's share of the declared rate", () => {
     expect(shardRpm(120, { index: 2, count: 8 })).toBe(15);
     expect(shardRpm(120, undefined)).toBe(120);
     expect(shardRpm(undefined, { index: 0, count: 8 })).toBeUndefined();
-  });
-});
-
-describe("reading the shard knobs (one parser for the CLI and the Action)", () => {
-  it("takes i/n with 1 ≤ i ≤ n and counts from 0 inside", () => {
-    expect(parseShard("2/4")).toEqual({ index: 1, count: 4 });
-    expect(parseShard(" 1/1 ")).toEqual({ index: 0, count: 1 });
-  });
-
-  it.each([
-    ["3/2", /i is above n/],
-    ["0/3", /shards count from 1/],
-    ["1/0", /n, the number of shards, must be at least 1/],
-    ["first", /not i\/n/],
-    ["2 / 4", /not i\/n/],
-    ["-1/4", /not i\/n/],
-    ["1.5/4", /not i\/n/],
-    ["", /not i\/n/],
-  ])("refuses %j and says why", (raw, why) => {
-    const read = parseShard(raw);
-    expect(isKnobProblem(read)).toBe(true);
-    if (isKnobProblem(read)) {
-      expect(read.problem).toMatch(why);
-      expect(read.fix).toContain("i/n with 1 ≤ i ≤ n");
-    }
-  });
-
-  it("takes a shard count of 1..256 or auto", () => {
-    expect(parseShardCount("16")).toBe(16);
-    expect(parseShardCount("auto")).toBe("auto");
-    for (const bad of ["0", "257", "many", "4.5", "-2"]) expect(isKnobProblem(parseShardCount(bad))).toBe(true);
   });
 });

@@ -5,9 +5,10 @@ import { summaryMarkdown } from "../../src/action/summary.js";
 import { outputsOf } from "../../src/action/outputs.js";
 import { startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
 import type { Lockfile } from "../../src/lock/types.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { AssetReport, CallPrices, RunReport } from "../../src/run-report.js";
 import { formatRunTable } from "../../src/report/run-table.js";
-import { usd } from "../../src/report/figures.js";
+import { twoTierComparison, twoTierText } from "../../src/report/figures.js";
+import { formatUsd } from "../../src/money.js";
 import { cli, readLock, tempRepo } from "../e2e/harness.js";
 
 const MANIFEST = `version: 1
@@ -74,7 +75,7 @@ describe("one run's figures mean the same on every surface", () => {
   });
 
   it("prints the same cost per image delivered in the table, report.html, the job summary and the Action output", async () => {
-    const perImage = usd(report.spentUsd / report.rendered);
+    const perImage = formatUsd(report.spentUsd / report.rendered);
     const table = formatRunTable(report);
     expect(table).toContain(`cost per image delivered ${perImage}`);
     expect(table).toContain(`${report.rejectedDrafts} rejected`);
@@ -87,6 +88,20 @@ describe("one run's figures mean the same on every surface", () => {
     expect(summary).toContain(`**${report.rejectedDrafts}**`);
     expect(Number(outputsOf(report)["cost-per-accepted-usd"])).toBeCloseTo(report.spentUsd / report.rendered, 5);
     expect(Number(outputsOf(report)["cost-per-accepted-draft-usd"])).toBeCloseTo(report.spentUsd / report.accepted, 5);
+  });
+
+  it("prints the same two-tier against final-only in the table, report.html, the job summary and --json", async () => {
+    // --json carries it; the defaults draft on Lite and render at 1K, priced alike, so two-tier costs more here and says so.
+    const tiers = report.twoTier!;
+    expect(tiers).toEqual(twoTierComparison(report.assets));
+    expect(tiers.images).toBe(report.rendered);
+    expect(tiers.twoTierUsd).toBeGreaterThan(tiers.finalOnlyUsd);
+    const line = twoTierText(tiers);
+    expect(line).toMatch(/ more\)$/);
+    expect(formatRunTable(report)).toContain(`\n${line}\n`);
+    const html = await readFile(join(dir, ".seedlock", "report", "report.html"), "utf8");
+    expect(html).toContain(`<p class="tiers muted">${line}</p>`);
+    expect(summaryMarkdown(report, { manifest: "assets.yaml" })).toContain(`\nT${line.slice(1)}.\n`);
   });
 
   it("says per asset what happened: done with the outputs rendered", () => {
@@ -110,5 +125,38 @@ describe("after a preview", () => {
       await emu.close();
       await rm(repo, { recursive: true, force: true });
     }
+  });
+});
+
+describe("two-tier against final-only: what the rendered images cost as made and on the final model alone", () => {
+  const priced = (drafts: number, accepted: number, rendered: number, prices?: CallPrices): AssetReport => ({
+    id: `a${drafts}-${accepted}-${rendered}`,
+    status: "done",
+    drafts,
+    accepted,
+    rejectedDrafts: drafts - accepted,
+    rejected: {},
+    regenerated: 0,
+    rendered,
+    spentUsd: 0,
+    estimatedUsd: 0,
+    outputs: [],
+    ...(prices ? { prices } : {}),
+  });
+  const lite = { draftUsd: 0.0336, finalUsd: 0.0336, judgeUsd: 0 };
+  const table: [string, AssetReport[], string | null][] = [
+    ["DESIGN.md's 300 drafts → 100 keepers at a quarter of the price", [priced(300, 100, 100, { draftUsd: 0.25, finalUsd: 1, judgeUsd: 0 })], "two-tier $175.00 vs final-only $300.00 for 100 images, at the measured 33% accept rate and catalog prices (42% less)"],
+    ["a Lite draft priced like a 1K final: two-tier costs one final more per image", [priced(12, 4, 4, lite)], "two-tier $0.54 vs final-only $0.40 for 4 images, at the measured 33% accept rate and catalog prices (33% more)"],
+    ["a judge call per candidate on either side", [priced(3, 1, 1, { draftUsd: 0.0336, finalUsd: 0.101, judgeUsd: 0.001 })], "two-tier $0.20 vs final-only $0.31 for 1 image, at the measured 33% accept rate and catalog prices (33% less)"],
+    ["a draft at half a final, one in two accepted", [priced(2, 1, 1, { draftUsd: 0.05, finalUsd: 0.1, judgeUsd: 0 })], "two-tier $0.20 vs final-only $0.20 for 1 image, at the measured 50% accept rate and catalog prices (the same)"],
+    ["only the two-tier assets count, their accept rates pooled", [priced(12, 4, 4, lite), priced(5, 5, 5), priced(6, 2, 2, lite)], "two-tier $0.81 vs final-only $0.60 for 6 images, at the measured 33% accept rate and catalog prices (33% more)"],
+    ["a preview: nothing rendered", [priced(12, 4, 0, lite)], null],
+    ["final-only and draft-only assets: no draft to compare", [priced(6, 2, 2)], null],
+    ["a render of drafts an earlier run accepted: no accept rate measured", [priced(0, 0, 2, lite)], null],
+    ["no assets", [], null],
+  ];
+  it.each(table)("%s", (_name, assets, expected) => {
+    const comparison = twoTierComparison(assets);
+    expect(comparison && twoTierText(comparison)).toBe(expected);
   });
 });

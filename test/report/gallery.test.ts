@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { thumbnail, writeReportHtml, type GalleryData } from "../../src/report/gallery.js";
 import { solid } from "../screen/scenes.js";
 
@@ -54,7 +54,6 @@ async function gallery(): Promise<GalleryData> {
   return {
     report,
     subtitle: "assets.yaml",
-    prices: { draftUsd: 0.0336, finalUsd: 0.101 },
     assets: [
       {
         id: "dunes",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { matrixSummaryMarkdown } from "../../src/action/summary.js";
-import type { RunReport, ShardRun } from "../../src/pipeline/result.js";
+import type { RunReport, ShardRun } from "../../src/run-report.js";
 import { combineShardReports } from "../../src/report/matrix-summary.js";
 
 function shardReport(label: string, over: Omit<Partial<RunReport>, "shard"> & { shard?: Partial<ShardRun> } = {}): { file: string; report: RunReport } {

@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import type { ProgressSnapshot } from "../../src/pipeline/result.js";
+import type { ProgressSnapshot } from "../../src/run-report.js";
 import { createProgress } from "../../src/report/progress.js";
 
 class Capture extends Writable {

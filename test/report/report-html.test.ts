@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { thumbnail, writeReportHtml, type GalleryData } from "../../src/report/gallery.js";
 import { sceneJpeg } from "../screen/scenes.js";
 

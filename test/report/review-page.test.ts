@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { colourful, haveChromium, MISSING, pixelsOf, screenshot } from "../support/chromium.js";
 import { repoRoot } from "../support/cli.js";
 import { cli, readLock, tempRepo } from "../e2e/harness.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AssetReport, RunReport } from "../../src/pipeline/result.js";
+import type { AssetReport, RunReport } from "../../src/run-report.js";
+import { runFigures } from "../../src/report/figures.js";
 import { formatRunTable } from "../../src/report/run-table.js";
 
 function asset(over: Partial<AssetReport> & { id: string }): AssetReport {
@@ -60,13 +61,14 @@ describe("the run table shows each asset's work and what it cost", () => {
     expect(text).not.toContain("two-tier");
   });
 
-  it("states the two-tier saving against final-only when it knows both prices (DESIGN.md's 300 drafts → 100 keepers at ¼ price: −42 %)", () => {
-    const withPrices = formatRunTable(report, { prices: { draftUsd: 0.25, finalUsd: 1 } });
-    expect(withPrices).toContain("two-tier saves 42% vs final-only");
+  it("compares two-tier with final-only for what was rendered (DESIGN.md's 300 drafts → 100 keepers at ¼ price: −42 %)", () => {
+    const keepers = asset({ id: "keepers", drafts: 300, accepted: 100, rendered: 100, prices: { draftUsd: 0.25, finalUsd: 1, judgeUsd: 0 } });
+    const text = formatRunTable({ ...report, ...runFigures({ ...report, assets: [keepers] }), assets: [keepers] });
+    expect(text.trimEnd().split("\n").at(-1)).toBe("two-tier $175.00 vs final-only $300.00 for 100 images, at the measured 33% accept rate and catalog prices (42% less)");
   });
 
   it("leaves rates it has not measured as a dash rather than a guess", () => {
-    const empty = formatRunTable({ ...report, drafts: 0, accepted: 0, rendered: 0, acceptRate: null, regenRate: null, costPerAcceptedDraftUsd: null, rejectedDrafts: 0, costPerImageUsd: null, assets: [] }, { prices: { draftUsd: 0.03, finalUsd: 0.1 } });
+    const empty = formatRunTable({ ...report, drafts: 0, accepted: 0, rendered: 0, acceptRate: null, regenRate: null, costPerAcceptedDraftUsd: null, rejectedDrafts: 0, costPerImageUsd: null, assets: [] });
     expect(empty).toContain("(no assets)");
     expect(empty).toContain("rates: accept rate — · regen rate —");
     expect(empty).not.toContain("two-tier");

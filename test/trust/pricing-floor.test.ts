@@ -3,7 +3,7 @@
 import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NO_FLAWS, startEmulator, type RunningEmulator } from "../../src/emulator/emulator.js";
-import type { RunReport } from "../../src/pipeline/result.js";
+import type { RunReport } from "../../src/run-report.js";
 import { STACK_LINE } from "../support/cli.js";
 import { cli, RecordingProxy, tempRepo } from "../e2e/harness.js";
 

@@ -7,17 +7,18 @@ import type { AssetSpec, BatchMode, Manifest } from "../../manifest/spec.js";
 import { batchShareOf, findModel, imageCallCeilingUsd, type ImageModel } from "../../models/catalog.js";
 import { InputError } from "../../errors.js";
 import { RepositoryFolder } from "../../disk/repository-path.js";
-import { batches } from "./mode.js";
+import { batches } from "../../manifest/batch-mode.js";
 import { createBatchClient, type BatchClient, type BatchRequest } from "../../provider/batch.js";
 import { createGeminiProvider } from "../../provider/gemini.js";
 import type { ImageRequest } from "../../provider/provider.js";
-import { formatUsd } from "../../report/table.js";
-import { mimeTypeOf } from "../draft.js";
+import { mimeTypeOf } from "../../disk/folders.js";
 import { AnswerJournal } from "../journal.js";
 import type { BudgetLedger, Reservation } from "../ledger.js";
 import type { LockfileRecorder } from "../record.js";
-import { realSleep } from "../../provider/retry.js";
-import type { BatchJobSummary, BatchReport, RunReport } from "../result.js";
+import { sleep } from "../../sleep.js";
+import type { BatchJobSummary, BatchReport, RunReport } from "../../run-report.js";
+import { formatUsd, roundUsd } from "../../money.js";
+import type { Dependencies, Settings } from "../settings.js";
 
 /**
  * One run's part in batch mode. First it collects: every job the lockfile holds is looked at, the
@@ -61,9 +62,9 @@ export class BatchRound {
   readonly collectedDrafts = new Map<string, number>();
   private readonly specs: Map<string, AssetSpec>;
 
-  constructor(private readonly o: BatchRoundOptions) {
-    this.specs = new Map(o.manifest.assets.map((a) => [a.id, a]));
-    this.repository = new RepositoryFolder(o.manifest.root);
+  constructor(private readonly options: BatchRoundOptions) {
+    this.specs = new Map(options.manifest.assets.map((a) => [a.id, a]));
+    this.repository = new RepositoryFolder(options.manifest.root);
   }
 
   private readonly repository: RepositoryFolder;
@@ -78,12 +79,7 @@ export class BatchRound {
   }
 
   private get lock(): Lockfile {
-    return this.o.recorder.lock;
-  }
-
-  /** What jobs still out have reserved: it counts against this run's ceiling. */
-  get pendingUsd(): number {
-    return pendingBatchUsd(this.lock);
+    return this.options.recorder.lock;
   }
 
   /**
@@ -94,15 +90,15 @@ export class BatchRound {
     const jobs = this.lock.batches ?? {};
     for (const [displayName, job] of Object.entries(jobs)) {
       if (!job.name) {
-        const found = await this.o.client.find(displayName);
-        job.name = found?.name ?? (await this.o.client.submit(displayName, job.model, await this.requestsOf(job, true)));
-        this.o.logger.info(found ? `batch ${displayName}: found ${job.name}, submitted by a run that stopped before recording it` : `batch ${displayName}: submitted as ${job.name}`);
-        await this.o.recorder.persist();
+        const found = await this.options.client.find(displayName);
+        job.name = found?.name ?? (await this.options.client.submit(displayName, job.model, await this.requestsOf(job, true)));
+        this.options.logger.info(found ? `batch ${displayName}: found ${job.name}, submitted by a run that stopped before recording it` : `batch ${displayName}: submitted as ${job.name}`);
+        await this.options.recorder.persist();
       }
-      let polled = await this.o.client.poll(job.name, await this.requestsOf(job, false));
+      let polled = await this.options.client.poll(job.name, await this.requestsOf(job, false));
       // A job whose every request answers inputs that changed since is of no use: cancelled, not waited for.
-      if (polled.state === "pending" && job.requests.every((r) => this.o.inputHashes.get(r.asset) !== r.inputHash)) {
-        await this.o.client.cancel(job.name);
+      if (polled.state === "pending" && job.requests.every((r) => this.options.inputHashes.get(r.asset) !== r.inputHash)) {
+        await this.options.client.cancel(job.name);
         polled = { state: "cancelled" };
       }
       if (polled.state === "pending") {
@@ -118,28 +114,28 @@ export class BatchRound {
           if (!record) continue;
           if ("error" in answer) {
             failed++;
-            this.o.logger.warn(`batch ${displayName}: ${record.asset} ${record.stage} seed ${record.seed} failed inside the job (${answer.error}); it goes back to the work list`);
+            this.options.logger.warn(`batch ${displayName}: ${record.asset} ${record.stage} seed ${record.seed} failed inside the job (${answer.error}); it goes back to the work list`);
             continue;
           }
           answers++;
           this.collectedUsd += answer.result.costUsd;
           if (record.stage === "draft") this.collectedDrafts.set(record.asset, (this.collectedDrafts.get(record.asset) ?? 0) + 1);
           // Answers to inputs that changed since were paid for but are of no use now.
-          if (this.o.inputHashes.get(record.asset) !== record.inputHash) continue;
-          new AnswerJournal(this.o.manifest, record.asset, record.inputHash).keep(record.stage, record.seed, answer.result, answer.result.costUsd, 0);
+          if (this.options.inputHashes.get(record.asset) !== record.inputHash) continue;
+          new AnswerJournal(this.options.manifest, record.asset, record.inputHash).keep(record.stage, record.seed, answer.result, answer.result.costUsd, 0);
         }
         this.report.collected.jobs++;
         this.report.collected.answers += answers;
         this.report.collected.failedRequests += failed;
-        this.o.logger.info(`batch ${displayName}: collected ${answers} answers${failed ? `, ${failed} failed requests back in the work list` : ""}`);
+        this.options.logger.info(`batch ${displayName}: collected ${answers} answers${failed ? `, ${failed} failed requests back in the work list` : ""}`);
       } else {
         this.report.returned.push({ displayName, state: polled.state, requests: job.requests.length });
         const how = polled.state === "missing" ? "is no longer known to the service" : `ended ${polled.state}`;
-        this.o.logger.warn(`batch ${displayName} (${job.name}) ${how}: its ${job.requests.length} requests go back to the work list and its reservation of ${formatUsd(job.reservedUsd)} is released`);
+        this.options.logger.warn(`batch ${displayName} (${job.name}) ${how}: its ${job.requests.length} requests go back to the work list and its reservation of ${formatUsd(job.reservedUsd)} is released`);
       }
       // The answers are in the journals (written synchronously) before the job leaves the lockfile.
       delete jobs[displayName];
-      await this.o.recorder.persist();
+      await this.options.recorder.persist();
     }
     if (this.lock.batches && !Object.keys(this.lock.batches).length) delete this.lock.batches;
   }
@@ -157,13 +153,13 @@ export class BatchRound {
     let budgetShort = false;
     for (const spec of specs) {
       if (this.held.has(spec.id)) continue;
-      const inputHash = this.o.inputHashes.get(spec.id)!;
+      const inputHash = this.options.inputHashes.get(spec.id)!;
       for (const wanted of await this.wantedOf(spec, inputHash, rate)) {
         const model = imageModel(wanted.stage === "final" ? spec.models.final : spec.tier === "final-only" ? spec.models.final : spec.models.draft);
         const size = wanted.stage === "final" || spec.tier === "final-only" ? spec.finalSize : spec.draftSize;
         // The most the answer can bill (input, thinking, every image), at the batch share: a settle never passes it.
         const inputImages = wanted.stage === "final" && spec.reference ? 1 : 0;
-        const price = imageCallCeilingUsd(model, size, { prompt: spec.prompt, inputImages }, this.o.manifest.pricing) * batchShareOf(model);
+        const price = imageCallCeilingUsd(model, size, { prompt: spec.prompt, inputImages }, this.options.manifest.pricing) * batchShareOf(model);
         const reservation = ledger.reserve(price);
         if (!reservation) {
           budgetShort = true;
@@ -178,8 +174,8 @@ export class BatchRound {
         submittedAssets.add(spec.id);
       }
     }
-    if (budgetShort) this.o.logger.warn("the ceiling leaves no room for more batch requests; the rest wait for a run with more budget");
-    const submittedAt = new Date(this.o.now()).toISOString();
+    if (budgetShort) this.options.logger.warn("the ceiling leaves no room for more batch requests; the rest wait for a run with more budget");
+    const submittedAt = new Date(this.options.now()).toISOString();
     const open = Object.keys(this.lock.batches ?? {}).length;
     const fresh: [string, BatchJobRecord][] = [];
     for (const group of groups.values()) {
@@ -187,7 +183,7 @@ export class BatchRound {
       for (let at = 0; at < group.requests.length; at += most) {
         if (open + fresh.length >= MAX_OPEN_JOBS) break;
         const requests = group.requests.slice(at, at + most);
-        const job: BatchJobRecord = { model: group.model, stage: group.stage, submittedAt, reservedUsd: round(requests.reduce((s, r) => s + r.reservedUsd, 0)), requests };
+        const job: BatchJobRecord = { model: group.model, stage: group.stage, submittedAt, reservedUsd: roundUsd(requests.reduce((s, r) => s + r.reservedUsd, 0)), requests };
         fresh.push([displayNameOf(job), job]);
       }
     }
@@ -200,15 +196,15 @@ export class BatchRound {
     // Recorded first, with the reservations: a run killed after sending finds the job by this name.
     this.lock.batches ??= {};
     for (const [displayName, job] of fresh) this.lock.batches[displayName] = job;
-    await this.o.recorder.persist();
+    await this.options.recorder.persist();
     for (const [displayName, job] of fresh) {
       try {
-        job.name = await this.o.client.submit(displayName, job.model, await this.requestsOf(job, true));
+        job.name = await this.options.client.submit(displayName, job.model, await this.requestsOf(job, true));
       } catch (error) {
-        this.o.logger.warn(`batch ${displayName}: ${(error as Error).message}; the next run looks for it and submits it if the service never got it`);
+        this.options.logger.warn(`batch ${displayName}: ${(error as Error).message}; the next run looks for it and submits it if the service never got it`);
         continue;
       }
-      await this.o.recorder.persist();
+      await this.options.recorder.persist();
       this.report.submitted.push(summaryOf(displayName, job));
     }
     return submittedAssets;
@@ -239,18 +235,18 @@ export class BatchRound {
     const outputs = entry?.outputs.length ?? 0;
     const wanted: { stage: BatchStage; seed: number }[] = [];
     const rendersOnFinal = spec.tier === "two-tier";
-    const waiting = seeds.filter((s) => s.status === "accepted" && !entry!.outputs.some((o) => o.seed === s.seed)).sort((a, b) => a.seed - b.seed);
+    const waiting = seeds.filter((s) => s.status === "accepted" && !entry!.outputs.some((output) => output.seed === s.seed)).sort((a, b) => a.seed - b.seed);
     let toRender = 0;
-    if (rendersOnFinal && batches(spec, "final", this.o.override)) {
+    if (rendersOnFinal && batches(spec, "final", this.options.override)) {
       for (const record of waiting) {
         if (outputs + toRender >= spec.count) break;
         // A render needs its draft as the reference; a missing one is drafted again by the run first.
-        if (spec.reference && !(record.draft && (await readable(join(this.o.manifest.root, record.draft))))) continue;
+        if (spec.reference && !(record.draft && (await readable(join(this.options.manifest.root, record.draft))))) continue;
         wanted.push({ stage: "final", seed: record.seed });
         toRender++;
       }
     }
-    if (!batches(spec, "draft", this.o.override)) return wanted;
+    if (!batches(spec, "draft", this.options.override)) return wanted;
     const stillWanted = spec.count - outputs - (rendersOnFinal ? waiting.length : 0);
     const room = spec.maxAttempts - seeds.length;
     if (stillWanted <= 0 || room <= 0) return wanted;
@@ -326,10 +322,6 @@ function clamp(rate: number): number {
   return Math.min(1, Math.max(0.02, rate));
 }
 
-function round(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
-}
-
 async function readable(path: string): Promise<boolean> {
   return access(path).then(
     () => true,
@@ -338,7 +330,7 @@ async function readable(path: string): Promise<boolean> {
 }
 
 /** The batch client for a run, on the same key and endpoint as its interactive calls. */
-export function batchClientFor(settings: { apiKey?: string; baseUrl?: string }, manifest: Manifest, logger: Logger): BatchClient {
+export function batchClientFor(settings: Pick<Settings, "apiKey" | "baseUrl">, manifest: Manifest, logger: Logger): BatchClient {
   if (!settings.apiKey) {
     throw new InputError([{ message: "no API key: GEMINI_API_KEY is not set, and batch jobs need one to be submitted or collected", fix: "export GEMINI_API_KEY=… (or pass the Action's api-key input); `seedlock plan` needs none" }]);
   }
@@ -357,8 +349,8 @@ const MOST_POLL_MS = 60_000;
  */
 export async function waitForBatches(
   first: RunReport,
-  settings: { waitMinutes?: number },
-  deps: { signal?: AbortSignal; now?: () => number; logger: Logger },
+  settings: Pick<Settings, "waitMinutes">,
+  deps: Pick<Dependencies, "signal" | "now" | "logger">,
   again: (spentBefore: number) => Promise<RunReport>,
 ): Promise<RunReport> {
   if (!settings.waitMinutes) return first;
@@ -368,7 +360,7 @@ export async function waitForBatches(
   let pause = FIRST_POLL_MS;
   while (report.batch?.pending.length && report.exitCode === 0 && now() < deadline && !deps.signal?.aborted) {
     try {
-      await realSleep(Math.min(pause, deadline - now()), deps.signal);
+      await sleep(Math.min(pause, deadline - now()), deps.signal);
     } catch {
       break;
     }
@@ -379,7 +371,7 @@ export async function waitForBatches(
     const nextBatch = next.batch ?? { submitted: [], pending: [], collected: { jobs: 0, answers: 0, failedRequests: 0 }, returned: [] };
     report = {
       ...next,
-      spentUsd: round(report.spentUsd + next.spentUsd),
+      spentUsd: roundUsd(report.spentUsd + next.spentUsd),
       drafts: report.drafts + next.drafts,
       accepted: report.accepted + next.accepted,
       rendered: report.rendered + next.rendered,
