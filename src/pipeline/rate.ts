@@ -38,6 +38,12 @@ const CUT_ON_TIMEOUT = 0.5;
  * reach it. A 429 costs nothing but a pause, and those of the opening burst are what finds the limit.
  */
 const START = 16;
+/**
+ * While nothing is paced, a wave of sends goes SPREAD_BURST at once and then one per SPREAD_MS: at
+ * most 100 a second, far above what image calls of seconds each reach, but no longer all in one instant.
+ */
+const SPREAD_MS = 10;
+const SPREAD_BURST = 4;
 /** Least time the others wait behind a probe, ms. */
 const PROBE_WINDOW_MS = 50;
 /** Requests admitted before the first 429 for it to say anything of a rate. */
@@ -84,6 +90,9 @@ export class RateGate implements RequestGate {
   private tokens = 1;
   private tokensAt = -Infinity;
   private pausedUntil = -Infinity;
+  /** Sends the spreading lets go at once, refilled one per SPREAD_MS up to SPREAD_BURST. */
+  private spread = SPREAD_BURST;
+  private spreadAt = 0;
   /** After a pause the next request is a probe, and the others wait until a refusal of it would be back. */
   private probeNext = false;
   private probeUntil = -Infinity;
@@ -169,6 +178,16 @@ export class RateGate implements RequestGate {
           continue;
         }
         this.tokens -= 1;
+      } else {
+        // Unpaced, a wave of answers would send a wave of requests in one instant, and every one of them
+        // reaching a limit just run dry is refused before the first refusal is heard: spread a wave a little.
+        this.spread = Math.min(SPREAD_BURST, this.spread + (now - this.spreadAt) / SPREAD_MS);
+        this.spreadAt = now;
+        if (this.spread < 1) {
+          await this.sleep(Math.max(1, (1 - this.spread) * SPREAD_MS), signal);
+          continue;
+        }
+        this.spread -= 1;
       }
       if (this.probeNext) {
         this.probeNext = false;

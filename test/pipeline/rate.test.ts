@@ -52,6 +52,13 @@ describe("without a declared limit the controller finds it, whatever its shape",
     },
   );
 
+  it("answers that all come back together (every call 300 ms, as the emulator answers) send the next wave spread out, so a bucket run dry refuses only a few", async () => {
+    const r = await simulate({ n: N, latencyMs: LATENCY, jitter: 0, limit: { shape: "token-bucket", perMinute: 120 }, gate: { concurrency: { ceiling: CEILING } } });
+    expect(r.elapsedMs / boundMs(N, 120, LATENCY, CEILING)).toBeLessThanOrEqual(1.3);
+    // All 16 of the second wave at one instant met 4 tokens: 12 refused before the first 429 was heard.
+    expect(r.refused).toBeLessThanOrEqual(10);
+  });
+
   it("after a pause the waiting requests do not all go at once: one goes first", async () => {
     const clock = new VirtualClock();
     const gate = new RateGate({ now: clock.now, sleep: clock.sleep, concurrency: { ceiling: 16 } });
