@@ -9,6 +9,7 @@
 import { NO_FLAWS, startEmulator, type EmulatorOptions, type RunningEmulator } from "../src/emulator/emulator.js";
 import { LIMIT_SHAPES, type LimitShape } from "../src/emulator/limits.js";
 import { expectExit, round, runSeedlock, scratchRepo, type CliRun, loadNote } from "./cli-process.js";
+import { loadavg } from "node:os";
 import type { Bench, Figure } from "./types.js";
 
 const QUICK = process.env.SEEDLOCK_BENCH_QUICK === "1";
@@ -99,7 +100,15 @@ const bench: Bench = async () => {
     }
   }
   if (own) figures.push({ name: "no latency, no limit: seedlock's own time per draft (start-up and report included)", value: round(own.run.wallMs / own.drafts, 1), unit: "ms" });
+  const [one, five] = loadavg();
   return {
+    ...(ONLY.length
+      ? {
+          partial:
+            `${[...cases, ...(own ? [own] : [])].map((c) => c.label).join("; ")}, with \`SEEDLOCK_BENCH_CASES="${ONLY.join(";")}" npm run bench -- throughput\` ` +
+            `(load average ${one!.toFixed(1)} (1 min), ${five!.toFixed(1)} (5 min) when it ended).`,
+        }
+      : {}),
     title: "Throughput near the rate limit",
     description:
       `\`seedlock preview\` of N = ${N} drafts (every draft passes the screen) run as a child process with \`limits.concurrency: ${CEILING}\` (the ceiling; ` +
