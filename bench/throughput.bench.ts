@@ -131,6 +131,11 @@ const bench: Bench = async () => {
       `With no latency and no limit the same ${own.drafts} drafts take ${(own.run.wallMs / 1000).toFixed(1)} s: that is seedlock's own work (Node start-up, screening ` +
         "each draft, saving it, a lockfile write per answer, then contact sheets and report.html) on this machine; the bound leaves no room for it. " +
         "A token bucket lets its burst through at once, so a run against one can beat N ÷ rate."] : []),
+      "",
+      "Most of a token bucket's 429s come in one wave at the start. At 120/min its burst of 20 outlasts the first 16 calls, then runs dry in the " +
+        "second wave: the emulator answers every call in exactly 300 ms, so 16 answers come back together, and the CLI, busy keeping, screening " +
+        "and saving them, hears the first 429 some 170 ms after it was sent (measured with SEEDLOCK_BENCH_VERBOSE); every request it sent " +
+        "meanwhile meets the empty bucket. That wave grows with the machine's load; once paced, a run is refused a few times more at most.",
     ],
   };
 };
