@@ -16,7 +16,7 @@ import type { BudgetLedger, Reservation } from "./ledger.js";
 import { acceptedSeed, AssetEntry, failedSeed, rejectedSeed, renderedSeed, type DraftFacts, type TierChoice } from "./lock-entry.js";
 import type { LockfileRecorder } from "./record.js";
 import { Rendering, type OutputGeometry } from "./render.js";
-import type { AssetReport, AssetStatus } from "../run-report.js";
+import { untouchedAsset, type AssetReport, type AssetStatus } from "../run-report.js";
 import { resume, type RecoveredAnswer } from "./resume.js";
 import type { RunVerdicts, TallyEvent } from "./run-tally.js";
 import type { Answered, Call, CallSource } from "./scheduler.js";
@@ -140,7 +140,7 @@ export class AssetRun implements CallSource {
       ? { priority: 0, priceUsd: finalCeilingUsd, send: (reservation, answered) => this.render(reservation, answered, undefined) }
       : { priority: 0, priceUsd: 0, send: (reservation, answered) => this.materialize(reservation, answered) };
     this.cursor = spec.seedStart;
-    this.report = { id: spec.id, status: "done", drafts: 0, accepted: 0, rejectedDrafts: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs: [] };
+    this.report = untouchedAsset(spec.id, "done");
   }
 
   get id(): string {

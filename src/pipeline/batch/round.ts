@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { BatchJobRecord, BatchRequestRecord, BatchStage, Lockfile } from "../../lock/types.js";
 import type { Logger } from "../../logger.js";
 import type { AssetSpec, BatchMode, Manifest } from "../../manifest/spec.js";
-import { batchShareOf, findModel, imageCallCeilingUsd, type ImageModel } from "../../models/catalog.js";
+import { batchShareOf, imageModelOf, imageCallCeilingUsd } from "../../models/catalog.js";
 import { InputError } from "../../errors.js";
 import { RepositoryFolder } from "../../disk/repository-path.js";
 import { batches } from "../../manifest/batch-mode.js";
@@ -155,7 +155,7 @@ export class BatchRound {
       if (this.held.has(spec.id)) continue;
       const inputHash = this.options.inputHashes.get(spec.id)!;
       for (const wanted of await this.wantedOf(spec, inputHash, rate)) {
-        const model = imageModel(wanted.stage === "final" ? spec.models.final : spec.tier === "final-only" ? spec.models.final : spec.models.draft);
+        const model = imageModelOf(wanted.stage === "final" ? spec.models.final : spec.tier === "final-only" ? spec.models.final : spec.models.draft);
         const size = wanted.stage === "final" || spec.tier === "final-only" ? spec.finalSize : spec.draftSize;
         // The most the answer can bill (input, thinking, every image), at the batch share: a settle never passes it.
         const inputImages = wanted.stage === "final" && spec.reference ? 1 : 0;
@@ -310,12 +310,6 @@ function runAcceptRate(lock: Lockfile): number | undefined {
     }
   }
   return drafts ? accepted / drafts : undefined;
-}
-
-function imageModel(id: string): ImageModel {
-  const model = findModel(id);
-  if (model?.kind !== "image") throw new RangeError(`${id} is not an image model`);
-  return model;
 }
 
 function clamp(rate: number): number {
