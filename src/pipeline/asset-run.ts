@@ -8,7 +8,7 @@ import type { ReportPictures } from "../report/images.js";
 import { blockedAnswer, severalImagesNote } from "./answer-check.js";
 import { AssetPictures, type DraftTile, type OutputPicture } from "./asset-pictures.js";
 import { assetCallsOf, type AssetCalls } from "./call-prices.js";
-import { refusedWrite } from "./disk.js";
+import { refusedWrite } from "../disk/refused-write.js";
 import { Drafting, readKeptDraft } from "./draft.js";
 import { expectedAcceptRate, nextCall, nextSeed } from "./in-flight.js";
 import { AnswerJournal, type AnswerKind } from "./journal.js";

@@ -24,7 +24,7 @@ import { AssetRun, type AssetGoal } from "./asset-run.js";
 import { checkOutputClaims } from "./claims.js";
 import { batches, withBatchMode } from "../manifest/batch-mode.js";
 import { assetsInBatchJobs, BatchRound, batchClientFor, pendingBatchUsd, waitForBatches } from "./batch/round.js";
-import { writing } from "./disk.js";
+import { writing } from "../disk/refused-write.js";
 import { REPORT_FOLDER } from "../disk/folders.js";
 import { BudgetLedger } from "./ledger.js";
 import type { TierChoice } from "./lock-entry.js";

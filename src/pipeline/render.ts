@@ -8,7 +8,7 @@ import { pixelSize, type ImageModel, type ImageSize } from "../models/catalog.js
 import type { ImageProvider, ImageResult, InlineImage } from "../provider/provider.js";
 import type { RepositoryFolder } from "../disk/repository-path.js";
 import { checkAnswer, isUndersized, type AnswerCheck, type Size } from "./answer-check.js";
-import { writing } from "./disk.js";
+import { writing } from "../disk/refused-write.js";
 import { analyzeImage } from "./screen.js";
 
 /**
