@@ -309,15 +309,15 @@ function followParent(env) {
 }
 
 // src/cli/index.ts
-registerCommand("plan", async () => (await import("./chunks/plan-BPXUBSZC.js")).planCommand);
-registerCommand("preview", async () => (await import("./chunks/preview-YKFGRWH2.js")).previewCommand);
-registerCommand("run", async () => (await import("./chunks/run-DDZZMXMN.js")).runCommand);
-registerCommand("render", async () => (await import("./chunks/render-ARRBMK2M.js")).renderCommand);
-registerCommand("summary", async () => (await import("./chunks/summary-DRV5BYME.js")).summaryCommand);
-registerCommand("verify", async () => (await import("./chunks/verify-7ASFZXH6.js")).verifyCommand);
-registerCommand("merge-lock", async () => (await import("./chunks/merge-lock-ZLZITIB5.js")).mergeLockCommand);
-registerCommand("demo", async () => (await import("./chunks/demo-SE6WAV2Q.js")).demoCommand);
-registerCommand("emulate", async () => (await import("./chunks/emulate-DU53A3PV.js")).emulateCommand);
+registerCommand("plan", async () => (await import("./chunks/plan-5SJPJR3B.js")).planCommand);
+registerCommand("preview", async () => (await import("./chunks/preview-JCDCODCO.js")).previewCommand);
+registerCommand("run", async () => (await import("./chunks/run-V2KNIWJP.js")).runCommand);
+registerCommand("render", async () => (await import("./chunks/render-MM5Y46X7.js")).renderCommand);
+registerCommand("summary", async () => (await import("./chunks/summary-E62TQZOD.js")).summaryCommand);
+registerCommand("verify", async () => (await import("./chunks/verify-3X7EROBN.js")).verifyCommand);
+registerCommand("merge-lock", async () => (await import("./chunks/merge-lock-WKHUOBDW.js")).mergeLockCommand);
+registerCommand("demo", async () => (await import("./chunks/demo-A3W7WDMW.js")).demoCommand);
+registerCommand("emulate", async () => (await import("./chunks/emulate-HB5PX3Y3.js")).emulateCommand);
 var argv = process.argv.slice(2);
 var code;
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => code !== void 0 && process.exit(code));

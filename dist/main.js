@@ -3,7 +3,7 @@ const require = __seedlockCreateRequire(import.meta.url);
 import {
   combineShardReports,
   readShardReports
-} from "./chunks/chunk-LCKAUW6P.js";
+} from "./chunks/chunk-AQFS6O36.js";
 import {
   COMMENT_MARKER,
   GitCli,
@@ -31,16 +31,17 @@ import {
   summary,
   topLevel,
   warning
-} from "./chunks/chunk-6LDZCG5U.js";
-import "./chunks/chunk-5QMURFLC.js";
+} from "./chunks/chunk-XB67GFYA.js";
+import "./chunks/chunk-RLA37S77.js";
 import "./chunks/chunk-GEXTQ4V7.js";
 import {
   plainLine
-} from "./chunks/chunk-LOHSFOMG.js";
+} from "./chunks/chunk-Q3JW7B54.js";
 import {
   REVIEW_REASON,
   execute,
   inputHash,
+  loadManifest,
   parseBaseUrl,
   parseBatchMode,
   parseMaxBudgetUsd,
@@ -48,29 +49,33 @@ import {
   parseShardCount,
   parseWaitMinutes,
   shardLabel
-} from "./chunks/chunk-NDGJGGOU.js";
+} from "./chunks/chunk-QPT35HKR.js";
 import {
   FIGURE_NAME,
   count,
   rejectedText,
   statusText,
   twoTierText
-} from "./chunks/chunk-2DEY6GSC.js";
+} from "./chunks/chunk-EFW4YMWR.js";
+import "./chunks/chunk-QBLJZ7EA.js";
+import {
+  NullLogger
+} from "./chunks/chunk-PK654C6K.js";
 import {
   RepositoryFolder,
-  loadManifest,
   lockPathFor,
   lockStats,
   parseLockfile,
   readLockfile,
   repositoryPathProblem,
   writeLockfile
-} from "./chunks/chunk-HIVC777O.js";
-import "./chunks/chunk-P5UZNSPX.js";
-import "./chunks/chunk-QBLJZ7EA.js";
+} from "./chunks/chunk-YPSSUEOW.js";
 import {
-  NullLogger
-} from "./chunks/chunk-PK654C6K.js";
+  MARKDOWN,
+  formatPercent,
+  formatUsd
+} from "./chunks/chunk-4XIAYHCN.js";
+import "./chunks/chunk-P5UZNSPX.js";
 import {
   ExitCode,
   InputError,
@@ -87,93 +92,6 @@ import { dirname as dirname2, join as join7, relative as relative5, sep as sep3 
 import { mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative, sep } from "node:path";
-
-// src/action/markdown.ts
-function usd(value) {
-  const cents = Math.abs(value * 100 - Math.round(value * 100)) < 1e-9;
-  return `$${value.toFixed(Math.abs(value) >= 1 || cents ? 2 : 4)}`;
-}
-function percent(rate) {
-  return rate === null ? "\u2013" : `${Math.round(rate * 100)} %`;
-}
-var ICON = {
-  done: "\u2705",
-  previewed: "\u{1F440}",
-  capped: "\u26D4",
-  budget: "\u{1F4B8}",
-  unavailable: "\u26A0\uFE0F",
-  interrupted: "\u23F9",
-  incomplete: "\u25FB\uFE0F",
-  planned: "\u{1F4DD}",
-  batch: "\u23F3"
-};
-function statusText2(asset) {
-  const icon = ICON[asset.status];
-  return `${icon ? `${icon} ` : ""}${statusText(asset)}`;
-}
-function rejectedText2(asset) {
-  return rejectedText(asset);
-}
-function cell(text) {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-function table(header, rows, textColumns = 2) {
-  const line = (cells) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map((_, i) => i < textColumns ? "---" : "---:")), ...rows.map(line)].join("\n");
-}
-function assetTable(report) {
-  const withEstimate = report.command === "plan";
-  const header = ["Asset", "Status", "Drafts", "Accepted", "Rejected", "Rendered", "Spent", ...withEstimate ? ["Estimate"] : []];
-  const row = (a) => [
-    `\`${cell(a.id)}\``,
-    statusText2(a),
-    String(a.drafts),
-    String(a.accepted),
-    cell(rejectedText2(a)),
-    String(a.rendered),
-    usd(a.spentUsd),
-    ...withEstimate ? [usd(a.estimatedUsd)] : []
-  ];
-  const totals = [
-    `**${report.assets.length} assets**`,
-    "",
-    `**${report.drafts}**`,
-    `**${report.accepted}**`,
-    `**${report.rejectedDrafts}**`,
-    `**${report.rendered}**`,
-    `**${usd(report.spentUsd)}**`,
-    ...withEstimate ? [`**${usd(report.estimatedUsd)}**`] : []
-  ];
-  return table(header, [...report.assets.map(row), totals]);
-}
-function effectiveCostLine(report) {
-  const rates = `accept rate ${percent(report.acceptRate)}, regen rate ${percent(report.regenRate)}, ${report.accepted} accepted of ${count(report.drafts, "draft")}`;
-  const name = (figure) => figure[0].toUpperCase() + figure.slice(1);
-  if (report.costPerImageUsd !== null) {
-    return `${name(FIGURE_NAME.costPerImage)}: **${usd(report.costPerImageUsd)}** (${usd(report.spentUsd)} \xF7 ${count(report.rendered, "image")} rendered; ${rates}).`;
-  }
-  if (report.costPerAcceptedDraftUsd !== null) {
-    return `${name(FIGURE_NAME.costPerAcceptedDraft)}: **${usd(report.costPerAcceptedDraftUsd)}** (${usd(report.spentUsd)} \xF7 ${report.accepted} accepted; nothing rendered; ${rates}).`;
-  }
-  return `${name(FIGURE_NAME.costPerImage)}: \u2013 (nothing rendered or accepted in this run; ${rates}).`;
-}
-function twoTierLines(report) {
-  if (!report.twoTier) return [];
-  const text = twoTierText(report.twoTier);
-  return [`${text[0].toUpperCase()}${text.slice(1)}.`, ""];
-}
-function batchJobsMarkdown(report) {
-  const pending = report.batch?.pending ?? [];
-  const reserved = pending.reduce((sum, job) => sum + job.reservedUsd, 0);
-  const rows = pending.map((job) => [cell(job.name ?? `${job.displayName} (being submitted)`), job.stage === "draft" ? "drafts" : "renders", cell(job.model), String(job.requests), usd(job.reservedUsd), cell(job.submittedAt)]);
-  return [
-    `**Batch jobs pending: ${pending.length}**, ${usd(reserved)} reserved against the ceiling. The next run collects them (the Batch API answers within 24 h).`,
-    "",
-    table(["job", "stage", "model", "requests", "reserved", "submitted"], rows, 3)
-  ].join("\n");
-}
-
-// src/action/base-ceiling.ts
 var SPENDS = /* @__PURE__ */ new Set(["run", "preview", "render"]);
 async function readBaseBudget(git, manifestPath, baseSha, baseRef) {
   let path;
@@ -215,15 +133,93 @@ function pullRequestCeiling(settings, base, headMaxUsd) {
     return { settings: { ...settings, core: { ...settings.core, command: "plan" }, fallback }, note: fallback };
   }
   const ceiling = Math.min(workflow ?? Infinity, baseUsd ?? Infinity);
-  const ceilingName = baseUsd !== void 0 && baseUsd < (workflow ?? Infinity) ? `the base branch's budget.maxUsd (${usd(ceiling)})` : void 0;
+  const ceilingName = baseUsd !== void 0 && baseUsd < (workflow ?? Infinity) ? `the base branch's budget.maxUsd (${formatUsd(ceiling, MARKDOWN)})` : void 0;
   let note;
-  const cap = `On a pull request seedlock spends at most ${usd(ceiling)}, the lower of the workflow's max-budget-usd and the base branch's budget.maxUsd; the new budget applies once it is merged.`;
+  const cap = `On a pull request seedlock spends at most ${formatUsd(ceiling, MARKDOWN)}, the lower of the workflow's max-budget-usd and the base branch's budget.maxUsd; the new budget applies once it is merged.`;
   if (headMaxUsd !== void 0 && baseUsd !== void 0 && headMaxUsd > baseUsd + 1e-9) {
-    note = `This pull request raises budget.maxUsd from ${usd(baseUsd)} (${base.where}) to ${usd(headMaxUsd)}. ${cap}`;
+    note = `This pull request raises budget.maxUsd from ${formatUsd(baseUsd, MARKDOWN)} (${base.where}) to ${formatUsd(headMaxUsd, MARKDOWN)}. ${cap}`;
   } else if (headMaxUsd !== void 0 && baseUsd === void 0 && headMaxUsd > ceiling + 1e-9) {
-    note = `This pull request's manifest sets budget.maxUsd to ${usd(headMaxUsd)}, and the base branch has none. ${cap}`;
+    note = `This pull request's manifest sets budget.maxUsd to ${formatUsd(headMaxUsd, MARKDOWN)}, and the base branch has none. ${cap}`;
   }
   return { settings: { ...settings, core: { ...settings.core, maxBudgetUsd: ceiling } }, ...ceilingName ? { ceilingName } : {}, ...note ? { note } : {} };
+}
+
+// src/action/markdown.ts
+var ICON = {
+  done: "\u2705",
+  previewed: "\u{1F440}",
+  capped: "\u26D4",
+  budget: "\u{1F4B8}",
+  unavailable: "\u26A0\uFE0F",
+  interrupted: "\u23F9",
+  incomplete: "\u25FB\uFE0F",
+  planned: "\u{1F4DD}",
+  batch: "\u23F3"
+};
+function statusText2(asset) {
+  const icon = ICON[asset.status];
+  return `${icon ? `${icon} ` : ""}${statusText(asset)}`;
+}
+function rejectedText2(asset) {
+  return rejectedText(asset);
+}
+function cell(text) {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+function table(header, rows, textColumns = 2) {
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map((_, i) => i < textColumns ? "---" : "---:")), ...rows.map(line)].join("\n");
+}
+function assetTable(report) {
+  const withEstimate = report.command === "plan";
+  const header = ["Asset", "Status", "Drafts", "Accepted", "Rejected", "Rendered", "Spent", ...withEstimate ? ["Estimate"] : []];
+  const row = (a) => [
+    `\`${cell(a.id)}\``,
+    statusText2(a),
+    String(a.drafts),
+    String(a.accepted),
+    cell(rejectedText2(a)),
+    String(a.rendered),
+    formatUsd(a.spentUsd, MARKDOWN),
+    ...withEstimate ? [formatUsd(a.estimatedUsd, MARKDOWN)] : []
+  ];
+  const totals = [
+    `**${report.assets.length} assets**`,
+    "",
+    `**${report.drafts}**`,
+    `**${report.accepted}**`,
+    `**${report.rejectedDrafts}**`,
+    `**${report.rendered}**`,
+    `**${formatUsd(report.spentUsd, MARKDOWN)}**`,
+    ...withEstimate ? [`**${formatUsd(report.estimatedUsd, MARKDOWN)}**`] : []
+  ];
+  return table(header, [...report.assets.map(row), totals]);
+}
+function effectiveCostLine(report) {
+  const rates = `accept rate ${formatPercent(report.acceptRate, MARKDOWN)}, regen rate ${formatPercent(report.regenRate, MARKDOWN)}, ${report.accepted} accepted of ${count(report.drafts, "draft")}`;
+  const name = (figure) => figure[0].toUpperCase() + figure.slice(1);
+  if (report.costPerImageUsd !== null) {
+    return `${name(FIGURE_NAME.costPerImage)}: **${formatUsd(report.costPerImageUsd, MARKDOWN)}** (${formatUsd(report.spentUsd, MARKDOWN)} \xF7 ${count(report.rendered, "image")} rendered; ${rates}).`;
+  }
+  if (report.costPerAcceptedDraftUsd !== null) {
+    return `${name(FIGURE_NAME.costPerAcceptedDraft)}: **${formatUsd(report.costPerAcceptedDraftUsd, MARKDOWN)}** (${formatUsd(report.spentUsd, MARKDOWN)} \xF7 ${report.accepted} accepted; nothing rendered; ${rates}).`;
+  }
+  return `${name(FIGURE_NAME.costPerImage)}: \u2013 (nothing rendered or accepted in this run; ${rates}).`;
+}
+function twoTierLines(report) {
+  if (!report.twoTier) return [];
+  const text = twoTierText(report.twoTier);
+  return [`${text[0].toUpperCase()}${text.slice(1)}.`, ""];
+}
+function batchJobsMarkdown(report) {
+  const pending = report.batch?.pending ?? [];
+  const reserved = pending.reduce((sum, job) => sum + job.reservedUsd, 0);
+  const rows = pending.map((job) => [cell(job.name ?? `${job.displayName} (being submitted)`), job.stage === "draft" ? "drafts" : "renders", cell(job.model), String(job.requests), formatUsd(job.reservedUsd, MARKDOWN), cell(job.submittedAt)]);
+  return [
+    `**Batch jobs pending: ${pending.length}**, ${formatUsd(reserved, MARKDOWN)} reserved against the ceiling. The next run collects them (the Batch API answers within 24 h).`,
+    "",
+    table(["job", "stage", "model", "requests", "reserved", "submitted"], rows, 3)
+  ].join("\n");
 }
 
 // src/action/comment.ts
@@ -238,9 +234,9 @@ function commentBody(report, facts) {
 > ${facts.ceilingNote}`, "");
   const after = new Map((facts.merge?.assets ?? []).map((a) => [a.id, a.estimatedUsd]));
   const mergeUsd = facts.merge?.estimatedUsd ?? report.estimatedUsd;
-  const ceiling = `within a **${usd(report.ceilingUsd)}** ceiling`;
+  const ceiling = `within a **${formatUsd(report.ceilingUsd, MARKDOWN)}** ceiling`;
   out.push(
-    report.command === "preview" ? `Merging this pull request would cost about **${usd(mergeUsd)}** more, ${ceiling}: the run after the merge renders the accepted drafts and drafts only what is still missing. This preview spent ${usd(report.spentUsd)} on ${report.drafts} drafts (accept rate ${percent(report.acceptRate)}).` : `Merging this pull request would cost about **${usd(mergeUsd)}**, ${ceiling}.`,
+    report.command === "preview" ? `Merging this pull request would cost about **${formatUsd(mergeUsd, MARKDOWN)}** more, ${ceiling}: the run after the merge renders the accepted drafts and drafts only what is still missing. This preview spent ${formatUsd(report.spentUsd, MARKDOWN)} on ${report.drafts} drafts (accept rate ${formatPercent(report.acceptRate, MARKDOWN)}).` : `Merging this pull request would cost about **${formatUsd(mergeUsd, MARKDOWN)}**, ${ceiling}.`,
     ""
   );
   if (report.assets.length) {
@@ -253,7 +249,7 @@ function commentBody(report, facts) {
           String(a.drafts),
           String(a.accepted),
           cell(rejectedText2(a)),
-          usd(after.get(a.id) ?? a.estimatedUsd)
+          formatUsd(after.get(a.id) ?? a.estimatedUsd, MARKDOWN)
         ])
       ),
       ""
@@ -312,13 +308,13 @@ function failureSentence(report, workflowCeilingUsd, trustedCeilingName) {
   switch (report.exitCode) {
     case ExitCode.budgetExceeded: {
       const whole = report.shard?.matrixCeilingUsd ?? report.ceilingUsd;
-      const source = workflowCeilingUsd !== void 0 && workflowCeilingUsd <= whole + 1e-9 ? trustedCeilingName ?? `the workflow's max-budget-usd (${usd(whole)})` : `the manifest's budget.maxUsd (${usd(whole)})`;
-      const which = report.shard ? `shard ${report.shard.shard}'s slice (${usd(report.ceilingUsd)}) of ${source}` : source;
+      const source = workflowCeilingUsd !== void 0 && workflowCeilingUsd <= whole + 1e-9 ? trustedCeilingName ?? `the workflow's max-budget-usd (${formatUsd(whole, MARKDOWN)})` : `the manifest's budget.maxUsd (${formatUsd(whole, MARKDOWN)})`;
+      const which = report.shard ? `shard ${report.shard.shard}'s slice (${formatUsd(report.ceilingUsd, MARKDOWN)}) of ${source}` : source;
       if (report.command === "plan" || report.spentUsd === 0) {
-        return `The estimate of ${usd(report.estimatedUsd)} exceeds ${which}, so nothing was generated; raise max-budget-usd or budget.maxUsd, or lower counts.`;
+        return `The estimate of ${formatUsd(report.estimatedUsd, MARKDOWN)} exceeds ${which}, so nothing was generated; raise max-budget-usd or budget.maxUsd, or lower counts.`;
       }
       const undone = left.length ? ` with ${ids(left)} left undone` : "";
-      return `seedlock stopped at ${which} after spending ${usd(report.spentUsd)}${undone} (accepted work is kept); raise max-budget-usd or budget.maxUsd, or lower counts.`;
+      return `seedlock stopped at ${which} after spending ${formatUsd(report.spentUsd, MARKDOWN)}${undone} (accepted work is kept); raise max-budget-usd or budget.maxUsd, or lower counts.`;
     }
     case ExitCode.attemptCap: {
       const capped = report.assets.filter((a) => a.status === "capped");
@@ -680,7 +676,7 @@ async function finalsBody(git, report, t) {
       rows.push(`| \`${asset.id}\` | \`${path}\` | ${before} | <img src="${raw(t.after, path)}" alt="${path} after" width="160"> |`);
     }
   }
-  const spend = report ? `Spent $${report.spentUsd.toFixed(4)} of a $${report.ceilingUsd.toFixed(2)} ceiling.` : "";
+  const spend = report ? `Spent ${formatUsd(report.spentUsd, { places: 4 })} of a ${formatUsd(report.ceilingUsd, { places: 2 })} ceiling.` : "";
   return [
     finalsMarker(t.manifest),
     `### seedlock finals \xB7 \`${t.manifest}\``,
@@ -833,7 +829,7 @@ function section(state, facts, images) {
     out.push(
       table(
         ["Asset", "Verdict", "Drafts", "Accepted", "Rejected", "Cost to merge"],
-        s.rows.map((r) => [`\`${cell(r.id)}\``, statusText2({ status: r.status, drafts: r.drafts, accepted: r.accepted, rendered: 0 }), String(r.drafts), String(r.accepted), cell(rejectedText2({ rejectedDrafts: r.rejectedDrafts ?? 0, rejected: r.rejected })), usd(r.mergeUsd)])
+        s.rows.map((r) => [`\`${cell(r.id)}\``, statusText2({ status: r.status, drafts: r.drafts, accepted: r.accepted, rendered: 0 }), String(r.drafts), String(r.accepted), cell(rejectedText2({ rejectedDrafts: r.rejectedDrafts ?? 0, rejected: r.rejected })), formatUsd(r.mergeUsd, MARKDOWN)])
       ),
       ""
     );
@@ -863,7 +859,7 @@ function reviewCommentBody(states, facts, limit = COMMENT_LIMIT) {
     facts.marker,
     `### seedlock preview \xB7 \`${facts.manifest}\``,
     "",
-    `Merging this pull request would cost about **${usd(merge)}** more, within a **${usd(ceiling)}** ceiling: the run after the merge renders the approved drafts and drafts only what is still missing. This preview spent ${usd(spent)} on ${drafts} drafts (accept rate ${percent(drafts ? accepted / drafts : null)})${reported}.`,
+    `Merging this pull request would cost about **${formatUsd(merge, MARKDOWN)}** more, within a **${formatUsd(ceiling, MARKDOWN)}** ceiling: the run after the merge renders the approved drafts and drafts only what is still missing. This preview spent ${formatUsd(spent, MARKDOWN)} on ${drafts} drafts (accept rate ${formatPercent(drafts ? accepted / drafts : null, MARKDOWN)})${reported}.`,
     ""
   ];
   if (facts.notes.length) head.push(...facts.notes.map((n, i) => `${i === 0 ? "> [!NOTE]\n" : ""}> ${n}`), "");
@@ -1075,7 +1071,7 @@ async function redraw(git, settings, manifest, states, rerolls, logger, headSha)
     updates.push({ state: next, files: built.files.filter((f) => f.path.includes("/drafts/")) });
   }
   const drafts = report.assets.filter((a) => rerolls.includes(a.id)).reduce((n, a) => n + a.drafts, 0);
-  return { updates, line: `Drew ${drafts} new draft${drafts === 1 ? "" : "s"} for ${rerolls.join(", ")} (${report.spentUsd.toFixed(4)} USD, within the ${report.ceilingUsd.toFixed(2)} USD ceiling).` };
+  return { updates, line: `Drew ${drafts} new draft${drafts === 1 ? "" : "s"} for ${rerolls.join(", ")} (${formatUsd(report.spentUsd, { markdown: true, places: 4 })}, within the ${formatUsd(report.ceilingUsd, { markdown: true, places: 2 })} ceiling).` };
 }
 async function retireReviews(git, settings, manifest) {
   try {
@@ -1342,8 +1338,8 @@ function summaryMarkdown(report, facts) {
   if (facts.fallback) out.push(`> [!NOTE]
 > ${facts.fallback}`, "");
   if (report) {
-    const spend = report.shard ? `Shard **${report.shard.shard}** spent **${usd(report.spentUsd)}** of its **${usd(report.shard.sliceUsd)}** slice of the **${usd(report.shard.matrixCeilingUsd)}** ceiling; **${usd(report.shard.unspentUsd)}** of the slice is left unspent (no other shard may use it)` : `Spent **${usd(report.spentUsd)}** of a **${usd(report.ceilingUsd)}** ceiling`;
-    const estimate = report.command === "plan" ? `; estimated **${usd(report.estimatedUsd)}** for the work to do` : report.command === "preview" && facts.mergeEstimateUsd !== void 0 ? `; the run after merging would cost about **${usd(facts.mergeEstimateUsd)}** more` : "";
+    const spend = report.shard ? `Shard **${report.shard.shard}** spent **${formatUsd(report.spentUsd, MARKDOWN)}** of its **${formatUsd(report.shard.sliceUsd, MARKDOWN)}** slice of the **${formatUsd(report.shard.matrixCeilingUsd, MARKDOWN)}** ceiling; **${formatUsd(report.shard.unspentUsd, MARKDOWN)}** of the slice is left unspent (no other shard may use it)` : `Spent **${formatUsd(report.spentUsd, MARKDOWN)}** of a **${formatUsd(report.ceilingUsd, MARKDOWN)}** ceiling`;
+    const estimate = report.command === "plan" ? `; estimated **${formatUsd(report.estimatedUsd, MARKDOWN)}** for the work to do` : report.command === "preview" && facts.mergeEstimateUsd !== void 0 ? `; the run after merging would cost about **${formatUsd(facts.mergeEstimateUsd, MARKDOWN)}** more` : "";
     out.push(`${spend}${estimate}.`, "");
     if (report.assets.length) out.push(assetTable(report), "");
     else out.push("No asset in this manifest (or in this shard).", "");
@@ -1353,9 +1349,9 @@ function summaryMarkdown(report, facts) {
     const matrix = report.command === "plan" ? report.matrix : void 0;
     if (matrix) {
       out.push(`### Matrix: ${matrix.count} shard${matrix.count === 1 ? "" : "s"}, packed by estimate (largest \xF7 mean ${matrix.balance.toFixed(2)})`, "");
-      const rows = matrix.shards.map((s) => [`\`${s.shard}\``, String(s.assets.length), usd(s.estimatedUsd), usd(s.ceilingUsd)]);
+      const rows = matrix.shards.map((s) => [`\`${s.shard}\``, String(s.assets.length), formatUsd(s.estimatedUsd, MARKDOWN), formatUsd(s.ceilingUsd, MARKDOWN)]);
       out.push(table(["Shard", "Assets", "Estimate", "Slice"], rows, 1), "");
-      out.push(`The slices add up to ${usd(matrix.allocatedUsd)} of the ${usd(matrix.ceilingUsd)} ceiling. Packing \`${matrix.fingerprint}\`: every shard must start from this commit with this ceiling.`, "");
+      out.push(`The slices add up to ${formatUsd(matrix.allocatedUsd, MARKDOWN)} of the ${formatUsd(matrix.ceilingUsd, MARKDOWN)} ceiling. Packing \`${matrix.fingerprint}\`: every shard must start from this commit with this ceiling.`, "");
       if (matrix.rule) out.push(`Shard count: ${cell(matrix.rule)}.`, "");
     }
     if (report.batch?.pending.length) out.push(batchJobsMarkdown(report), "");
@@ -1389,10 +1385,10 @@ function matrixSummaryMarkdown(summary2, facts) {
 > Shard ${summary2.duplicates.join(", ")} left more than one report (a re-run job?): only the last one, by file name, is counted below.`, "");
   }
   out.push(
-    `Spent **${usd(summary2.spentUsd)}** of the **${usd(summary2.ceilingUsd)}** ceiling across ${summary2.shards.length} shard${summary2.shards.length === 1 ? "" : "s"}; their slices add up to ${usd(summary2.allocatedUsd)}, and **${usd(summary2.unspentUsd)}** of them was left unspent (a shard never spends another's slice).`,
+    `Spent **${formatUsd(summary2.spentUsd, MARKDOWN)}** of the **${formatUsd(summary2.ceilingUsd, MARKDOWN)}** ceiling across ${summary2.shards.length} shard${summary2.shards.length === 1 ? "" : "s"}; their slices add up to ${formatUsd(summary2.allocatedUsd, MARKDOWN)}, and **${formatUsd(summary2.unspentUsd, MARKDOWN)}** of them was left unspent (a shard never spends another's slice).`,
     ""
   );
-  const rows = summary2.shards.map((s) => [`\`${s.shard}\``, s.exitCode === 0 ? "\u2705 0" : `\u274C ${s.exitCode}`, String(s.assets), usd(s.spentUsd), usd(s.sliceUsd), usd(s.unspentUsd)]);
+  const rows = summary2.shards.map((s) => [`\`${s.shard}\``, s.exitCode === 0 ? "\u2705 0" : `\u274C ${s.exitCode}`, String(s.assets), formatUsd(s.spentUsd, MARKDOWN), formatUsd(s.sliceUsd, MARKDOWN), formatUsd(s.unspentUsd, MARKDOWN)]);
   for (const label of summary2.missing) rows.push([`\`${label}\``, "\u2754 no report", "", "", "", ""]);
   out.push(table(["Shard", "Exit", "Assets", "Spent", "Slice", "Unspent"], rows, 1), "");
   if (report.assets.length) out.push(assetTable(report), "");
