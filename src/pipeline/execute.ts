@@ -5,13 +5,13 @@ import { LockfileText, lockPathFor, readLockfile, writeLockfile } from "../lock/
 import { lockStats } from "../lock/stats.js";
 import type { Lockfile } from "../lock/types.js";
 import type { Logger } from "../logger.js";
-import { ceilingUsd } from "../manifest/ceiling.js";
+import { ceilingOf, type Ceiling } from "../manifest/ceiling.js";
 import { loadManifest } from "../manifest/load.js";
 import { withTrustedPrices } from "../manifest/pricing.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { planRun, type Plan, type PlannedAsset } from "../plan/plan.js";
 import { tierPrices } from "../plan/tier.js";
-import { planReport, type Ceiling } from "../plan/report.js";
+import { planReport } from "../plan/report.js";
 import { packShards, planMatrix, shardLabel, shardRpm, sliceFor, workOf } from "../plan/shards.js";
 import { CircuitBreaker } from "../provider/circuit.js";
 import { createGeminiProvider } from "../provider/gemini.js";
@@ -530,15 +530,6 @@ function shardOf(loaded: Loaded, shard: { index: number; count: number }): Omit<
     sliceUsd: slice.ceilingUsd,
     fingerprint: matrix.fingerprint,
     assets: slice.assets,
-  };
-}
-
-function ceilingOf(manifest: Manifest, flagMaxUsd: number | undefined): Ceiling {
-  const usd = ceilingUsd(manifest, flagMaxUsd);
-  return {
-    usd,
-    source: flagMaxUsd !== undefined && flagMaxUsd < manifest.budget.maxUsd ? "--max-budget-usd" : "budget.maxUsd",
-    ...(manifest.budget.warnUsd !== undefined ? { warnUsd: manifest.budget.warnUsd } : {}),
   };
 }
 
