@@ -30,7 +30,7 @@ export async function adoptFinalsBranch(git: Git, manifestPath: string, top: str
     const entry = theirs.assets[asset.id];
     const hash = inputHash(asset, spec);
     if (!entry || entry.inputHash !== hash || lock.assets[asset.id]?.inputHash === hash) continue;
-    for (const o of entry.outputs) if (!repositoryPathProblem(o.path)) files.push({ from: o.path, to: join(top, o.path), root: top });
+    for (const output of entry.outputs) if (!repositoryPathProblem(output.path)) files.push({ from: output.path, to: join(top, output.path), root: top });
     for (const s of entry.seeds) if (s.status === "accepted" && s.draft && !repositoryPathProblem(s.draft)) files.push({ from: s.draft, to: join(top, s.draft), root: top });
     lock.assets[asset.id] = entry;
     adopted.push(asset.id);
