@@ -162,7 +162,7 @@ export class AssetRun implements CallSource {
 
   /** Takes up where the lockfile and the answer journal left the asset, before any call is sent. */
   async prepare(): Promise<void> {
-    const { manifest, goal, outputsOnDisk } = this.setup;
+    const { goal, outputsOnDisk } = this.setup;
     const resumed = await resume({
       spec: this.spec,
       entry: this.entry,
@@ -170,7 +170,7 @@ export class AssetRun implements CallSource {
       journal: this.journal,
       mayRender: goal !== "accepted-drafts",
       needsDraftFile: !this.calls.rendersOnFinal || this.spec.reference,
-      root: manifest.root,
+      repository: this.repository,
     });
     this.freeSlots = resumed.freeSlots;
     this.outputsDone = resumed.outputs.length;
@@ -457,8 +457,8 @@ export class AssetRun implements CallSource {
     if (check.verdict === "blocked") return this.failRender(final, check.reasons);
     if (check.verdict !== "passed") {
       if (final.regenerated > 0) return this.failRender(final, check.reasons);
-      const used = check.verdict === "unfit" ? [`final: re-rendered (the paid answer was not used): ${check.reasons.map((r) => r.detail).join("; ")}`] : [];
-      this.renderAgain(used.length ? { ...final, notes: [...(final.notes ?? []), ...used] } : final);
+      const discardNotes = check.verdict === "unfit" ? [`final: re-rendered (the paid answer was not used): ${check.reasons.map((r) => r.detail).join("; ")}`] : [];
+      this.renderAgain(discardNotes.length ? { ...final, notes: [...(final.notes ?? []), ...discardNotes] } : final);
       return;
     }
     const geometry = this.rendering.geometry(check.analysis, this.spec.finalSize, final.notes ?? []);

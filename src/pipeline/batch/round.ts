@@ -1,6 +1,4 @@
 import { createHash } from "node:crypto";
-import { access } from "node:fs/promises";
-import { join } from "node:path";
 import type { BatchJobRecord, BatchRequestRecord, BatchStage, Lockfile } from "../../lock/types.js";
 import type { Logger } from "../../logger.js";
 import type { AssetSpec, BatchMode, Manifest } from "../../manifest/spec.js";
@@ -241,7 +239,7 @@ export class BatchRound {
       for (const record of waiting) {
         if (outputs + toRender >= spec.count) break;
         // A render needs its draft as the reference; a missing one is drafted again by the run first.
-        if (spec.reference && !(record.draft && (await readable(join(this.options.manifest.root, record.draft))))) continue;
+        if (spec.reference && !(record.draft && this.repository.holdsRegularFile(record.draft))) continue;
         wanted.push({ stage: "final", seed: record.seed });
         toRender++;
       }
@@ -314,13 +312,6 @@ function runAcceptRate(lock: Lockfile): number | undefined {
 
 function clamp(rate: number): number {
   return Math.min(1, Math.max(0.02, rate));
-}
-
-async function readable(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 /** The batch client for a run, on the same key and endpoint as its interactive calls. */
