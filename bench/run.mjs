@@ -35,7 +35,8 @@ for (const name of selected) {
     const verdict = f.pass === undefined ? "" : f.pass ? "  ✓" : "  ✗ misses";
     process.stdout.write(`  ${f.name}: ${fmt(f.value)} ${f.unit}${f.goal ? `  (goal ${f.goal})` : ""}${verdict}\n`);
   }
-  previous[name] = { ...result, date: started.toISOString().slice(0, 10), machine, command: `npm run bench -- ${name}` };
+  const date = started.toISOString().slice(0, 10);
+  previous[name] = result.partial && previous[name] ? mergePartial(previous[name], result, date) : { ...result, date, machine, command: `npm run bench -- ${name}` };
 }
 writeFileSync(resultsFile, JSON.stringify(previous, null, 2) + "\n");
 
@@ -60,4 +61,18 @@ process.stdout.write(`\ndocs/BENCHMARKS.md written (${Object.keys(previous).leng
 
 function fmt(v) {
   return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3);
+}
+
+/**
+ * A run of some cases only (SEEDLOCK_BENCH_CASES) updates those in the last full run's section:
+ * figures by name, table rows by their first cell; the rest, its command and date stay as they were.
+ */
+function mergePartial(full, part, date) {
+  const firstCell = (line) => (line.startsWith("| ") ? line.split("|")[1].trim() : undefined);
+  const figures = full.figures.map((f) => part.figures.find((p) => p.name === f.name) ?? f);
+  for (const f of part.figures) if (!figures.some((g) => g.name === f.name)) figures.push(f);
+  const rows = new Map((part.notes ?? []).filter((l) => firstCell(l) !== undefined).map((l) => [firstCell(l), l]));
+  const notes = (full.notes ?? []).filter((l) => !l.startsWith("Re-measured ")).map((l) => (rows.has(firstCell(l)) ? rows.get(firstCell(l)) : l));
+  const earlier = (full.notes ?? []).filter((l) => l.startsWith("Re-measured "));
+  return { ...full, figures, notes: [...notes, ...[...earlier, `Re-measured ${date}: ${part.partial}`].flatMap((l) => ["", l])] };
 }

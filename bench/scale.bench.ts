@@ -1,17 +1,22 @@
-// Scale: the peak memory of a 1,000-draft run, and how long the Action takes to start and finish a
-// `plan` as the runner starts it. `plan` on 5,000 assets has its own bench (plan.bench.ts).
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// Scale: the peak memory of a 1,000-draft run (the CLI's and the Action's), and how long the Action
+// takes to start and finish a `plan` as the runner starts it. `plan` on 5,000 assets has its own
+// bench (plan.bench.ts). SEEDLOCK_BENCH_CASES="action memory;cpu" measures only the parts named
+// (cpu, memory, action memory, start-up).
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_RATES, startEmulator } from "../src/emulator/emulator.js";
-import { buildSeedlock, expectExit, median, repoRoot, round, runSeedlock, scratchRepo, loadNote } from "./cli-process.js";
+import { buildSeedlock, expectExit, KEY, median, repoRoot, round, runSeedlock, scratchRepo, loadNote } from "./cli-process.js";
 import type { Bench, Figure } from "./types.js";
 
 const DRAFTS = 1000;
 const ASSETS = 50;
 const MEMORY_GOAL_MB = 400;
 const STARTS = 7;
+const ONLY = (process.env.SEEDLOCK_BENCH_CASES ?? "").split(";").map((part) => part.trim()).filter(Boolean);
+/** Whether a part of this bench is to be measured this time. */
+const wanted = (part: string) => ONLY.length === 0 || ONLY.some((p) => p === part);
 
 /** Enough two-tier assets that the run drafts about DRAFTS times at the emulator's usual accept rate. */
 function bigManifest(countPerAsset: number): string {
@@ -52,6 +57,77 @@ export async function peakMemory(env?: NodeJS.ProcessEnv): Promise<{ peakMb: num
     repo.remove();
     await emulator.close();
   }
+}
+
+/**
+ * The same run as the Action's main step runs it: the built main.js spawned as the runner does,
+ * `command: run` with `commit: false`, under /usr/bin/time -v. Its image work runs in a tuned child
+ * (src/pipeline/tuned-process.ts) with no setting from the workflow.
+ */
+async function actionPeakMemory(main: string): Promise<{ peakMb: number; drafts: number; rendered: number; wallMs: number }> {
+  const emulator = await startEmulator({ ...DEFAULT_RATES, latencyMs: 0, randomSeed: 3 });
+  const work = mkdtempSync(join(tmpdir(), "seedlock-bench-action-memory-"));
+  try {
+    const ws = join(work, "ws");
+    mkdirSync(join(ws, ".git"), { recursive: true });
+    writeFileSync(join(ws, "assets.yaml"), bigManifest(Math.round((DRAFTS * 0.7) / ASSETS)));
+    const files = { output: join(work, "output"), summary: join(work, "summary.md"), state: join(work, "state"), event: join(work, "event.json") };
+    for (const f of [files.output, files.summary, files.state]) writeFileSync(f, "");
+    writeFileSync(files.event, "{}");
+    const started = performance.now();
+    const ran = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve, reject) => {
+      const child = spawn("/usr/bin/time", ["-v", process.execPath, main], {
+        cwd: ws,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          GITHUB_ACTIONS: "true",
+          GITHUB_OUTPUT: files.output,
+          GITHUB_STEP_SUMMARY: files.summary,
+          GITHUB_STATE: files.state,
+          GITHUB_EVENT_PATH: files.event,
+          GITHUB_EVENT_NAME: "workflow_dispatch",
+          GITHUB_WORKSPACE: ws,
+          GITHUB_REPOSITORY: "octo/site",
+          RUNNER_TEMP: work,
+          INPUT_COMMAND: "run",
+          INPUT_MANIFEST: "assets.yaml",
+          "INPUT_API-KEY": KEY,
+          "INPUT_BASE-URL": emulator.url,
+          INPUT_COMMIT: "false",
+        },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+    const wallMs = performance.now() - started;
+    const outputs = fileCommands(readFileSync(files.output, "utf8"));
+    if (ran.code !== 0 && ran.code !== 4) throw new Error(`the Action's run exited ${ran.code}: ${ran.stdout.slice(-1500)}${ran.stderr.slice(-1500)}`);
+    const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(ran.stderr);
+    return { peakMb: kb ? Number(kb[1]) / 1024 : NaN, drafts: Number(outputs.drafts), rendered: Number(outputs.rendered), wallMs };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+    await emulator.close();
+  }
+}
+
+/** A runner file-command file (`name<<DELIMITER` heredocs, as @actions/core writes them) as name → value. */
+function fileCommands(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]!);
+    if (!heredoc) continue;
+    const value: string[] = [];
+    while (++i < lines.length && lines[i] !== heredoc[2]) value.push(lines[i]!);
+    out[heredoc[1]!] = value.join("\n");
+  }
+  return out;
 }
 
 /** Assets in the small and the large run of the CPU-per-draft figure; each asset wants the same count. */
@@ -183,40 +259,49 @@ function actionStartup(main: string): { medianMs: number; all: number[] } {
 
 const bench: Bench = async () => {
   const sizes = process.env.SEEDLOCK_BENCH_CPU_ASSETS?.split(",").map(Number) ?? CPU_ASSETS;
-  const cpu = await cpuFigure(sizes);
-  const memory = await peakMemory();
-  const tuned = await peakMemory(TUNED_ENV);
+  const cpu = wanted("cpu") ? await cpuFigure(sizes) : undefined;
+  const memory = wanted("memory") ? await peakMemory() : undefined;
+  const tuned = wanted("memory") ? await peakMemory(TUNED_ENV) : undefined;
   const built = buildSeedlock();
-  const fresh = actionStartup(built.main);
+  const action = wanted("action memory") ? await actionPeakMemory(built.main) : undefined;
+  const fresh = wanted("start-up") ? actionStartup(built.main) : undefined;
   const shipped = join(repoRoot, "dist", "main.js");
-  const dist = existsSync(shipped) ? actionStartup(shipped) : undefined;
+  const dist = wanted("start-up") && existsSync(shipped) ? actionStartup(shipped) : undefined;
   const nodeAlone = median(Array.from({ length: STARTS }, () => {
     const t = performance.now();
     spawnSync(process.execPath, ["-e", "0"]);
     return performance.now() - t;
   }));
 
-  const figures: Figure[] = [
-    { name: `peak memory of a ${memory.drafts}-draft run`, value: round(memory.peakMb, 1), unit: "MB", goal: `< ${MEMORY_GOAL_MB} MB`, pass: memory.peakMb < MEMORY_GOAL_MB },
-    {
-      name: `peak memory of a ${tuned.drafts}-draft run with ${Object.entries(TUNED_ENV).map(([k, v]) => `${k}=${v}`).join(" ")}`,
-      value: round(tuned.peakMb, 1),
-      unit: "MB",
-      goal: `< ${MEMORY_GOAL_MB} MB`,
-      pass: tuned.peakMb < MEMORY_GOAL_MB,
-    },
-    { name: "Action start-up to exit, command plan (built from source)", value: round(fresh.medianMs, 0), unit: "ms" },
-    cpu.figure,
-  ];
+  const figures: Figure[] = [];
+  if (memory && tuned) {
+    figures.push(
+      { name: `peak memory of a ${memory.drafts}-draft run`, value: round(memory.peakMb, 1), unit: "MB", goal: `< ${MEMORY_GOAL_MB} MB`, pass: memory.peakMb < MEMORY_GOAL_MB },
+      {
+        name: `peak memory of a ${tuned.drafts}-draft run with ${Object.entries(TUNED_ENV).map(([k, v]) => `${k}=${v}`).join(" ")}`,
+        value: round(tuned.peakMb, 1),
+        unit: "MB",
+        goal: `< ${MEMORY_GOAL_MB} MB`,
+        pass: tuned.peakMb < MEMORY_GOAL_MB,
+      },
+    );
+  }
+  if (action) {
+    figures.push({ name: `peak memory of a ${action.drafts}-draft run by the Action's main.js, default settings`, value: round(action.peakMb, 1), unit: "MB", goal: `< ${MEMORY_GOAL_MB} MB`, pass: action.peakMb < MEMORY_GOAL_MB });
+  }
+  if (fresh) figures.push({ name: "Action start-up to exit, command plan (built from source)", value: round(fresh.medianMs, 0), unit: "ms" });
+  if (cpu) figures.push(cpu.figure);
   if (dist) figures.push({ name: "Action start-up to exit, command plan (dist/main.js as committed)", value: round(dist.medianMs, 0), unit: "ms" });
   figures.push({ name: "node start-up alone (node -e 0), for scale", value: round(nodeAlone, 0), unit: "ms" });
   return {
     title: "Scale: memory of a 1,000-draft run, CPU per draft at 10 and 1,000 assets, Action start-up",
     description:
       `Peak memory: \`seedlock run\` as a child process over ${ASSETS} two-tier assets (Lite drafts at 1K, finals at 512, outputs 128² webp) against the ` +
-      `emulator with its usual flaws and no latency, measured by ${memory.measuredBy}. Action start-up: the Action entry spawned as the runner does ` +
+      `emulator with its usual flaws and no latency, measured by /usr/bin/time -v (maximum resident set size); the Action's row runs the same manifest ` +
+      `through the built main.js as the runner starts it (\`command: run\`, \`commit: false\`), with nothing set in the workflow's \`env:\`. Action start-up: the Action entry spawned as the runner does ` +
       `(INPUT_* variables, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_EVENT_PATH for a push) with \`command: plan\` on a two-asset manifest, ` +
-      `spawn to exit, median of ${STARTS}. \`plan\` on a 5,000-asset manifest is measured by plan.bench.ts (its own section).`,
+      `spawn to exit, median of ${STARTS}. \`plan\` on a 5,000-asset manifest is measured by plan.bench.ts (its own section).` +
+      (ONLY.length ? ` Measured this time: ${ONLY.join(", ")} (SEEDLOCK_BENCH_CASES); the other parts were not run.` : ""),
     figures,
     notes: [
       loadNote(),
@@ -225,15 +310,15 @@ const bench: Bench = async () => {
         "grows to about 200 MB between major collections (every answer arrives as a base64 string), and the rest is native: libvips and " +
         "glibc's per-thread malloc arenas. Turning off libvips' operation cache, one libvips thread, or a smaller libuv pool changed nothing " +
         "measurable; the two process-start settings above halve it. They cannot be set from inside the running process (v8.setFlagsFromString " +
-        "after start-up had no effect, nor did forcing a full collection every 32 MB of heap growth), so the CLI's run, preview, render and demo " +
-        "re-execute themselves once in a child started with them (src/cli/tuned-process.ts); both rows therefore measure that child. " +
-        "/usr/bin/time reports the larger of the parent and the child, not their sum: the parent only relays signals and the exit code " +
-        "(a node process at rest, some 40–50 MB). The Action (dist/main.js) does not re-execute; a workflow sets the two in `env:` (docs/ACTION.md).",
+        "after start-up had no effect, nor did forcing a full collection every 32 MB of heap growth), so the CLI's run, preview, render and demo, " +
+        "and the Action's run, preview, render and review, re-execute themselves once in a child started with them (src/pipeline/tuned-process.ts); " +
+        "every memory row therefore measures that child. /usr/bin/time reports the larger of the parent and the child, not their sum: the parent " +
+        "only relays signals and the exit code (a node process at rest, some 40–50 MB).",
+      ...(cpu ? ["", ...cpu.notes] : []),
       "",
-      ...cpu.notes,
-      "",
-      `The memory run drafted ${memory.drafts} times and rendered ${memory.rendered} finals in ${(memory.wallMs / 1000).toFixed(1)} s.`,
-      `Action start-up runs (ms), built from source: ${fresh.all.map((v) => v.toFixed(0)).join(", ")}` + (dist ? `; dist/main.js: ${dist.all.map((v) => v.toFixed(0)).join(", ")}.` : "."),
+      ...(memory ? [`The memory run drafted ${memory.drafts} times and rendered ${memory.rendered} finals in ${(memory.wallMs / 1000).toFixed(1)} s.`] : []),
+      ...(action ? [`The Action's run drafted ${action.drafts} times and rendered ${action.rendered} finals in ${(action.wallMs / 1000).toFixed(1)} s.`] : []),
+      ...(fresh ? [`Action start-up runs (ms), built from source: ${fresh.all.map((v) => v.toFixed(0)).join(", ")}` + (dist ? `; dist/main.js: ${dist.all.map((v) => v.toFixed(0)).join(", ")}.` : ".")] : []),
     ],
   };
 };

@@ -16,6 +16,12 @@ export interface BenchResult {
   figures: Figure[];
   /** Extra lines (markdown) under the figures: tables, caveats, links to charts. */
   notes?: string[];
+  /**
+   * Only some cases were measured (SEEDLOCK_BENCH_CASES): bench/run.mjs keeps the last full run's
+   * figures and table rows for the others, replacing those measured (figures by name, table rows by
+   * their first cell), and adds this line saying what was re-measured and when.
+   */
+  partial?: string;
 }
 
 /** Each bench/<name>.bench.ts default-exports one of these. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { main, registerCommand } from "./main.js";
-import { followParent, reportToParent, runInTunedChild, wantsTunedChild } from "./tuned-process.js";
+import { runTuned } from "../pipeline/tuned-process.js";
 
 registerCommand("plan", async () => (await import("./plan.js")).planCommand);
 registerCommand("preview", async () => (await import("./preview.js")).previewCommand);
@@ -13,12 +13,7 @@ registerCommand("demo", async () => (await import("./demo.js")).demoCommand);
 registerCommand("emulate", async () => (await import("./emulate.js")).emulateCommand);
 
 const argv = process.argv.slice(2);
-// Held for the whole process, so a signal never meets the default action, which kills without the
-// code: during the command main's own handlers stop it (or the relay hands it to the child), and a
-// late one (a repeated SIGTERM while the process closes) ends it with the command's code.
-let code: number | undefined;
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => code !== undefined && process.exit(code));
-followParent(process.env);
-code = wantsTunedChild(argv, process.env) ? await runInTunedChild(argv, process.argv[1]!) : await main(argv);
-reportToParent(process.env, code);
-process.exitCode = code;
+/** The commands that handle images run in a child tuned for their memory (pipeline/tuned-process.ts). */
+const IMAGE_COMMANDS = new Set(["run", "preview", "render", "demo"]);
+const wanted = IMAGE_COMMANDS.has(argv[0] ?? "") && !argv.includes("--help") && !argv.includes("-h");
+process.exitCode = await runTuned({ wanted, entry: process.argv[1]!, args: argv, work: () => main(argv) });

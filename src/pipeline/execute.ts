@@ -160,7 +160,7 @@ async function runPass(command: WorkCommand, settings: Settings, deps: Dependenc
   // Every answer already wrote its own lockfile line; this write only settles the statistics.
   let unsaved: unknown;
   const surplus = new Map(works.map((w) => [w, w.recordSurplus()]));
-  if (works.length) await recorder.persist().catch((error: unknown) => (unsaved = error));
+  if (works.length) await recorder.flush().catch((error: unknown) => (unsaved = error));
   const stopped = outcome.stopped ?? (unsaved === undefined ? undefined : { reason: "failed" as const, error: unsaved });
   // What the run could not do at once goes out as the next batch jobs, each reserved in the ledger.
   const inBatch = new Set(batchRound?.held);
@@ -304,7 +304,7 @@ function assetRunFor(scope: PassScope, spec: AssetSpec, parts: RunParts): AssetR
     // Each asset's writes name its entry, so only that entry is formatted again.
     recorder: { lock: recorder.lock, persist: () => recorder.persist(spec.id) },
     outputsOnDisk: scope.loaded.plan.outputsOnDisk,
-    priorAcceptRate: plannedAsset.acceptRate,
+    priorAcceptRate: plannedAsset.expectedAcceptRate,
     concurrency: parts.concurrency,
     runVerdicts: tally,
     announce: (event) => tally.add(event),

@@ -6,18 +6,19 @@ import { sleep as realSleep, type Sleep } from "../sleep.js";
  * The run's rate and concurrency controller. It sees every HTTP attempt (retries included).
  *
  * Rate. With a declared limit, requests are paced evenly at it, and a 429 only pauses as the
- * service asks. Without one nothing is paced until
- * the service answers 429. Each 429 marks a moment the service was full; the RetryInfo (or
- * Retry-After) delay says when it lets one through again, so a point (that moment + the delay,
- * requests it let through until then) lies on the curve of what it admits over elapsed time.
- * The slope between the oldest recent point and the newest is its rate, whatever the shape of
- * the limit (token bucket, sliding or fixed window); the excess at the first point is its burst.
- * Requests are then paced at that rate, probing slowly above it, and every request waits out
- * the delay the service asked for.
+ * service asks. Without one nothing is paced until the service answers 429. Each 429 marks a
+ * moment the service was full; the RetryInfo (or Retry-After) delay says when it lets one through
+ * again, so a point (that moment + the delay, requests it let through until then) lies on the
+ * curve of what it admits over elapsed time. The slope between the oldest recent point and the
+ * newest is its rate, whatever the shape of the limit (token bucket, sliding or fixed window);
+ * the excess at the first point is its burst. Requests are then paced just under that rate,
+ * probing slowly above it (faster the longer nothing is refused), and every request waits out
+ * the delay the service asked for; after it, one request goes first, alone, so a crowd of
+ * retries does not meet a service that admits one.
  *
- * Concurrency. Starts at half the default ceiling, grows while latency is what holds the run back (no request waited for
- * the rate, nothing refused, every slot busy) and shrinks on 429s and timeouts, between a floor
- * and a ceiling.
+ * Concurrency. Starts at the default ceiling, grows while latency is what holds the run back
+ * (nothing refused, every slot busy, and while paced, fewer slots than carry the pace) and
+ * shrinks on 429s and timeouts, between a floor and a ceiling.
  */
 
 const SECOND = 1_000;
@@ -26,13 +27,26 @@ const MINUTE = 60 * SECOND;
 const ANCHOR_MS = 180 * SECOND;
 /** Share the paced rate grows by per success while the rate is what holds requests back. */
 const PROBE = 0.003;
+/** Share the paced rate grows by per success while under the slope last measured. */
+const CLIMB = 0.05;
 /** Share the concurrency keeps after a burst of 429s, and after a timeout. */
 const CUT_ON_THROTTLE = 0.7;
 
 const CUT_ON_TIMEOUT = 0.5;
-/** Calls in flight at the start: half the default ceiling, so a latency-bound run reaches it in one round trip. */
-const START = 8;
-/** Admitted requests between two points before their slope is read as the rate. */
+/**
+ * Calls in flight at the start: the default ceiling, so a latency-bound run needs no round trip to
+ * reach it. A 429 costs nothing but a pause, and those of the opening burst are what finds the limit.
+ */
+const START = 16;
+/**
+ * While nothing is paced, a wave of sends goes SPREAD_BURST at once and then one per SPREAD_MS: at
+ * most 100 a second, far above what image calls of seconds each reach, but no longer all in one instant.
+ */
+const SPREAD_MS = 10;
+const SPREAD_BURST = 4;
+/** Least time the others wait behind a probe, ms. */
+const PROBE_WINDOW_MS = 50;
+/** Requests admitted before the first 429 for it to say anything of a rate. */
 const MIN_ADMITTED = 4;
 /** Share of the measured rate paced at after a 429. */
 const BELOW = 0.92;
@@ -44,7 +58,7 @@ export interface ConcurrencyBounds {
   floor?: number;
   /** Never more (the manifest's limits.concurrency or --concurrency). */
   ceiling: number;
-  /** Where it starts (default min(8, ceiling)). */
+  /** Where it starts (default min(16, ceiling)). */
   start?: number;
 }
 
@@ -60,8 +74,8 @@ export interface RateOptions {
 interface Point {
   /** When the service said it would admit again (ms, our clock). */
   at: number;
-  /** Requests it had admitted, counted by send time, up to the refusal. */
-  admitted: number;
+  /** When the refused request was sent. */
+  sent: number;
 }
 
 export class RateGate implements RequestGate {
@@ -76,6 +90,14 @@ export class RateGate implements RequestGate {
   private tokens = 1;
   private tokensAt = -Infinity;
   private pausedUntil = -Infinity;
+  /** Sends the spreading lets go at once, refilled one per SPREAD_MS up to SPREAD_BURST. */
+  private spread = SPREAD_BURST;
+  private spreadAt = 0;
+  /** After a pause the next request is a probe, and the others wait until a refusal of it would be back. */
+  private probeNext = false;
+  private probeUntil = -Infinity;
+  /** How long a 429 takes to come back (ms, smoothed). */
+  private refusalMs = 0;
 
   private firstSendAt: number | undefined;
   /** Send times of every request, ascending, and of those refused with 429. */
@@ -85,6 +107,8 @@ export class RateGate implements RequestGate {
   /** Refusals of requests sent before this belong to a burst already acted on. */
   private reactedAt = -Infinity;
   private guessMs = 500;
+  /** The last slope read between two refusals, requests per ms; the pace climbs quickly back to just under it. */
+  private slopePerMs: number | undefined;
   private successesSinceThrottle = 1;
   private cuts = 0;
   private refused = 0;
@@ -140,6 +164,11 @@ export class RateGate implements RequestGate {
         await this.sleep(this.pausedUntil - now, signal);
         continue;
       }
+      if (this.probeUntil > now) {
+        // The first request after a pause goes alone: the service admits one when it said it would, not everyone who waited.
+        await this.sleep(this.probeUntil - now, signal);
+        continue;
+      }
       if (this.perMs !== undefined) {
         this.refill(now);
         if (this.tokens < 1) {
@@ -149,6 +178,20 @@ export class RateGate implements RequestGate {
           continue;
         }
         this.tokens -= 1;
+      } else {
+        // Unpaced, a wave of answers would send a wave of requests in one instant, and every one of them
+        // reaching a limit just run dry is refused before the first refusal is heard: spread a wave a little.
+        this.spread = Math.min(SPREAD_BURST, this.spread + (now - this.spreadAt) / SPREAD_MS);
+        this.spreadAt = now;
+        if (this.spread < 1) {
+          await this.sleep(Math.max(1, (1 - this.spread) * SPREAD_MS), signal);
+          continue;
+        }
+        this.spread -= 1;
+      }
+      if (this.probeNext) {
+        this.probeNext = false;
+        this.probeUntil = now + Math.min(SECOND, Math.max(PROBE_WINDOW_MS, 2 * this.refusalMs));
       }
       this.firstSendAt ??= now;
       this.sends.add(now);
@@ -164,6 +207,8 @@ export class RateGate implements RequestGate {
     this.refused++;
     this.refusals.add(sent);
     this.lastThrottleAt = now;
+    this.refusalMs = this.refusalMs === 0 ? now - sent : 0.8 * this.refusalMs + 0.2 * (now - sent);
+    this.probeNext = true;
     // Without a delay from the service, hold everyone back for a pause that doubles while nothing gets through.
     this.guessMs = this.successesSinceThrottle === 0 ? Math.min(this.guessMs * 2, 30_000) : 1000;
     this.successesSinceThrottle = 0;
@@ -179,10 +224,12 @@ export class RateGate implements RequestGate {
     // A declared rate is the user's word: a 429 pauses as asked but does not move it.
     if (this.declared !== undefined) return;
     const first = this.points.length === 0;
-    this.learn({ at: sent + pause, admitted: this.admittedBefore(sent) }, sent);
+    this.learn({ at: sent + pause, sent }, sent);
     // The first refusal came from bursting at the start; after it the pacing holds the rate, and
     // concurrency need only carry that rate through the latency (Little's law, with room).
-    const needed = first || this.perMs === undefined ? Math.ceil(this.limit * CUT_ON_THROTTLE) : Math.ceil(this.perMs * this.latencyMs * 1.5) + 1;
+    // Before any answer the latency is unknown, and Little's law would read it as none.
+    const needed =
+      first || this.perMs === undefined || this.latencyMs === 0 ? Math.ceil(this.limit * CUT_ON_THROTTLE) : Math.ceil(this.perMs * this.latencyMs * 1.5) + 1;
     this.limit = Math.max(this.floor, Math.min(this.limit, needed));
   }
 
@@ -194,9 +241,17 @@ export class RateGate implements RequestGate {
     const recent = Math.max(this.latencyMs, SECOND);
     const rateBound = now - this.lastWaitAt < recent;
     // Probe above the learned rate, slowly, only when it is what holds requests back.
-    if (rateBound && this.declared === undefined && this.perMs !== undefined) this.perMs *= 1 + PROBE;
-    if (!rateBound && now - this.lastThrottleAt > recent && this.inFlight + 1 >= this.concurrency) {
-      // Latency is what holds the run back: one more slot per answer doubles it each round trip.
+    if (rateBound && this.declared === undefined && this.perMs !== undefined) {
+      const slope = this.slopePerMs ?? 0;
+      // Quickly back to just under the slope measured, slowly past it; once well past it with nothing
+      // refused, the slope read low (a service whose RetryInfo is not the true delay), so faster and faster.
+      const step = this.perMs < BELOW * slope ? CLIMB : this.perMs < slope ? PROBE : PROBE * (1 + this.successesSinceThrottle / 16);
+      this.perMs = this.perMs < BELOW * slope ? Math.min(BELOW * slope, this.perMs * (1 + step)) : this.perMs * (1 + step);
+    }
+    // Paced, the slots need only carry the pace through the latency (Little's law, with room); unpaced,
+    // latency is what holds the run back. Either way one more slot per answer doubles them each round trip.
+    const carries = this.perMs === undefined ? Infinity : this.perMs * this.latencyMs * 1.5 + 1;
+    if (now - this.lastThrottleAt > recent && this.inFlight + 1 >= this.concurrency && this.limit < carries) {
       this.limit = Math.min(this.ceiling, this.limit + 1);
     }
   }
@@ -231,33 +286,43 @@ export class RateGate implements RequestGate {
     const anchor = this.points[0]!;
     const span = point.at - anchor.at;
     let perMs: number;
-    const evidence = this.points.length === 1 ? point.admitted : point.admitted - anchor.admitted;
-    if (this.perMs === undefined && evidence < MIN_ADMITTED) {
-      // Refused before a handful got through: that says nothing of a rate yet, and the pause alone must do.
+    // The newest point counts what was admitted before its refused request left; an older one, once
+    // the requests sent with it have been answered, everything sent before the service admitted
+    // again (requests sent in the same tick reach it in any order, and some of them got through).
+    // The first point also counts the requests sent in its own tick: a run's opening burst leaves at
+    // one instant, and its estimate is a bound from above anyway.
+    const admitted = this.admittedBefore(this.points.length === 1 ? point.sent + 1 : point.sent);
+    const anchorAdmitted = this.points.length === 1 ? 0 : this.admittedBefore(anchor.at);
+    const evidence = admitted - anchorAdmitted;
+    if (this.perMs === undefined && (this.points.length === 1 ? admitted < MIN_ADMITTED : evidence < 1)) {
+      // Refused before a handful got through (or nothing since the last refusal): that says nothing
+      // of a rate yet, and the pause alone must do.
       this.points = [point];
-      this.logger?.debug(`rate: a 429 after ${point.admitted} admitted, waiting ${Math.round(point.at - this.now())} ms as asked`);
+      this.logger?.debug(`rate: a 429 after ${admitted} admitted, waiting ${Math.round(point.at - this.now())} ms as asked`);
       return;
     } else if (this.points.length === 1) {
       // One point: everything let through since the start, over the time until the service admits again.
-      perMs = point.admitted / Math.max(1, point.at - this.firstSendAt!);
-      this.capacity = Math.max(1, Math.floor(point.admitted - perMs * (point.at - this.firstSendAt!)));
-    } else if (point.admitted - anchor.admitted >= MIN_ADMITTED && span >= SECOND / 4) {
-      // Under the slope by its uncertainty, so the service refills while the probe climbs back.
-      const admitted = point.admitted - anchor.admitted;
-      perMs = (Math.min(BELOW, 1 - 1 / admitted) * admitted) / span;
+      perMs = admitted / Math.max(1, point.at - this.firstSendAt!);
+      this.capacity = Math.max(1, Math.floor(admitted - perMs * (point.at - this.firstSendAt!)));
+    } else if (evidence >= 1 && span > 0) {
+      // Each point is a moment the service was empty and when it would admit again, so even one
+      // request between two of them reads its rate; paced under it by its uncertainty, the probe
+      // climbing back quickly to just under it.
+      this.slopePerMs = evidence / span;
+      perMs = this.slopePerMs * Math.min(BELOW, evidence / (evidence + 1));
     } else {
       // Refused again before a slope can be read: what we pace at is far too fast.
-      perMs = (this.perMs ?? point.admitted / Math.max(1, point.at - this.firstSendAt!)) * CUT_UNMEASURED;
+      perMs = (this.perMs ?? admitted / Math.max(1, point.at - this.firstSendAt!)) * CUT_UNMEASURED;
     }
     if (span < MINUTE && sentAt - this.firstSendAt! >= MINUTE) {
       // A slope shorter than a minute may read a window's echo of our own earlier sends as its rate;
       // what got through in the whole minute before the refusal is the rate of any full per-minute limit.
-      perMs = Math.max(perMs, (BELOW * (point.admitted - this.admittedBefore(sentAt - MINUTE))) / MINUTE);
+      perMs = Math.max(perMs, (BELOW * (admitted - this.admittedBefore(sentAt - MINUTE))) / MINUTE);
     }
     const floor = 1 / 60_000;
     this.perMs = Math.min(this.declared === undefined ? Infinity : this.declared / 60_000, Math.max(floor, perMs));
     this.logger?.debug(
-      `rate: at ${Math.round(this.now())} ms a 429 (${point.admitted} admitted), pacing at ${this.rpm!.toFixed(1)} requests/min` +
+      `rate: at ${Math.round(this.now())} ms a 429 (${admitted} admitted), pacing at ${this.rpm!.toFixed(1)} requests/min` +
         (before === undefined ? "" : ` (was ${before.toFixed(1)})`) +
         `, ${this.concurrency} in flight at most, waiting ${Math.round(point.at - this.now())} ms as asked`,
     );

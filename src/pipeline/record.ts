@@ -24,6 +24,7 @@ export class LockfileRecorder {
   private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private writes = 0;
   private readyAt = 0;
+  private wake: AbortController | undefined;
 
   constructor(
     readonly path: string,
@@ -50,12 +51,26 @@ export class LockfileRecorder {
     return done;
   }
 
+  /**
+   * As persist() with every entry, but the write does not wait its turn: the run's work is over, so
+   * nothing else will write and the pace no longer protects anything, while the user waits for it.
+   */
+  flush(): Promise<void> {
+    this.readyAt = 0;
+    const done = this.persist();
+    this.wake?.abort();
+    return done;
+  }
+
   private async drain(): Promise<void> {
     this.running = true;
     while (this.dirty) {
       // Timers fire on whole milliseconds and may come a little early: wait until the clock says so.
       for (let wait = this.readyAt - this.now(); wait > 0; wait = this.readyAt - this.now()) {
-        await sleep(Math.ceil(wait));
+        // A flush() ends the wait at once.
+        this.wake = new AbortController();
+        await sleep(Math.ceil(wait), this.wake.signal).catch(() => {});
+        this.wake = undefined;
       }
       this.dirty = false;
       const waiting = this.waiters.splice(0);

@@ -25,6 +25,8 @@ export interface PlanRates {
   regen: Rate;
   /** Drafts in the lockfile's statistics; rates are measured from them once there are enough. */
   lockedDrafts: number;
+  /** Of those, the drafts that passed the screen. */
+  lockedAccepted: number;
 }
 
 export interface PlannedAsset {
@@ -46,6 +48,8 @@ export interface PlannedAsset {
   finals: number;
   judgeCalls: number;
   acceptRate: number;
+  /** The accept rate most likely (tier: auto's and a run's drafts in flight): `acceptRate`, or once some drafts are measured, those weighed with it. */
+  expectedAcceptRate: number;
   /** The estimate wanted more drafts than the asset's remaining attempts allow. */
   capped: boolean;
   remainingAttempts: number;
@@ -90,6 +94,13 @@ export interface PlanOptions {
 
 /** Drafts the lockfile must have seen before its rates replace the defaults. */
 export const MIN_MEASURED_DRAFTS = 10;
+/**
+ * Before MIN_MEASURED_DRAFTS, the expected accept rate (what `tier: auto` and a run's drafts in flight
+ * go by) weighs the drafts measured so far against the 1 ÷ oversample prior counted as this many
+ * drafts: eight of eight accepted is evidence enough that final-only is cheaper and that a spare
+ * final would be wasted, though not yet enough for the estimate's draft count.
+ */
+export const TIER_PRIOR_DRAFTS = 4;
 /** Share of drafts assumed to need a second call (undecodable bytes) before one is measured. */
 export const DEFAULT_REGEN_RATE = 0.02;
 
@@ -131,13 +142,29 @@ export function planRates(lock: Lockfile): PlanRates {
   const { drafts, accepted, regenerated } = lock.stats;
   if (drafts >= MIN_MEASURED_DRAFTS) {
     const over = `measured over ${drafts} drafts`;
-    return { accept: { value: accepted / drafts, source: over }, regen: { value: regenerated / drafts, source: over }, lockedDrafts: drafts };
+    return { accept: { value: accepted / drafts, source: over }, regen: { value: regenerated / drafts, source: over }, lockedDrafts: drafts, lockedAccepted: accepted };
   }
   const why = drafts > 0 ? ` (only ${drafts} draft${drafts === 1 ? "" : "s"} measured so far)` : "";
   return {
     accept: { value: null, source: `default: 1 ÷ oversample${why}` },
     regen: { value: DEFAULT_REGEN_RATE, source: `default: ${DEFAULT_REGEN_RATE * 100}%${why}` },
     lockedDrafts: drafts,
+    lockedAccepted: accepted,
+  };
+}
+
+/**
+ * The accept rate an asset is most likely to see: measured, the prior, or before enough drafts
+ * the two weighed together. The tiers are compared at it and a run's drafts in flight start from
+ * it; the estimate keeps the prior until the rate is measured, so it errs on the dear side.
+ */
+function expectedAccept(rates: PlanRates, asset: AssetSpec): { accept: number; acceptSource: string } {
+  if (rates.accept.value !== null) return { accept: rates.accept.value, acceptSource: rates.accept.source };
+  const prior = 1 / asset.oversample;
+  if (rates.lockedDrafts === 0) return { accept: prior, acceptSource: "assumed: 1 ÷ oversample" };
+  return {
+    accept: (rates.lockedAccepted + TIER_PRIOR_DRAFTS * prior) / (rates.lockedDrafts + TIER_PRIOR_DRAFTS),
+    acceptSource: `${rates.lockedAccepted} of ${rates.lockedDrafts} drafts measured, with 1 ÷ oversample counted as ${TIER_PRIOR_DRAFTS} more`,
   };
 }
 
@@ -174,10 +201,8 @@ function planAsset(
   const missing = state === "unchanged" ? 0 : Math.max(0, asset.count - have);
   const acceptRate = rates.accept.value ?? 1 / asset.oversample;
   const regenRate = rates.regen.value ?? DEFAULT_REGEN_RATE;
-  const comparison =
-    asset.tier === "draft-only"
-      ? undefined
-      : compareTiers(asset, tierPrices(asset, manifest.pricing), { accept: acceptRate, regen: regenRate, acceptSource: rates.accept.value === null ? "assumed: 1 ÷ oversample" : rates.accept.source });
+  const expected = expectedAccept(rates, asset);
+  const comparison = asset.tier === "draft-only" ? undefined : compareTiers(asset, tierPrices(asset, manifest.pricing), { ...expected, regen: regenRate });
   let tier: FixedTier | "draft-only";
   let tierReason: string | undefined;
   if (asset.tier !== "auto") tier = asset.tier;
@@ -216,6 +241,7 @@ function planAsset(
     finals,
     judgeCalls,
     acceptRate,
+    expectedAcceptRate: expected.accept,
     capped: wanted > remainingAttempts,
     remainingAttempts,
     draftUsd: roundUsd(draftUsd),

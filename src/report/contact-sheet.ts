@@ -4,7 +4,7 @@
  * index a reviewer can quote (#3), its seed and verdict, and every reason in full, wrapped; kept
  * drafts are framed green, thrown-away ones dimmed with their reasons in red.
  */
-import sharp, { type OverlayOptions } from "sharp";
+import sharp from "sharp";
 import { dirname, extname } from "node:path";
 import { RepositoryFolder } from "../disk/repository-path.js";
 import { escapeXml } from "./escape.js";
@@ -31,6 +31,8 @@ export interface ContactSheetOptions {
 }
 
 const BACKGROUND = "#161616";
+/** BACKGROUND's red, green and blue, all alike. */
+const BACKGROUND_BYTE = 0x16;
 const ACCEPTED = "#34c759";
 const SPARE = "#f2b441";
 const REJECTED = "#ff5c5c";
@@ -55,7 +57,9 @@ export async function writeContactSheet(items: ContactSheetItem[], outPath: stri
   const width = columns * cell.width;
   const height = rows * cell.height;
 
-  const layers: OverlayOptions[] = [];
+  // The pictures are copied into one canvas row by row: libvips would composite each as a layer over
+  // the whole sheet, which costs most of a sheet's time. Tiles are opaque, so the pixels are the same.
+  const canvas = Buffer.alloc(width * height * 3, BACKGROUND_BYTE);
   const svg: string[] = [];
   await Promise.all(
     ordered.map(async (item, i) => {
@@ -64,12 +68,10 @@ export async function writeContactSheet(items: ContactSheetItem[], outPath: stri
       const colour = !item.accepted ? REJECTED : item.spare ? SPARE : ACCEPTED;
       const fitted = await fitInto(item.image, picture).catch(() => undefined);
       if (fitted) {
-        layers.push({
-          input: fitted.data,
-          raw: { width: fitted.width, height: fitted.height, channels: 3 },
-          left: left + Math.floor((picture.width - fitted.width) / 2),
-          top: top + Math.floor((picture.height - fitted.height) / 2),
-        });
+        const x = left + Math.floor((picture.width - fitted.width) / 2);
+        const y = top + Math.floor((picture.height - fitted.height) / 2);
+        const row = fitted.width * 3;
+        for (let r = 0; r < fitted.height; r++) fitted.data.copy(canvas, ((y + r) * width + x) * 3, r * row, (r + 1) * row);
       } else {
         svg.push(`<text x="${left + picture.width / 2}" y="${top + picture.height / 2}" text-anchor="middle" fill="#888" font-size="${fontSize}">no picture</text>`);
       }
@@ -87,9 +89,8 @@ export async function writeContactSheet(items: ContactSheetItem[], outPath: stri
     }),
   );
   const overlay = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, Verdana, Arial, sans-serif">${svg.join("")}</svg>`;
-  layers.push({ input: Buffer.from(overlay), left: 0, top: 0 });
   // Composite first, then encode without the alpha channel the SVG overlay brings along.
-  const flat = await sharp({ create: { width, height, channels: 3, background: BACKGROUND } }).composite(layers).raw().toBuffer({ resolveWithObject: true });
+  const flat = await sharp(canvas, { raw: { width, height, channels: 3 } }).composite([{ input: Buffer.from(overlay), left: 0, top: 0 }]).raw().toBuffer({ resolveWithObject: true });
   const sheet = sharp(flat.data, { raw: { width, height, channels: flat.info.channels } }).removeAlpha();
   const bytes = await (format === "webp" ? sheet.webp({ quality: 82 }) : format === "png" ? sheet.png() : sheet.jpeg({ quality: 85 })).toBuffer();
   await (options.within ?? new RepositoryFolder(dirname(outPath))).writeFile(outPath, bytes);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseLockfile } from "../../src/lock/file.js";
 import { runStep } from "./runner.js";
-import { KEY, pushStep, repo, restartEmulator, step, useScenario } from "./scenario.js";
+import { emulator, KEY, pushStep, repo, restartEmulator, step, useScenario } from "./scenario.js";
 
 useScenario();
 
@@ -83,3 +83,58 @@ describe("the post step", () => {
     expect(readdirSync(join(repo.root, "next", "art")).sort()).toEqual(["dunes-1.webp", "tide-1.webp"]);
   });
 });
+
+/** The pid of the process `pid` started with the tuned memory settings (Linux: /proc), if any. */
+function tunedChildOf(pid: number): number | undefined {
+  if (process.platform !== "linux") return undefined;
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  return children.find((c) => readFileSync(`/proc/${c}/cmdline`, "utf8").split("\0").includes("--max-semi-space-size=4"));
+}
+
+describe("a cancelled job", () => {
+  // The runner cancels a step with SIGINT (then SIGTERM, 7.5 s later); the image work runs in a tuned
+  // child process (pipeline/tuned-process.ts) that must hear the signal and still write the step's results.
+  it.each(["SIGINT", "SIGTERM"] as const)(
+    "%s during a call that never answers: the step stops well within the runner's 7.5 s, fails saying it was interrupted, writes its outputs and summary once, and commits what was answered",
+    async (signal) => {
+      // The second model call never answers.
+      await restartEmulator({ failures: { 1: { delayMs: 600_000 } } });
+      const ws = repo.clone("ws");
+      let signalledAt = 0;
+      let worker: number | undefined;
+      const r = await runStep("main", pushStep(ws, { "api-key": KEY }), repo.home, (child) => {
+        const poll = setInterval(() => {
+          if (emulator.stats.requests < 2) return;
+          clearInterval(poll);
+          // Long enough for the first answer to be screened and kept.
+          setTimeout(() => {
+            worker = tunedChildOf(child.pid!);
+            signalledAt = performance.now();
+            child.kill(signal);
+          }, 300);
+        }, 10);
+        child.on("exit", () => clearInterval(poll));
+      });
+      const stoppedMs = performance.now() - signalledAt;
+
+      console.log(`${signal} to the Action's main step: exit ${r.code} after ${Math.round(stoppedMs)} ms`);
+      // The stop itself takes under 2 s (1.5 s of it the grace for an answer already begun), then the
+      // commit and the summary; bounded here by the 7.5 s the runner waits before it escalates, for a loaded machine.
+      expect(stoppedMs).toBeLessThan(7_500);
+      // The work ran in the tuned child, which is gone with the step.
+      if (process.platform === "linux") {
+        expect(worker).toBeDefined();
+        expect(existsSync(`/proc/${worker}`)).toBe(false);
+      }
+      expect(r.code).toBe(1);
+      expect(r.annotations.find((l) => l.startsWith("::error::"))).toMatch(/interrupted.*rerun the job/);
+      // Written once, by the process that did the work.
+      expect(r.annotations.filter((l) => l.startsWith("::error::"))).toHaveLength(1);
+      expect(Number(r.outputs.drafts)).toBeGreaterThanOrEqual(1);
+      expect(r.summary.match(/## seedlock run · `assets.yaml`/g)).toHaveLength(1);
+      const saved = parseLockfile(repo.originGit("show", "main:assets.lock.yaml") + "\n", "origin");
+      expect(Object.values(saved.assets).flatMap((a) => a.seeds)).not.toHaveLength(0);
+    },
+  );
+});
+

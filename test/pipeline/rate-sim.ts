@@ -16,6 +16,13 @@ export interface SimOptions {
   retryInfo?: boolean;
   /** Each call's latency is drawn from latencyMs × (1 ± jitter) (default 0.25). */
   jitter?: number;
+  /** Requests acquired in one tick reach the service in any order, up to this many ms later (default 0). */
+  skewMs?: number;
+  /**
+   * The process's own work per answer (screening, saving), on one thread: while it runs, answers
+   * are heard and timers fire late, as in a real run on a busy machine (default 0).
+   */
+  cpuMs?: number;
 }
 
 export interface SimResult {
@@ -27,6 +34,8 @@ export interface SimResult {
   rpm: number | undefined;
   /** 429s by the time each tenth of the requests had been admitted. */
   refusedByDecile: number[];
+  /** When each 429 was answered. */
+  refusedAt: number[];
   gate: RateGate;
 }
 
@@ -39,7 +48,16 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
   const clock = new VirtualClock();
   const start = o.startAt ?? 0;
   const now = () => start + clock.now();
-  const gate = new RateGate({ concurrency: { ceiling: 16 }, ...o.gate, now, sleep: clock.sleep });
+  // One thread: nothing the gate waits for ends before the process is free again.
+  let busyUntil = 0;
+  const free = async () => {
+    if (busyUntil > clock.now()) await clock.sleep(busyUntil - clock.now());
+  };
+  const sleep: typeof clock.sleep = async (ms, signal) => {
+    await clock.sleep(ms, signal);
+    await free();
+  };
+  const gate = new RateGate({ concurrency: { ceiling: 16 }, ...o.gate, now, sleep });
   const limiter: Limiter | undefined = o.limit ? createLimiter(o.limit) : undefined;
   let issued = 0;
   let done = 0;
@@ -48,24 +66,35 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
   let refused = 0;
   let maxConcurrency = 0;
   const refusedByDecile: number[] = [];
+  const refusedAt: number[] = [];
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
   let seed = 12345;
   const draw = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const jitter = o.jitter ?? 0.25;
+  let skewSeed = 777;
+  const skew = () => (o.skewMs ?? 0) * ((skewSeed = (skewSeed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const one = async () => {
     for (;;) {
       const sentAt = await gate.acquire();
       calls++;
+      if (o.skewMs) await clock.sleep(skew());
       const admission = limiter?.admit(now()) ?? { admitted: true as const };
       if (admission.admitted) {
         await clock.sleep(o.latencyMs * (1 - jitter + 2 * jitter * draw()));
+        await free();
+        if (o.cpuMs) {
+          busyUntil = clock.now() + o.cpuMs;
+          await free();
+        }
         gate.succeeded(sentAt);
         return;
       }
       refused++;
+      refusedAt.push(now());
       await clock.sleep(o.refusalMs ?? 20);
+      await free();
       const delay = o.retryInfo === false ? undefined : admission.retryAfterMs;
       gate.throttled(delay, sentAt);
       await clock.sleep(delay ?? 1000);
@@ -87,7 +116,7 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
   };
   pump();
   await clock.run(finished);
-  return { elapsedMs: clock.now(), calls, refused, maxConcurrency, rpm: gate.rpm, refusedByDecile, gate };
+  return { elapsedMs: clock.now(), calls, refused, maxConcurrency, rpm: gate.rpm, refusedByDecile, refusedAt, gate };
 }
 
 /** The least time `n` requests can take under a limit of `perMinute` and a latency bound. */

@@ -41,6 +41,54 @@ describe("without a declared limit the controller finds it, whatever its shape",
     expect(r.refused / r.calls).toBeLessThanOrEqual(0.1);
   });
 
+  // A real run screens and saves each answer on one thread, so it hears a 429 late, and the requests
+  // it sends in one tick reach the service in any order: the bench's 19.6 % of 429s came from this.
+  it.each(cases.filter((c) => c.startAt === 0))(
+    "$shape at $perMinute/min in a busy process (answers heard up to 65 ms late, sends reordered by 30 ms): still a few 429s",
+    async ({ shape, perMinute }) => {
+      const r = await simulate({ n: N, latencyMs: LATENCY, limit: { shape, perMinute }, skewMs: 30, cpuMs: 65, gate: { concurrency: { ceiling: CEILING } } });
+      expect(r.elapsedMs / boundMs(N, perMinute, LATENCY, CEILING)).toBeLessThanOrEqual(1.3);
+      expect(r.refused / r.calls).toBeLessThanOrEqual(0.1);
+    },
+  );
+
+  it("answers that all come back together (every call 300 ms, as the emulator answers) send the next wave spread out, so a bucket run dry refuses only a few", async () => {
+    const r = await simulate({ n: N, latencyMs: LATENCY, jitter: 0, limit: { shape: "token-bucket", perMinute: 120 }, gate: { concurrency: { ceiling: CEILING } } });
+    expect(r.elapsedMs / boundMs(N, 120, LATENCY, CEILING)).toBeLessThanOrEqual(1.3);
+    // All 16 of the second wave at one instant met 4 tokens: 12 refused before the first 429 was heard.
+    expect(r.refused).toBeLessThanOrEqual(10);
+  });
+
+  it("after a pause the waiting requests do not all go at once: one goes first", async () => {
+    const clock = new VirtualClock();
+    const gate = new RateGate({ now: clock.now, sleep: clock.sleep, concurrency: { ceiling: 16 } });
+    const sent = await clock.run((async () => {
+      const first = await gate.acquire();
+      await clock.sleep(20);
+      gate.throttled(1000, first);
+      return Promise.all([0, 1, 2, 3].map(() => gate.acquire()));
+    })());
+    expect(sent[0]).toBe(1020);
+    // The others wait until a refusal of the first would have come back.
+    for (const t of sent.slice(1)) expect(t).toBeGreaterThanOrEqual(1020 + 40);
+  });
+
+  it("a service that refuses everything is asked again as often as it says, not slowed to a crawl (the circuit decides when to stop)", async () => {
+    const clock = new VirtualClock();
+    const gate = new RateGate({ now: clock.now, sleep: clock.sleep });
+    const last = await clock.run((async () => {
+      let sent = 0;
+      for (let i = 0; i < 30; i++) {
+        sent = await gate.acquire();
+        await clock.sleep(20);
+        gate.throttled(100, sent);
+      }
+      return sent;
+    })());
+    expect(gate.rpm).toBeUndefined();
+    expect(last).toBeLessThanOrEqual(30 * 120);
+  });
+
   it("a token bucket that sends no RetryInfo at all is found too", async () => {
     const r = await simulate({ n: N, latencyMs: LATENCY, limit: { shape: "token-bucket", perMinute: 120 }, retryInfo: false });
     expect(r.elapsedMs / boundMs(N, 120, LATENCY, CEILING)).toBeLessThanOrEqual(1.3);
@@ -87,8 +135,9 @@ describe("concurrency rises while latency dominates and falls on refusals and ti
     expect(r.elapsedMs / boundMs(N, undefined, latencyMs, CEILING)).toBeLessThanOrEqual(1.25);
   });
 
-  it("starts at 8 (or the ceiling, when lower) and never leaves [floor, ceiling]", async () => {
-    expect(new RateGate({ concurrency: { ceiling: 16 } }).concurrency).toBe(8);
+  it("starts at 16 (or the ceiling, when lower) and never leaves [floor, ceiling]", async () => {
+    expect(new RateGate({ concurrency: { ceiling: 16 } }).concurrency).toBe(16);
+    expect(new RateGate({ concurrency: { ceiling: 64 } }).concurrency).toBe(16);
     expect(new RateGate({ concurrency: { ceiling: 2 } }).concurrency).toBe(2);
     const r = await simulate({ n: 200, latencyMs: 1000, gate: { concurrency: { ceiling: 6, floor: 3 } }, limit: { shape: "token-bucket", perMinute: 30 } });
     expect(r.maxConcurrency).toBeLessThanOrEqual(6);

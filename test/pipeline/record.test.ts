@@ -84,3 +84,28 @@ describe("under load the lockfile is written in bounded time, whatever its size"
     expect(seen.at(-1)).toBe("all");
   });
 });
+
+describe("the run's last lockfile write does not keep the user waiting", () => {
+  it("flush() writes at once, even while the next write is waiting its turn, and still never overlaps", async () => {
+    let active = 0;
+    let maxActive = 0;
+    const starts: number[] = [];
+    const recorder = new LockfileRecorder("x", emptyLockfile(), async () => {
+      active++;
+      maxActive = Math.max(maxActive, active);
+      starts.push(performance.now());
+      await new Promise((r) => setTimeout(r, 40));
+      active--;
+    });
+    const first = recorder.persist("a");
+    await first;
+    // The next persist waits three times 40 ms; a flush made meanwhile goes without it.
+    const waiting = recorder.persist("b");
+    await new Promise((r) => setTimeout(r, 5));
+    const asked = performance.now();
+    await Promise.all([recorder.flush(), waiting]);
+    expect(starts).toHaveLength(2);
+    expect(starts[1]! - asked).toBeLessThan(40);
+    expect(maxActive).toBe(1);
+  });
+});

@@ -138,3 +138,30 @@ assets:
     expect(again.assets[0]!.finals).toBe(1);
   });
 });
+
+describe("before ten drafts are measured, auto weighs the few it has against the 1 ÷ oversample prior", () => {
+  /** A lockfile whose statistics hold `accepted` of `drafts` drafts, from some other asset. */
+  function history(drafts: number, accepted: number) {
+    const lock = emptyLockfile();
+    lock.stats = { ...lock.stats, drafts, accepted, rejected: drafts - accepted };
+    return lock;
+  }
+  // 2K finals on Nano Banana 2.1: final-only is cheaper above about a third accepted; the prior is a third, a tie kept on two-tier.
+  const table: [number, number, "two-tier" | "final-only"][] = [
+    [0, 0, "two-tier"],
+    [8, 8, "final-only"],
+    [2, 2, "final-only"],
+    [8, 1, "two-tier"],
+    [1, 0, "two-tier"],
+  ];
+  it.each(table)("%i drafts measured, %i accepted: %s", async (drafts, accepted, expected) => {
+    const m = await manifestOf(oneAsset("gemini-nano-banana-2.1", "2K").replace("assets:", "defaults: { oversample: 3 }\nassets:"));
+    const [asset] = (await planRun(m, history(drafts, accepted), { hashCache: false })).assets;
+    expect(asset!.tier).toBe(expected);
+    // The estimate keeps the prior until ten drafts are measured: it errs on the dear side.
+    expect(asset!.acceptRate).toBeCloseTo(1 / 3);
+    expect(asset!.expectedAcceptRate).toBeCloseTo(drafts === 0 ? 1 / 3 : (accepted + 4 / 3) / (drafts + 4));
+    if (drafts > 0) expect(asset!.tierReason).toContain(`${accepted} of ${drafts} drafts measured, with 1 ÷ oversample counted as 4 more`);
+  });
+});
+
