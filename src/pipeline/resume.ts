@@ -82,7 +82,8 @@ export async function resume(setup: ResumeSetup): Promise<Resumed> {
   }
   if (!setup.mayRender) return resumed;
   for (const record of toRender) {
-    if (setup.needsDraftFile && !(record.draft && setup.repository.holdsRegularFile(record.draft))) resumed.toRedraw.push(record);
+    // Present is enough here: a draft that may not be read (a symlink out) stays in line, so reading it refuses it by name rather than paying to draw it again.
+    if (setup.needsDraftFile && !(record.draft && (await setup.repository.holds(record.draft)))) resumed.toRedraw.push(record);
     else resumed.toRender.push(record.seed);
   }
   return resumed;

@@ -239,7 +239,7 @@ export class BatchRound {
       for (const record of waiting) {
         if (outputs + toRender >= spec.count) break;
         // A render needs its draft as the reference; a missing one is drafted again by the run first.
-        if (spec.reference && !(record.draft && this.repository.holdsRegularFile(record.draft))) continue;
+        if (spec.reference && !(record.draft && (await this.repository.holds(record.draft)))) continue;
         wanted.push({ stage: "final", seed: record.seed });
         toRender++;
       }
