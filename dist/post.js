@@ -2,13 +2,15 @@ import { createRequire as __seedlockCreateRequire } from 'node:module';
 const require = __seedlockCreateRequire(import.meta.url);
 import {
   GitCli,
+  land
+} from "./chunks/chunk-KFZQRMGH.js";
+import "./chunks/chunk-RLA37S77.js";
+import {
   State,
   getState,
   info,
-  land,
   warning
-} from "./chunks/chunk-XB67GFYA.js";
-import "./chunks/chunk-RLA37S77.js";
+} from "./chunks/chunk-DXY4RWES.js";
 import "./chunks/chunk-GEXTQ4V7.js";
 import "./chunks/chunk-YPSSUEOW.js";
 import "./chunks/chunk-4XIAYHCN.js";
