@@ -65,14 +65,38 @@ function fmt(v) {
 
 /**
  * A run of some cases only (SEEDLOCK_BENCH_CASES) updates those in the last full run's section:
- * figures by name, table rows by their first cell; the rest, its command and date stay as they were.
+ * figures by name, and in each table the rows by their first cell, the others kept in their place;
+ * the text around the tables is the new run's, and a line says what was re-measured when and that
+ * the other rows are the full run's, with its date and load.
  */
 function mergePartial(full, part, date) {
   const firstCell = (line) => (line.startsWith("| ") ? line.split("|")[1].trim() : undefined);
   const figures = full.figures.map((f) => part.figures.find((p) => p.name === f.name) ?? f);
   for (const f of part.figures) if (!figures.some((g) => g.name === f.name)) figures.push(f);
-  const rows = new Map((part.notes ?? []).filter((l) => firstCell(l) !== undefined).map((l) => [firstCell(l), l]));
-  const notes = (full.notes ?? []).filter((l) => !l.startsWith("Re-measured ")).map((l) => (rows.has(firstCell(l)) ? rows.get(firstCell(l)) : l));
-  const earlier = (full.notes ?? []).filter((l) => l.startsWith("Re-measured "));
-  return { ...full, figures, notes: [...notes, ...[...earlier, `Re-measured ${date}: ${part.partial}`].flatMap((l) => ["", l])] };
+  const fullNotes = full.notes ?? [];
+  /** A table's rows in the full run, found by the header line above them. */
+  const rowsUnder = (notes, header) => {
+    const at = notes.indexOf(header);
+    const rows = [];
+    for (let i = at + 2; at >= 0 && i < notes.length && notes[i].startsWith("| "); i++) rows.push(notes[i]);
+    return rows;
+  };
+  const notes = [];
+  const partNotes = part.notes ?? [];
+  for (let i = 0; i < partNotes.length; i++) {
+    const line = partNotes[i];
+    notes.push(line);
+    if (!line.startsWith("| ") || !partNotes[i + 1]?.startsWith("|---")) continue;
+    notes.push(partNotes[++i]);
+    const measured = [];
+    while (partNotes[i + 1]?.startsWith("| ")) measured.push(partNotes[++i]);
+    const byCell = new Map(measured.map((r) => [firstCell(r), r]));
+    const kept = rowsUnder(fullNotes, line);
+    for (const r of kept) notes.push(byCell.get(firstCell(r)) ?? r);
+    for (const r of measured) if (!kept.some((k) => firstCell(k) === firstCell(r))) notes.push(r);
+  }
+  const earlier = fullNotes.filter((l) => l.startsWith("Re-measured ") || l.startsWith("The other rows "));
+  const load = fullNotes.find((l) => l.startsWith("Load average when measured"));
+  const others = earlier.length ? [] : [`The other rows are from \`${full.command}\` on ${full.date}${load ? ` (${load.replace(/^Load average when measured: /, "load average ").replace(/;.*$/, "")})` : ""}.`];
+  return { ...full, figures, notes: [...notes, ...[...others, ...earlier, `Re-measured ${date}: ${part.partial}`].flatMap((l) => ["", l])] };
 }
