@@ -2,6 +2,9 @@
 import { createRequire as __seedlockCreateRequire } from 'node:module';
 const require = __seedlockCreateRequire(import.meta.url);
 import {
+  runTuned
+} from "./chunks/chunk-LQGBYXID.js";
+import {
   wantsColor,
   widthOf
 } from "./chunks/chunk-MFRKUSXS.js";
@@ -40,7 +43,7 @@ var package_default = {
     build: "tsc -p tsconfig.json --noEmit",
     bundle: "node scripts/bundle.mjs",
     lint: "tsc -p tsconfig.json --noEmit && node scripts/lint.mjs",
-    test: "vitest run",
+    test: "tsc -p tsconfig.json --noEmit && node scripts/lint.mjs && vitest run",
     "setup:chromium": "bash scripts/setup-ci.sh",
     bench: "node scripts/bundle.mjs && node bench/run.mjs",
     demo: "node dist/cli.js demo"
@@ -135,7 +138,7 @@ function flagSection(title, table, layout) {
   return [bold(title, layout), ...rows(entries, layout), ""];
 }
 function trailer(layout) {
-  const codes = Object.entries(EXIT_CODE_MEANING).map(([code2, meaning]) => [code2, meaning]);
+  const codes = Object.entries(EXIT_CODE_MEANING).map(([code, meaning]) => [code, meaning]);
   return [bold("environment:", layout), ...rows(ENVIRONMENT, layout), "", bold("exit codes:", layout), ...rows(codes, layout), ""];
 }
 function rows(entries, layout) {
@@ -266,62 +269,17 @@ ${err?.stack ?? String(err)}
   }
 }
 
-// src/cli/tuned-process.ts
-import { spawn } from "node:child_process";
-import { constants } from "node:os";
-var CHILD = "SEEDLOCK_TUNED_CHILD";
-var IMAGE_COMMANDS = /* @__PURE__ */ new Set(["run", "preview", "render", "demo"]);
-var RELAYED = ["SIGINT", "SIGTERM", "SIGHUP"];
-function wantsTunedChild(argv2, env) {
-  return IMAGE_COMMANDS.has(argv2[0] ?? "") && env[CHILD] !== "1" && !argv2.includes("--help") && !argv2.includes("-h");
-}
-function runInTunedChild(argv2, entry) {
-  const child = spawn(process.execPath, [...process.execArgv, "--max-semi-space-size=4", entry, ...argv2], {
-    stdio: ["inherit", "inherit", "inherit", "ipc"],
-    env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2", [CHILD]: "1" },
-    // Its own process group: a Ctrl-C at the terminal reaches it once, relayed here, not twice.
-    // (On Windows a detached child gets a console of its own; there Ctrl-C is not a POSIX signal anyway.)
-    detached: process.platform !== "win32"
-  });
-  const relay = (signal) => child.kill(signal);
-  for (const signal of RELAYED) process.on(signal, relay);
-  let reported;
-  child.on("message", (message) => {
-    if (typeof message?.exitCode !== "number") return;
-    reported = message.exitCode;
-    for (const s of RELAYED) process.off(s, relay);
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("exit", (code2, signal) => {
-      for (const s of RELAYED) process.off(s, relay);
-      resolve(reported ?? code2 ?? 128 + (signal ? constants.signals[signal] ?? 0 : 0));
-    });
-  });
-}
-function reportToParent(env, exitCode) {
-  if (env[CHILD] === "1" && process.send) process.send({ exitCode });
-}
-function followParent(env) {
-  if (env[CHILD] !== "1" || !process.channel) return;
-  process.channel.unref();
-  process.on("disconnect", () => process.kill(process.pid, "SIGKILL"));
-}
-
 // src/cli/index.ts
-registerCommand("plan", async () => (await import("./chunks/plan-BPXUBSZC.js")).planCommand);
-registerCommand("preview", async () => (await import("./chunks/preview-YKFGRWH2.js")).previewCommand);
-registerCommand("run", async () => (await import("./chunks/run-DDZZMXMN.js")).runCommand);
-registerCommand("render", async () => (await import("./chunks/render-ARRBMK2M.js")).renderCommand);
-registerCommand("summary", async () => (await import("./chunks/summary-DRV5BYME.js")).summaryCommand);
-registerCommand("verify", async () => (await import("./chunks/verify-7ASFZXH6.js")).verifyCommand);
-registerCommand("merge-lock", async () => (await import("./chunks/merge-lock-ZLZITIB5.js")).mergeLockCommand);
-registerCommand("demo", async () => (await import("./chunks/demo-SE6WAV2Q.js")).demoCommand);
-registerCommand("emulate", async () => (await import("./chunks/emulate-DU53A3PV.js")).emulateCommand);
+registerCommand("plan", async () => (await import("./chunks/plan-BQJ6B6MA.js")).planCommand);
+registerCommand("preview", async () => (await import("./chunks/preview-VMQ6CAKU.js")).previewCommand);
+registerCommand("run", async () => (await import("./chunks/run-WX6KZ4OI.js")).runCommand);
+registerCommand("render", async () => (await import("./chunks/render-4LDDAXO5.js")).renderCommand);
+registerCommand("summary", async () => (await import("./chunks/summary-KPTJZEGC.js")).summaryCommand);
+registerCommand("verify", async () => (await import("./chunks/verify-GTBJXQIR.js")).verifyCommand);
+registerCommand("merge-lock", async () => (await import("./chunks/merge-lock-WKHUOBDW.js")).mergeLockCommand);
+registerCommand("demo", async () => (await import("./chunks/demo-DWFKNJH2.js")).demoCommand);
+registerCommand("emulate", async () => (await import("./chunks/emulate-CHBMBPS3.js")).emulateCommand);
 var argv = process.argv.slice(2);
-var code;
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => code !== void 0 && process.exit(code));
-followParent(process.env);
-code = wantsTunedChild(argv, process.env) ? await runInTunedChild(argv, process.argv[1]) : await main(argv);
-reportToParent(process.env, code);
-process.exitCode = code;
+var IMAGE_COMMANDS = /* @__PURE__ */ new Set(["run", "preview", "render", "demo"]);
+var wanted = IMAGE_COMMANDS.has(argv[0] ?? "") && !argv.includes("--help") && !argv.includes("-h");
+process.exitCode = await runTuned({ wanted, entry: process.argv[1], args: argv, work: () => main(argv) });

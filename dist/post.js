@@ -2,18 +2,19 @@ import { createRequire as __seedlockCreateRequire } from 'node:module';
 const require = __seedlockCreateRequire(import.meta.url);
 import {
   GitCli,
+  land
+} from "./chunks/chunk-KFZQRMGH.js";
+import "./chunks/chunk-RLA37S77.js";
+import {
   State,
   getState,
   info,
-  land,
   warning
-} from "./chunks/chunk-6LDZCG5U.js";
-import "./chunks/chunk-5QMURFLC.js";
+} from "./chunks/chunk-DXY4RWES.js";
 import "./chunks/chunk-GEXTQ4V7.js";
-import "./chunks/chunk-HIVC777O.js";
+import "./chunks/chunk-YPSSUEOW.js";
+import "./chunks/chunk-4XIAYHCN.js";
 import "./chunks/chunk-P5UZNSPX.js";
-import "./chunks/chunk-QBLJZ7EA.js";
-import "./chunks/chunk-PK654C6K.js";
 import "./chunks/chunk-CBOTSRC4.js";
 import "./chunks/chunk-4RHKQ3D4.js";
 

@@ -35,6 +35,11 @@ export interface AssetReport {
   prices?: CallPrices;
 }
 
+/** An asset's report before this run has drawn or paid anything for it. */
+export function untouchedAsset(id: string, status: AssetStatus, outputs: string[] = []): AssetReport {
+  return { id, status, drafts: 0, accepted: 0, rejectedDrafts: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs };
+}
+
 /** What one call of each kind costs an asset at the catalog's interactive prices. */
 export interface CallPrices {
   draftUsd: number;

@@ -30,7 +30,7 @@ export async function adoptFinalsBranch(git: Git, manifestPath: string, top: str
     const entry = theirs.assets[asset.id];
     const hash = inputHash(asset, spec);
     if (!entry || entry.inputHash !== hash || lock.assets[asset.id]?.inputHash === hash) continue;
-    for (const o of entry.outputs) if (!repositoryPathProblem(o.path)) files.push({ from: o.path, to: join(top, o.path), root: top });
+    for (const output of entry.outputs) if (!repositoryPathProblem(output.path)) files.push({ from: output.path, to: join(top, output.path), root: top });
     for (const s of entry.seeds) if (s.status === "accepted" && s.draft && !repositoryPathProblem(s.draft)) files.push({ from: s.draft, to: join(top, s.draft), root: top });
     lock.assets[asset.id] = entry;
     adopted.push(asset.id);
@@ -65,38 +65,38 @@ async function existed(git: Git, rev: string, path: string): Promise<boolean> {
 }
 
 /** The pull request's body: per changed output, the image on the base before and after this run. */
-export async function finalsBody(git: Git, report: RunReport | undefined, t: FinalsTarget): Promise<string> {
-  const raw = (rev: string, path: string) => `${t.serverUrl}/${t.owner}/${t.repo}/raw/${rev}/${path}`;
+export async function finalsBody(git: Git, report: RunReport | undefined, target: FinalsTarget): Promise<string> {
+  const raw = (rev: string, path: string) => `${target.serverUrl}/${target.owner}/${target.repo}/raw/${rev}/${path}`;
   const rows: string[] = [];
   for (const asset of report?.assets ?? []) {
     for (const path of asset.outputs) {
-      const changed = (await show(git, t.before, path)) !== (await show(git, t.after, path));
+      const changed = (await show(git, target.before, path)) !== (await show(git, target.after, path));
       if (!changed) continue;
-      const before = (await existed(git, t.before, path)) ? `<img src="${raw(t.before, path)}" alt="${path} before" width="160">` : "_new_";
-      rows.push(`| \`${asset.id}\` | \`${path}\` | ${before} | <img src="${raw(t.after, path)}" alt="${path} after" width="160"> |`);
+      const before = (await existed(git, target.before, path)) ? `<img src="${raw(target.before, path)}" alt="${path} before" width="160">` : "_new_";
+      rows.push(`| \`${asset.id}\` | \`${path}\` | ${before} | <img src="${raw(target.after, path)}" alt="${path} after" width="160"> |`);
     }
   }
   const spend = report ? `Spent ${formatUsd(report.spentUsd, { places: 4 })} of a ${formatUsd(report.ceilingUsd, { places: 2 })} ceiling.` : "";
   return [
-    finalsMarker(t.manifest),
-    `### seedlock finals · \`${t.manifest}\``,
+    finalsMarker(target.manifest),
+    `### seedlock finals · \`${target.manifest}\``,
     "",
-    `Rendered finals, proposed instead of pushed to \`${t.base}\` (\`commit: pull-request\`). Merge to ship them. ${spend}`,
+    `Rendered finals, proposed instead of pushed to \`${target.base}\` (\`commit: pull-request\`). Merge to ship them. ${spend}`,
     "",
     ...(rows.length ? ["| Asset | Output | Before | After |", "| --- | --- | --- | --- |", ...rows] : ["_No output changed in this run._"]),
     "",
-    `<sub>Latest run: ${t.after.slice(0, 7)} · updated in place on every run</sub>`,
+    `<sub>Latest run: ${target.after.slice(0, 7)} · updated in place on every run</sub>`,
   ].join("\n");
 }
 
 /** Opens the finals pull request, or updates the open one from the same branch: one, however many runs. */
-export async function upsertFinalsPullRequest(octokit: Octokit, t: FinalsTarget, body: string): Promise<{ number: number; url: string; action: "opened" | "updated" }> {
-  const { data: open } = await octokit.rest.pulls.list({ owner: t.owner, repo: t.repo, state: "open", head: `${t.owner}:${t.branch}`, base: t.base, per_page: 10 });
-  const mine = open.find((p) => p.head.ref === t.branch);
+export async function upsertFinalsPullRequest(octokit: Octokit, target: FinalsTarget, body: string): Promise<{ number: number; url: string; action: "opened" | "updated" }> {
+  const { data: open } = await octokit.rest.pulls.list({ owner: target.owner, repo: target.repo, state: "open", head: `${target.owner}:${target.branch}`, base: target.base, per_page: 10 });
+  const mine = open.find((p) => p.head.ref === target.branch);
   if (mine) {
-    const { data } = await octokit.rest.pulls.update({ owner: t.owner, repo: t.repo, pull_number: mine.number, body });
+    const { data } = await octokit.rest.pulls.update({ owner: target.owner, repo: target.repo, pull_number: mine.number, body });
     return { number: data.number, url: data.html_url, action: "updated" };
   }
-  const { data } = await octokit.rest.pulls.create({ owner: t.owner, repo: t.repo, head: t.branch, base: t.base, title: `seedlock: finals for ${t.manifest}`, body });
+  const { data } = await octokit.rest.pulls.create({ owner: target.owner, repo: target.repo, head: target.branch, base: target.base, title: `seedlock: finals for ${target.manifest}`, body });
   return { number: data.number, url: data.html_url, action: "opened" };
 }

@@ -52,7 +52,7 @@ function pathsIn(lock: Lockfile, keepDrafts: (assetId: string) => boolean = () =
   const outputs = new Set<string>();
   const drafts = new Set<string>();
   for (const [id, entry] of Object.entries(lock.assets)) {
-    for (const o of entry.outputs) outputs.add(o.path);
+    for (const output of entry.outputs) outputs.add(output.path);
     if (keepDrafts(id)) for (const s of entry.seeds) if (s.status === "accepted" && s.draft) drafts.add(s.draft);
   }
   return { outputs, drafts };

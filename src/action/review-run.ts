@@ -252,7 +252,7 @@ async function redraw(git: Git, settings: ActionSettings, manifest: string, stat
     updates.push({ state: next, files: built.files.filter((f) => f.path.includes("/drafts/")) });
   }
   const drafts = report.assets.filter((a) => rerolls.includes(a.id)).reduce((n, a) => n + a.drafts, 0);
-  return { updates, line: `Drew ${drafts} new draft${drafts === 1 ? "" : "s"} for ${rerolls.join(", ")} (${formatUsd(report.spentUsd, { markdown: true, places: 4 })}, within the ${formatUsd(report.ceilingUsd, { markdown: true, places: 2 })} ceiling).` };
+  return { updates, line: `Drew ${drafts} new draft${drafts === 1 ? "" : "s"} for ${rerolls.join(", ")} (${formatUsd(report.spentUsd, { places: 4 })}, within the ${formatUsd(report.ceilingUsd, { places: 2 })} ceiling).` };
 }
 
 /**

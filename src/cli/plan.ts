@@ -1,5 +1,6 @@
 import { execute } from "../pipeline/execute.js";
-import { renderMatrix, renderPlan, type Ceiling, type PlanReport } from "../plan/report.js";
+import type { Ceiling } from "../manifest/ceiling.js";
+import { renderMatrix, renderPlan, type PlanReport } from "../plan/report.js";
 import { runResultJson } from "../report/json.js";
 import { formatUsd } from "../money.js";
 import type { Command } from "./command.js";

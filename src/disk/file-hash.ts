@@ -9,6 +9,11 @@ import type { RepositoryFolder } from "./repository-path.js";
  */
 
 /** Read size for hashing: large enough for few calls, small enough that no output sits in memory whole. */
+/** The sha256 of bytes about to be written, in the form the lockfile records a file's. */
+export function sha256OfBytes(data: Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
 export const HASH_CHUNK = 256 * 1024;
 
 /** sha256 (hex) of the `size` bytes of an open file, read through `buffer`. */

@@ -10,6 +10,7 @@
  * - [3rd]        third-party: resellers' price tables, reports on the SDK's issue tracker. A best
  *                guess: kept as data, listed in `unconfirmed`, overridable where it is a price.
  */
+import { ExitCode, SeedlockError } from "../errors.js";
 
 export type ImageSize = "512" | "1K" | "2K" | "4K";
 export const IMAGE_SIZES: readonly ImageSize[] = ["512", "1K", "2K", "4K"];
@@ -321,6 +322,13 @@ export const JUDGE_TOKEN_ESTIMATE = { input: 1300, output: 100 } as const;
 
 export function findModel(id: string, table: readonly Model[] = MODELS): Model | undefined {
   return table.find((m) => m.id === id);
+}
+
+/** The image model a validated manifest names; any other id is a mistake upstream, refused as input. */
+export function imageModelOf(id: string): ImageModel {
+  const model = findModel(id);
+  if (model?.kind !== "image") throw new SeedlockError(`${id} is not an image model seedlock knows`, ExitCode.invalidInput);
+  return model;
 }
 
 export function supportedSizes(model: ImageModel): ImageSize[] {

@@ -8,7 +8,7 @@ import type { ReportPictures } from "../report/images.js";
 import { blockedAnswer, severalImagesNote } from "./answer-check.js";
 import { AssetPictures, type DraftTile, type OutputPicture } from "./asset-pictures.js";
 import { assetCallsOf, type AssetCalls } from "./call-prices.js";
-import { refusedWrite } from "./disk.js";
+import { refusedWrite } from "../disk/refused-write.js";
 import { Drafting, readKeptDraft } from "./draft.js";
 import { expectedAcceptRate, nextCall, nextSeed } from "./in-flight.js";
 import { AnswerJournal, type AnswerKind } from "./journal.js";
@@ -16,7 +16,7 @@ import type { BudgetLedger, Reservation } from "./ledger.js";
 import { acceptedSeed, AssetEntry, failedSeed, rejectedSeed, renderedSeed, type DraftFacts, type TierChoice } from "./lock-entry.js";
 import type { LockfileRecorder } from "./record.js";
 import { Rendering, type OutputGeometry } from "./render.js";
-import type { AssetReport, AssetStatus } from "../run-report.js";
+import { untouchedAsset, type AssetReport, type AssetStatus } from "../run-report.js";
 import { resume, type RecoveredAnswer } from "./resume.js";
 import type { RunVerdicts, TallyEvent } from "./run-tally.js";
 import type { Answered, Call, CallSource } from "./scheduler.js";
@@ -140,7 +140,7 @@ export class AssetRun implements CallSource {
       ? { priority: 0, priceUsd: finalCeilingUsd, send: (reservation, answered) => this.render(reservation, answered, undefined) }
       : { priority: 0, priceUsd: 0, send: (reservation, answered) => this.materialize(reservation, answered) };
     this.cursor = spec.seedStart;
-    this.report = { id: spec.id, status: "done", drafts: 0, accepted: 0, rejectedDrafts: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs: [] };
+    this.report = untouchedAsset(spec.id, "done");
   }
 
   get id(): string {
@@ -162,7 +162,7 @@ export class AssetRun implements CallSource {
 
   /** Takes up where the lockfile and the answer journal left the asset, before any call is sent. */
   async prepare(): Promise<void> {
-    const { manifest, goal, outputsOnDisk } = this.setup;
+    const { goal, outputsOnDisk } = this.setup;
     const resumed = await resume({
       spec: this.spec,
       entry: this.entry,
@@ -170,7 +170,7 @@ export class AssetRun implements CallSource {
       journal: this.journal,
       mayRender: goal !== "accepted-drafts",
       needsDraftFile: !this.calls.rendersOnFinal || this.spec.reference,
-      root: manifest.root,
+      repository: this.repository,
     });
     this.freeSlots = resumed.freeSlots;
     this.outputsDone = resumed.outputs.length;
@@ -457,8 +457,8 @@ export class AssetRun implements CallSource {
     if (check.verdict === "blocked") return this.failRender(final, check.reasons);
     if (check.verdict !== "passed") {
       if (final.regenerated > 0) return this.failRender(final, check.reasons);
-      const used = check.verdict === "unfit" ? [`final: re-rendered (the paid answer was not used): ${check.reasons.map((r) => r.detail).join("; ")}`] : [];
-      this.renderAgain(used.length ? { ...final, notes: [...(final.notes ?? []), ...used] } : final);
+      const discardNotes = check.verdict === "unfit" ? [`final: re-rendered (the paid answer was not used): ${check.reasons.map((r) => r.detail).join("; ")}`] : [];
+      this.renderAgain(discardNotes.length ? { ...final, notes: [...(final.notes ?? []), ...discardNotes] } : final);
       return;
     }
     const geometry = this.rendering.geometry(check.analysis, this.spec.finalSize, final.notes ?? []);

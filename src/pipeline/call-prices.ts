@@ -1,6 +1,5 @@
-import { ExitCode, SeedlockError } from "../errors.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
-import { findModel, imageCallCeilingUsd, imagePriceUsd, judgeCallCeilingUsd, type ImageModel, type ImageSize } from "../models/catalog.js";
+import { findModel, imageModelOf, imageCallCeilingUsd, imagePriceUsd, judgeCallCeilingUsd, type ImageModel, type ImageSize } from "../models/catalog.js";
 
 /**
  * What each of one asset's calls is sent to and costs: the list price (for the estimate) and the
@@ -26,9 +25,9 @@ export interface AssetCalls {
 
 export function assetCallsOf(spec: AssetSpec, manifest: Manifest): AssetCalls {
   const finalOnly = spec.tier === "final-only";
-  const draftModel = imageModel(finalOnly ? spec.models.final : spec.models.draft);
+  const draftModel = imageModelOf(finalOnly ? spec.models.final : spec.models.draft);
   const draftSize = finalOnly ? spec.finalSize : spec.draftSize;
-  const finalModel = imageModel(spec.models.final);
+  const finalModel = imageModelOf(spec.models.final);
   const rendersOnFinal = spec.tier === "two-tier";
   const judging = Boolean(spec.screen.judge && spec.models.judge);
   const judge = judging ? findModel(spec.models.judge!) : undefined;
@@ -46,10 +45,4 @@ export function assetCallsOf(spec: AssetSpec, manifest: Manifest): AssetCalls {
       ? imageCallCeilingUsd(finalModel, spec.finalSize, { prompt: spec.prompt, inputImages: spec.reference ? 1 : 0 }, manifest.pricing)
       : 0,
   };
-}
-
-function imageModel(id: string): ImageModel {
-  const model = findModel(id);
-  if (!model || model.kind !== "image") throw new SeedlockError(`${id} is not an image model seedlock knows`, ExitCode.invalidInput);
-  return model;
 }

@@ -9,8 +9,8 @@ import type { Lockfile } from "../lock/types.js";
 import { outputPath } from "../manifest/out.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { AnswerJournal } from "./journal.js";
-import { sha256OfFile } from "../disk/file-hash.js";
-import { postProcess, sha256 } from "./render.js";
+import { sha256OfBytes, sha256OfFile } from "../disk/file-hash.js";
+import { postProcess } from "./render.js";
 
 /** What checking a run's output claims needs: the run's manifest, lockfile and work list. */
 export interface OutputClaimsRequest {
@@ -189,7 +189,7 @@ async function madeBySeedlock(file: string, spec: AssetSpec, request: Pick<Outpu
     const image = await source();
     if (!image) continue;
     const made = await postProcess(image, spec.output).catch(() => undefined);
-    if (made && sha256(made.data) === onDisk) return true;
+    if (made && sha256OfBytes(made.data) === onDisk) return true;
   }
   return false;
 }

@@ -7,7 +7,7 @@ import type { SeedRecord } from "../lock/types.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import type { ImageModel, ImageSize } from "../models/catalog.js";
 import type { ImageProvider, ImageResult, InlineImage } from "../provider/provider.js";
-import { writing } from "./disk.js";
+import { writing } from "../disk/refused-write.js";
 
 const ignoreWritten = new Set<string>();
 

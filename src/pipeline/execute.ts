@@ -5,13 +5,13 @@ import { LockfileText, lockPathFor, readLockfile, writeLockfile } from "../lock/
 import { lockStats } from "../lock/stats.js";
 import type { Lockfile } from "../lock/types.js";
 import type { Logger } from "../logger.js";
-import { ceilingUsd } from "../manifest/ceiling.js";
+import { ceilingOf, type Ceiling } from "../manifest/ceiling.js";
 import { loadManifest } from "../manifest/load.js";
 import { withTrustedPrices } from "../manifest/pricing.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
 import { planRun, type Plan, type PlannedAsset } from "../plan/plan.js";
 import { tierPrices } from "../plan/tier.js";
-import { planReport, type Ceiling } from "../plan/report.js";
+import { planReport } from "../plan/report.js";
 import { packShards, planMatrix, shardLabel, shardRpm, sliceFor, workOf } from "../plan/shards.js";
 import { CircuitBreaker } from "../provider/circuit.js";
 import { createGeminiProvider } from "../provider/gemini.js";
@@ -24,14 +24,14 @@ import { AssetRun, type AssetGoal } from "./asset-run.js";
 import { checkOutputClaims } from "./claims.js";
 import { batches, withBatchMode } from "../manifest/batch-mode.js";
 import { assetsInBatchJobs, BatchRound, batchClientFor, pendingBatchUsd, waitForBatches } from "./batch/round.js";
-import { writing } from "./disk.js";
+import { writing } from "../disk/refused-write.js";
 import { REPORT_FOLDER } from "../disk/folders.js";
 import { BudgetLedger } from "./ledger.js";
 import type { TierChoice } from "./lock-entry.js";
 import { RateGate } from "./rate.js";
 import { LockfileRecorder } from "./record.js";
 import { writeReport } from "./report-pages.js";
-import type { AssetReport, AssetStatus, RunReport, ShardRun } from "../run-report.js";
+import { untouchedAsset, type AssetReport, type AssetStatus, type RunReport, type ShardRun } from "../run-report.js";
 import { takeRunLock, type RunLock } from "./run-lock.js";
 import { RunTally } from "./run-tally.js";
 import { ceilingWords, list, stoppedStatus, verdictOf, type OutputsRefused } from "./run-verdict.js";
@@ -40,7 +40,7 @@ import type { Dependencies, Settings } from "./settings.js";
 import { verifyOutputs } from "./verify.js";
 import { affordableWork, finishesFromKeptDrafts, workListOf, type AffordableWork, type WorkCommand } from "./work-list.js";
 import { beforeCalls, checkWorkFolders, refusedOutputs } from "./writable-folders.js";
-import { roundUsd as round } from "../money.js";
+import { roundUsd } from "../money.js";
 
 /** Progress snapshots are sent at most this often; the last one always goes. */
 const PROGRESS_EVERY_MS = 100;
@@ -327,7 +327,7 @@ function runReportOf(scope: PassScope, totals: RunTotals): RunReport {
   const { shardRun } = scope;
   return {
     command: scope.command,
-    spentUsd: round(ledger.spentUsd),
+    spentUsd: roundUsd(ledger.spentUsd),
     estimatedUsd: totals.estimatedUsd,
     ceilingUsd: scope.ceiling.usd,
     drafts: tally.drafts,
@@ -335,13 +335,11 @@ function runReportOf(scope: PassScope, totals: RunTotals): RunReport {
     rendered: tally.rendered,
     rejectedDrafts: tally.rejected,
     surplus: reports.reduce((n, a) => n + (a.surplus ?? 0), 0),
-    acceptRate: tally.drafts ? tally.accepted / tally.drafts : null,
-    regenRate: tally.drafts ? tally.regenerated / tally.drafts : null,
-    ...runFigures({ spentUsd: ledger.spentUsd, rendered: tally.rendered, accepted: tally.accepted, assets: reports }),
+    ...runFigures({ spentUsd: ledger.spentUsd, drafts: tally.drafts, rendered: tally.rendered, accepted: tally.accepted, regenerated: tally.regenerated, assets: reports }),
     changedAssets: scope.assets.filter((a) => scope.planned.get(a.id)!.state !== "unchanged").map((a) => a.id),
     assets: reports,
     exitCode: ExitCode.ok,
-    ...(shardRun ? { shard: { ...shardRun, unspentUsd: round(Math.max(0, shardRun.sliceUsd - ledger.spentUsd)) } } : {}),
+    ...(shardRun ? { shard: { ...shardRun, unspentUsd: roundUsd(Math.max(0, shardRun.sliceUsd - ledger.spentUsd)) } } : {}),
   };
 }
 
@@ -393,13 +391,13 @@ async function chooseWork(scope: PassScope): Promise<ChosenWork> {
     logger.warn(`${outputsRefused.error.message}; until then ${list(ids)} ${command === "run" ? "are drafted and screened but not rendered" : "are not rendered"}`);
     if (command === "render") workList = workList.filter((spec) => !outputsRefused.assets.has(spec.id));
   }
-  const estimatedUsd = round(workList.reduce((sum, a) => sum + (planned.get(a.id)?.estimatedUsd ?? 0), 0));
+  const estimatedUsd = roundUsd(workList.reduce((sum, a) => sum + (planned.get(a.id)?.estimatedUsd ?? 0), 0));
   if (shardRun) {
     const declaredRpm = settings.rpm ?? manifest.rpm;
     logger.info(
       `shard ${shardRun.shard}: ${shardRun.assets.length} asset${shardRun.assets.length === 1 ? "" : "s"} estimated at ${formatUsd(estimatedUsd)}, ` +
         `a slice of ${formatUsd(shardRun.sliceUsd)} of the ${formatUsd(shardRun.matrixCeilingUsd)} ceiling (packing ${shardRun.fingerprint})` +
-        (declaredRpm ? `, at ${round(shardRpm(declaredRpm, settings.shard)!)} requests per minute (the project's ${declaredRpm} ÷ ${settings.shard!.count} shards)` : ""),
+        (declaredRpm ? `, at ${Math.round(shardRpm(declaredRpm, settings.shard)! * 100) / 100} requests per minute (the project's ${declaredRpm} ÷ ${settings.shard!.count} shards)` : ""),
     );
   }
   const affordable = affordableWork(workList, planned, command, ceiling.usd);
@@ -422,7 +420,7 @@ function ledgerFor(scope: PassScope, pendingBatchUsd: number): BudgetLedger {
     manifest.budget.warnUsd === undefined || !shardRun
       ? manifest.budget.warnUsd
       : shardRun.matrixCeilingUsd > 0
-        ? round((manifest.budget.warnUsd * shardRun.sliceUsd) / shardRun.matrixCeilingUsd)
+        ? roundUsd((manifest.budget.warnUsd * shardRun.sliceUsd) / shardRun.matrixCeilingUsd)
         : 0;
   return new BudgetLedger({
     // Jobs still out hold their reservations against every command's ceiling, not only run's.
@@ -502,7 +500,7 @@ function assetReportsOf(scope: PassScope, facts: AssetOutcomes): AssetReport[] {
     if (!work) {
       const untouched: AssetStatus = plannedAsset.state === "unchanged" ? "unchanged" : inBatch.has(spec.id) ? "batch" : deferred.has(spec.id) ? "budget" : "planned";
       const outputs = plannedAsset.state === "unchanged" ? (scope.loaded.lock.assets[spec.id]?.outputs ?? []).map((output) => output.path) : [];
-      return { id: spec.id, status: untouched, drafts: 0, accepted: 0, rejectedDrafts: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs };
+      return untouchedAsset(spec.id, untouched, outputs);
     }
     let status = work.finalStatus({ waitingForBudget: facts.waiting.has(work), ...(stoppedAs ? { stopped: stoppedAs } : {}) });
     if (status !== "done" && !stoppedAs && inBatch.has(spec.id)) status = "batch";
@@ -511,7 +509,7 @@ function assetReportsOf(scope: PassScope, facts: AssetOutcomes): AssetReport[] {
     if (status === "done" && command === "preview") status = "previewed";
     // Catalog prices on two-tier assets, for the run's two-tier against final-only (report/figures.ts).
     const prices = spec.tier === "two-tier" ? { prices: tierPrices(spec, scope.manifest.pricing) } : {};
-    return { ...work.report, status, spentUsd: round(work.report.spentUsd), estimatedUsd: plannedAsset.estimatedUsd, surplus: facts.surplus.get(work) ?? 0, ...prices };
+    return { ...work.report, status, spentUsd: roundUsd(work.report.spentUsd), estimatedUsd: plannedAsset.estimatedUsd, surplus: facts.surplus.get(work) ?? 0, ...prices };
   });
 }
 
@@ -530,15 +528,6 @@ function shardOf(loaded: Loaded, shard: { index: number; count: number }): Omit<
     sliceUsd: slice.ceilingUsd,
     fingerprint: matrix.fingerprint,
     assets: slice.assets,
-  };
-}
-
-function ceilingOf(manifest: Manifest, flagMaxUsd: number | undefined): Ceiling {
-  const usd = ceilingUsd(manifest, flagMaxUsd);
-  return {
-    usd,
-    source: flagMaxUsd !== undefined && flagMaxUsd < manifest.budget.maxUsd ? "--max-budget-usd" : "budget.maxUsd",
-    ...(manifest.budget.warnUsd !== undefined ? { warnUsd: manifest.budget.warnUsd } : {}),
   };
 }
 

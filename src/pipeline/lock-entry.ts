@@ -1,6 +1,6 @@
 import type { AssetLock, Lockfile, OutputRecord, SeedRecord, SeedStatus } from "../lock/types.js";
 import type { AssetSpec } from "../manifest/spec.js";
-import { roundUsd as round } from "../money.js";
+import { roundUsd } from "../money.js";
 
 /**
  * One asset's entry in the lockfile, as the run builds it: every verdict and output is put in the
@@ -85,7 +85,7 @@ export class AssetEntry {
     for (const key of [`draft:${record.seed}`, `final:${record.seed}`]) {
       const usd = this.unbooked.get(key);
       if (usd === undefined) continue;
-      this.entry.spentUsd = round(this.entry.spentUsd + usd);
+      this.entry.spentUsd = roundUsd(this.entry.spentUsd + usd);
       this.unbooked.delete(key);
     }
     const at = this.entry.seeds.findIndex((s) => s.seed === record.seed);
@@ -108,7 +108,7 @@ export class AssetEntry {
 
   /** A call this run paid for. */
   spend(usd: number): void {
-    this.entry.spentUsd = round(this.entry.spentUsd + usd);
+    this.entry.spentUsd = roundUsd(this.entry.spentUsd + usd);
   }
 
   /** An answer a killed run paid for: booked with the seed's record, so a kill in between cannot book it twice. */
@@ -140,12 +140,12 @@ export function rejectedSeed(facts: DraftFacts, model: string, reasons: string[]
 /** The accepted seed once its output is written. */
 export function renderedSeed(record: SeedRecord, final: FinalFacts): SeedRecord {
   const reasons = final.reasons.length ? { reasons: [...(record.reasons ?? []), ...final.reasons] } : {};
-  return { ...withRegenerated(record, final.regenerated), status: "rendered", costUsd: round(record.costUsd + final.costUsd), ...reasons };
+  return { ...withRegenerated(record, final.regenerated), status: "rendered", costUsd: roundUsd(record.costUsd + final.costUsd), ...reasons };
 }
 
 /** The accepted seed whose final could not serve the output twice: recorded, not rendered again. */
 export function failedSeed(record: SeedRecord, final: FinalFacts): SeedRecord {
-  return { ...withRegenerated(record, final.regenerated), status: "failed", reasons: [...(record.reasons ?? []), ...final.reasons], costUsd: round(record.costUsd + final.costUsd) };
+  return { ...withRegenerated(record, final.regenerated), status: "failed", reasons: [...(record.reasons ?? []), ...final.reasons], costUsd: roundUsd(record.costUsd + final.costUsd) };
 }
 
 function seedFields(facts: DraftFacts): Pick<SeedRecord, "seed" | "phash" | "judgeScore" | "regenerated" | "costUsd"> {
@@ -154,7 +154,7 @@ function seedFields(facts: DraftFacts): Pick<SeedRecord, "seed" | "phash" | "jud
     ...(facts.phash ? { phash: facts.phash } : {}),
     ...(facts.judgeScore === undefined ? {} : { judgeScore: facts.judgeScore }),
     ...(facts.regenerated ? { regenerated: facts.regenerated } : {}),
-    costUsd: round(facts.costUsd),
+    costUsd: roundUsd(facts.costUsd),
   };
 }
 

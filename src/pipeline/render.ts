@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256OfBytes } from "../disk/file-hash.js";
 import { dirname, join } from "node:path";
 import sharp from "sharp";
 import type { OutputRecord } from "../lock/types.js";
@@ -8,7 +8,7 @@ import { pixelSize, type ImageModel, type ImageSize } from "../models/catalog.js
 import type { ImageProvider, ImageResult, InlineImage } from "../provider/provider.js";
 import type { RepositoryFolder } from "../disk/repository-path.js";
 import { checkAnswer, isUndersized, type AnswerCheck, type Size } from "./answer-check.js";
-import { writing } from "./disk.js";
+import { writing } from "../disk/refused-write.js";
 import { analyzeImage } from "./screen.js";
 
 /**
@@ -152,9 +152,5 @@ export async function postProcess(image: Buffer, output: OutputSpec): Promise<{ 
 export async function writeOutput(image: Buffer, output: OutputSpec, file: string, within: RepositoryFolder): Promise<WrittenOutput> {
   const { data, width, height } = await postProcess(image, output);
   await within.writeFile(file, data);
-  return { sha256: sha256(data), width, height, bytes: data.length };
-}
-
-export function sha256(data: Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
+  return { sha256: sha256OfBytes(data), width, height, bytes: data.length };
 }

@@ -9,6 +9,7 @@ import { formatUsd } from "../money.js";
 import type { AssetRun } from "./asset-run.js";
 import { mimeTypeOf } from "../disk/folders.js";
 import type { RunReport } from "../run-report.js";
+import { isSpare } from "../report/figures.js";
 
 export interface ReportPages {
   /** The report folder: the latest page at its top, each run's own in runs/<run>/. */
@@ -52,10 +53,9 @@ async function galleryAssetOf(work: AssetRun, pages: ReportPages): Promise<Galle
   // Every tile gets a cell, a picture or not, so a draft's #index is the same on the sheet and the page.
   if (tiles.some((t) => t.sheetImage)) {
     const file = `${work.id}.contact-sheet.jpg`;
-    const spare = (seed: number, accepted: boolean) => accepted && report.command !== "preview" && !rendered.has(seed);
     // One sheet that cannot be made costs that sheet, not the page.
     const made = await writeContactSheet(
-      tiles.map((t) => ({ seed: t.seed, image: t.sheetImage ?? Buffer.alloc(0), accepted: t.accepted, reasons: t.reasons, spare: spare(t.seed, t.accepted) })),
+      tiles.map((t) => ({ seed: t.seed, image: t.sheetImage ?? Buffer.alloc(0), accepted: t.accepted, reasons: t.reasons, spare: isSpare(t, report.command, rendered) })),
       join(runFolder, file),
       { within: folders.reportFolder },
     ).then(

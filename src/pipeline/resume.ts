@@ -1,5 +1,4 @@
-import { access } from "node:fs/promises";
-import { join } from "node:path";
+import type { RepositoryFolder } from "../disk/repository-path.js";
 import type { OutputRecord, SeedRecord } from "../lock/types.js";
 import { outputPath } from "../manifest/out.js";
 import type { AssetSpec } from "../manifest/spec.js";
@@ -20,8 +19,8 @@ export interface ResumeSetup {
   mayRender: boolean;
   /** Rendering reads the accepted draft's file (as the reference, or as the output itself). */
   needsDraftFile: boolean;
-  /** The repository root the draft paths are relative to. */
-  root: string;
+  /** Draft paths are looked up through it: inside the repository, after symlinks. */
+  repository: RepositoryFolder;
 }
 
 /** An answer a killed run received and never recorded, handled from its file instead of paid again. */
@@ -83,7 +82,8 @@ export async function resume(setup: ResumeSetup): Promise<Resumed> {
   }
   if (!setup.mayRender) return resumed;
   for (const record of toRender) {
-    if (setup.needsDraftFile && !(record.draft && (await exists(join(setup.root, record.draft))))) resumed.toRedraw.push(record);
+    // Present is enough here: a draft that may not be read (a symlink out) stays in line, so reading it refuses it by name rather than paying to draw it again.
+    if (setup.needsDraftFile && !(record.draft && (await setup.repository.holds(record.draft)))) resumed.toRedraw.push(record);
     else resumed.toRender.push(record.seed);
   }
   return resumed;
@@ -118,11 +118,4 @@ function resumeEntry(setup: ResumeSetup, resumed: Resumed): SeedRecord[] {
     toRender.push(accepted);
   }
   return toRender;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -8,7 +8,7 @@ import { displayPathFor, RepositoryFolder } from "../disk/repository-path.js";
 import { RunLockedError } from "../errors.js";
 import { isProcessAlive } from "../lock/file.js";
 import { sleep } from "../sleep.js";
-import { refusedWrite } from "./disk.js";
+import { refusedWrite } from "../disk/refused-write.js";
 
 /**
  * One run that spends or writes (preview, run, render) per manifest folder at a time. Two runs at

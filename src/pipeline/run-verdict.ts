@@ -1,5 +1,5 @@
 import { ExitCode, SeedlockError, WriteRefusedError } from "../errors.js";
-import type { Ceiling } from "../plan/report.js";
+import type { Ceiling } from "../manifest/ceiling.js";
 import { formatUsd } from "../money.js";
 import type { AssetStatus, RunReport } from "../run-report.js";
 import type { SchedulerOutcome, StopReason } from "./scheduler.js";

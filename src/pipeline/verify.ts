@@ -4,7 +4,7 @@ import type { Lockfile } from "../lock/types.js";
 import type { Manifest } from "../manifest/spec.js";
 import { OutputHashes } from "../plan/output-hashes.js";
 import { measureOutputs } from "../plan/plan.js";
-import type { AssetReport, RunReport } from "../run-report.js";
+import { untouchedAsset, type AssetReport, type RunReport } from "../run-report.js";
 
 /**
  * `seedlock verify`: the outputs on disk are the ones the lockfile records (same sha256), and the
@@ -18,7 +18,7 @@ export async function verifyOutputs(manifest: Manifest, lock: Lockfile, ceilingU
   const hashes = await OutputHashes.open(undefined);
   for (const spec of manifest.assets) {
     const entry = lock.assets[spec.id];
-    const report: AssetReport = { id: spec.id, status: "unchanged", drafts: 0, accepted: 0, rejectedDrafts: 0, rejected: {}, regenerated: 0, rendered: 0, spentUsd: 0, estimatedUsd: 0, outputs: [] };
+    const report: AssetReport = untouchedAsset(spec.id, "unchanged");
     assets.push(report);
     if (!entry) {
       problems.push(`${spec.id}: not in the lockfile; run \`seedlock run\` to generate it`);

@@ -3,7 +3,7 @@ import type { RepositoryFolder } from "../disk/repository-path.js";
 import { WriteRefusedError } from "../errors.js";
 import { renderTemplate } from "../manifest/out.js";
 import type { AssetSpec, Manifest } from "../manifest/spec.js";
-import { probeFolders } from "./disk.js";
+import { probeFolders } from "../disk/refused-write.js";
 import { journalFolder } from "../disk/folders.js";
 import type { OutputsRefused } from "./run-verdict.js";
 

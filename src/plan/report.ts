@@ -1,18 +1,9 @@
+import type { Ceiling } from "../manifest/ceiling.js";
 import type { AssetReport, RunReport } from "../run-report.js";
 import { formatPercent, formatUsd } from "../money.js";
 import { renderTable } from "../text-table.js";
 import type { Plan, PlannedAsset, PlanRates, PlanState, Rate } from "./plan.js";
 import type { ShardMatrix } from "./shards.js";
-
-/** Where the run's ceiling came from, for the user who wants to change it. */
-export interface Ceiling {
-  usd: number;
-  source: "budget.maxUsd" | "--max-budget-usd";
-  warnUsd?: number;
-  /** For one shard of a matrix: its label ("2/4"); `usd` is then its slice of `matrixUsd`. */
-  shard?: string;
-  matrixUsd?: number;
-}
 
 export type PlannedAssetReport = AssetReport & Omit<PlannedAsset, "inputHash"> & { state: PlanState };
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ApiError, GoogleGenAI, JobState, type BatchJob, type GenerateContentResponse, type InlinedRequest } from "@google/genai";
 import { ExitCode, SeedlockError } from "../errors.js";
 import { NullLogger, type Logger } from "../logger.js";
-import { findModel, type ImageModel } from "../models/catalog.js";
+import { imageModelOf, type ImageModel } from "../models/catalog.js";
 import type { GeminiProvider } from "./gemini.js";
 import { imageCall } from "./image-call.js";
 import { isNetworkFailure } from "./request.js";
@@ -186,8 +186,7 @@ function viewOf(job: BatchJob): BatchJobView {
 }
 
 function imageModel(id: string): ImageModel {
-  const model = findModel(id);
-  if (model?.kind !== "image") throw new SeedlockError(`${id} is not an image model seedlock knows`, ExitCode.invalidInput);
+  const model = imageModelOf(id);
   if (model.batchShare === undefined) throw new SeedlockError(`${id} takes no Batch API jobs; set batch: off for the assets that use it`, ExitCode.invalidInput);
   return model;
 }

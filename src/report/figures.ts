@@ -16,6 +16,14 @@ export function costPerAcceptedDraftUsd(spentUsd: number, accepted: number): num
   return accepted > 0 ? roundUsd(spentUsd / accepted) : null;
 }
 
+/**
+ * A spare: an accepted draft no output came from in a run that renders (paid for, kept in the
+ * lockfile, not needed this time). In a preview every accepted draft is simply accepted.
+ */
+export function isSpare(draft: { seed: number; accepted: boolean }, command: RunReport["command"], renderedSeeds: ReadonlySet<number>): boolean {
+  return draft.accepted && command !== "preview" && !renderedSeeds.has(draft.seed);
+}
+
 /** Names of the figures as every surface prints them. */
 export const FIGURE_NAME = {
   costPerImage: "cost per image delivered",
@@ -84,10 +92,13 @@ export const FINISHED: ReadonlySet<AssetStatus> = new Set(["done", "previewed", 
 
 /** The run's figures, computed from its assets' counts by the definitions above (for `--json` and the Action outputs). */
 export function runFigures(
-  report: Pick<RunReport, "spentUsd" | "rendered" | "accepted" | "assets">,
-): Pick<RunReport, "costPerImageUsd" | "costPerAcceptedDraftUsd" | "twoTier"> {
+  report: Pick<RunReport, "spentUsd" | "drafts" | "rendered" | "accepted" | "assets"> & { regenerated: number },
+): Pick<RunReport, "acceptRate" | "regenRate" | "costPerImageUsd" | "costPerAcceptedDraftUsd" | "twoTier"> {
   const twoTier = twoTierComparison(report.assets);
   return {
+    // Rates over the drafts this run made; null (not measured) when it made none.
+    acceptRate: report.drafts ? report.accepted / report.drafts : null,
+    regenRate: report.drafts ? report.regenerated / report.drafts : null,
     costPerImageUsd: costPerImageUsd(report.spentUsd, report.rendered),
     costPerAcceptedDraftUsd: costPerAcceptedDraftUsd(report.spentUsd, report.accepted),
     ...(twoTier ? { twoTier } : {}),
@@ -96,7 +107,7 @@ export function runFigures(
 
 /**
  * The images two-tier assets rendered, priced as made and as final-only would have made them, by
- * DESIGN.md's formula per kept image at each asset's measured accept rate and its catalog prices:
+ * DESIGN.md's formula per kept image at each asset's measured accept rate and its list prices (the catalog's, or the manifest's pricing: where it raises them):
  *   two-tier    (draft + judge) × drafts ÷ accepted + final
  *   final-only  (final + judge) × drafts ÷ accepted
  * Either side may be the cheaper: a Lite draft costs as much as a 1K final. Null when nothing compares
@@ -122,13 +133,13 @@ export function twoTierComparison(assets: readonly AssetReport[]): TwoTierCompar
   return { images, acceptRate: accepted / drafts, twoTierUsd: roundUsd(twoTierUsd), finalOnlyUsd: roundUsd(finalOnlyUsd) };
 }
 
-/** The comparison as every surface prints it: `two-tier $0.30 vs final-only $0.42 for 3 images, at the measured 25% accept rate and catalog prices (29% less)`. */
+/** The comparison as every surface prints it: `two-tier $0.30 vs final-only $0.42 for 3 images, at the measured 25% accept rate and list prices (29% less)`. */
 export function twoTierText(comparison: TwoTierComparison): string {
   const { twoTierUsd, finalOnlyUsd } = comparison;
   const share = finalOnlyUsd > 0 ? Math.abs(twoTierUsd - finalOnlyUsd) / finalOnlyUsd : 0;
   const verdict = formatPercent(share) === "0%" ? "the same" : `${formatPercent(share)} ${twoTierUsd < finalOnlyUsd ? "less" : "more"}`;
   return (
     `two-tier ${formatUsd(twoTierUsd)} vs final-only ${formatUsd(finalOnlyUsd)} for ${count(comparison.images, "image")}, ` +
-    `at the measured ${formatPercent(comparison.acceptRate)} accept rate and catalog prices (${verdict})`
+    `at the measured ${formatPercent(comparison.acceptRate)} accept rate and list prices (${verdict})`
   );
 }

@@ -13,7 +13,7 @@ import { EXIT_CODE_MEANING, type ExitCode } from "../errors.js";
 import type { AssetReport, RunReport } from "../run-report.js";
 import { RepositoryFolder } from "../disk/repository-path.js";
 import { escapeHtml as h } from "./escape.js";
-import { count, FIGURE_NAME, FINISHED, headlineCost, rejectedText, statusText, twoTierText } from "./figures.js";
+import { count, FIGURE_NAME, FINISHED, headlineCost, isSpare, rejectedText, statusText, twoTierText } from "./figures.js";
 import { formatPercent, formatUsd } from "../money.js";
 
 /** A picture: bytes to inline, or a path relative to the page (`GalleryData.base` is put in front). */
@@ -187,8 +187,7 @@ async function assetSection(report: RunReport, row: AssetReport | undefined, ima
   const drafts = [...(images?.drafts ?? [])].sort((a, b) => a.seed - b.seed);
   const index = new Map(drafts.map((d, i) => [d.seed, i + 1]));
   const rendered = new Set(outputs.map((output) => output.seed));
-  // A spare is an accepted draft that no output came from: paid for, kept, not needed this time.
-  const kind = (d: GalleryDraft): DraftKind => (!d.accepted ? "rejected" : report.command !== "preview" && !rendered.has(d.seed) ? "spare" : "accepted");
+  const kind = (d: GalleryDraft): DraftKind => (!d.accepted ? "rejected" : isSpare(d, report.command, rendered) ? "spare" : "accepted");
   const sheet = images?.contactSheet && !/^[a-z][a-z0-9+.-]*:/i.test(images.contactSheet) ? `${base}${images.contactSheet}` : undefined;
   const pairs = await Promise.all(
     outputs.map(async (output, n) => {

@@ -114,9 +114,7 @@ export function combineShardReports(reports: { file: string; report: RunReport }
     rendered,
     // Shards from before rejectedDrafts existed count as 0 rather than guessing from reasons.
     rejectedDrafts: sum((r) => r.rejectedDrafts ?? 0),
-    acceptRate: drafts ? accepted / drafts : null,
-    regenRate: drafts ? regenerated / drafts : null,
-    ...runFigures({ spentUsd, rendered, accepted, assets }),
+    ...runFigures({ spentUsd, drafts, rendered, accepted, regenerated, assets }),
     changedAssets: ordered.flatMap((r) => r.changedAssets),
     assets,
     exitCode,

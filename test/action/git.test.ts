@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { GitCli, type Git, headCommit, landCommit, PushRefusedError, syncWorkTree, type LockfileMerge } from "../../src/action/git.js";
+import { GitCli, type Git, landCommit, PushRefusedError, syncWorkTree, type LockfileMerge } from "../../src/action/git.js";
 import { TestRepo } from "../support/git-repo.js";
 
 // A stand-in lockfile for these tests: one `id: value` line per asset, merged per line.

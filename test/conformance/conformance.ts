@@ -6,7 +6,7 @@ import { expect } from "vitest";
 import type { RunningEmulator } from "../../src/emulator/emulator.js";
 import type { Lockfile } from "../../src/lock/types.js";
 import type { RunReport } from "../../src/run-report.js";
-import { sha256 } from "../../src/pipeline/render.js";
+import { sha256OfBytes as sha256 } from "../../src/disk/file-hash.js";
 import { cli, readLock, type RecordingProxy } from "../e2e/harness.js";
 
 /**

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeLockfile } from "../../src/lock/file.js";
 import { cli, spawnCli, tempRepo } from "../e2e/harness.js";
-import { keptIn, lostImages, recordFault, repaidAfterKept, type Kept } from "./fault-table.js";
+import { keptIn, lostImages, recordFault, repaidAfterKept } from "./fault-table.js";
 import { serve, type Service, type ServiceCall } from "./service-proxy.js";
 import { seededRandom } from "../support/seeded-random.js";
 

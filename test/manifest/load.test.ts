@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { InputError } from "../../src/errors.js";
 import { MemoryLogger } from "../../src/logger.js";
-import { ceilingUsd } from "../../src/manifest/ceiling.js";
+import { ceilingOf } from "../../src/manifest/ceiling.js";
 import { loadManifest, repositoryRoot } from "../../src/manifest/load.js";
 import { outputPath } from "../../src/manifest/out.js";
 import { defaultSeed } from "../../src/manifest/resolve.js";
@@ -281,8 +281,8 @@ describe("the shipped JSON Schema agrees with the model catalog", () => {
 describe("the budget ceiling is the lower of the manifest's and the flag's", () => {
   it("the flag can lower the ceiling but never raise it", async () => {
     const m = await loadManifest(repoWith(minimal));
-    expect(ceilingUsd(m)).toBe(5);
-    expect(ceilingUsd(m, 2)).toBe(2);
-    expect(ceilingUsd(m, 50)).toBe(5);
+    expect(ceilingOf(m, undefined)).toEqual({ usd: 5, source: "budget.maxUsd" });
+    expect(ceilingOf(m, 2)).toEqual({ usd: 2, source: "--max-budget-usd" });
+    expect(ceilingOf(m, 50)).toEqual({ usd: 5, source: "budget.maxUsd" });
   });
 });

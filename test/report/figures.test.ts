@@ -145,11 +145,11 @@ describe("two-tier against final-only: what the rendered images cost as made and
   });
   const lite = { draftUsd: 0.0336, finalUsd: 0.0336, judgeUsd: 0 };
   const table: [string, AssetReport[], string | null][] = [
-    ["DESIGN.md's 300 drafts → 100 keepers at a quarter of the price", [priced(300, 100, 100, { draftUsd: 0.25, finalUsd: 1, judgeUsd: 0 })], "two-tier $175.00 vs final-only $300.00 for 100 images, at the measured 33% accept rate and catalog prices (42% less)"],
-    ["a Lite draft priced like a 1K final: two-tier costs one final more per image", [priced(12, 4, 4, lite)], "two-tier $0.54 vs final-only $0.40 for 4 images, at the measured 33% accept rate and catalog prices (33% more)"],
-    ["a judge call per candidate on either side", [priced(3, 1, 1, { draftUsd: 0.0336, finalUsd: 0.101, judgeUsd: 0.001 })], "two-tier $0.20 vs final-only $0.31 for 1 image, at the measured 33% accept rate and catalog prices (33% less)"],
-    ["a draft at half a final, one in two accepted", [priced(2, 1, 1, { draftUsd: 0.05, finalUsd: 0.1, judgeUsd: 0 })], "two-tier $0.20 vs final-only $0.20 for 1 image, at the measured 50% accept rate and catalog prices (the same)"],
-    ["only the two-tier assets count, their accept rates pooled", [priced(12, 4, 4, lite), priced(5, 5, 5), priced(6, 2, 2, lite)], "two-tier $0.81 vs final-only $0.60 for 6 images, at the measured 33% accept rate and catalog prices (33% more)"],
+    ["DESIGN.md's 300 drafts → 100 keepers at a quarter of the price", [priced(300, 100, 100, { draftUsd: 0.25, finalUsd: 1, judgeUsd: 0 })], "two-tier $175.00 vs final-only $300.00 for 100 images, at the measured 33% accept rate and list prices (42% less)"],
+    ["a Lite draft priced like a 1K final: two-tier costs one final more per image", [priced(12, 4, 4, lite)], "two-tier $0.54 vs final-only $0.40 for 4 images, at the measured 33% accept rate and list prices (33% more)"],
+    ["a judge call per candidate on either side", [priced(3, 1, 1, { draftUsd: 0.0336, finalUsd: 0.101, judgeUsd: 0.001 })], "two-tier $0.20 vs final-only $0.31 for 1 image, at the measured 33% accept rate and list prices (33% less)"],
+    ["a draft at half a final, one in two accepted", [priced(2, 1, 1, { draftUsd: 0.05, finalUsd: 0.1, judgeUsd: 0 })], "two-tier $0.20 vs final-only $0.20 for 1 image, at the measured 50% accept rate and list prices (the same)"],
+    ["only the two-tier assets count, their accept rates pooled", [priced(12, 4, 4, lite), priced(5, 5, 5), priced(6, 2, 2, lite)], "two-tier $0.81 vs final-only $0.60 for 6 images, at the measured 33% accept rate and list prices (33% more)"],
     ["a preview: nothing rendered", [priced(12, 4, 0, lite)], null],
     ["final-only and draft-only assets: no draft to compare", [priced(6, 2, 2)], null],
     ["a render of drafts an earlier run accepted: no accept rate measured", [priced(0, 0, 2, lite)], null],

@@ -7,7 +7,7 @@ import { startEmulator, type RunningEmulator } from "../../src/emulator/emulator
 import type { RunReport } from "../../src/run-report.js";
 import { colourful, haveChromium, MISSING, pixelsOf, screenshot } from "../support/chromium.js";
 import { repoRoot } from "../support/cli.js";
-import { cli, readLock, tempRepo } from "../e2e/harness.js";
+import { cli, tempRepo } from "../e2e/harness.js";
 
 // SEEDLOCK_UPDATE_SCREENSHOTS=1 copies the screenshots to docs/images/ for the README.
 const UPDATE = process.env.SEEDLOCK_UPDATE_SCREENSHOTS === "1";

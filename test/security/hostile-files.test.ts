@@ -2,7 +2,7 @@
 // cannot write, read or spend where it must not. Each case drives the built CLI (or the built
 // Action main.js as the runner starts it) and checks what a user would see: the exit code, the
 // message and its position, the files on disk and in origin, and the emulator's bill.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

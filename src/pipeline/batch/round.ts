@@ -1,10 +1,8 @@
 import { createHash } from "node:crypto";
-import { access } from "node:fs/promises";
-import { join } from "node:path";
 import type { BatchJobRecord, BatchRequestRecord, BatchStage, Lockfile } from "../../lock/types.js";
 import type { Logger } from "../../logger.js";
 import type { AssetSpec, BatchMode, Manifest } from "../../manifest/spec.js";
-import { batchShareOf, findModel, imageCallCeilingUsd, type ImageModel } from "../../models/catalog.js";
+import { batchShareOf, imageModelOf, imageCallCeilingUsd } from "../../models/catalog.js";
 import { InputError } from "../../errors.js";
 import { RepositoryFolder } from "../../disk/repository-path.js";
 import { batches } from "../../manifest/batch-mode.js";
@@ -155,7 +153,7 @@ export class BatchRound {
       if (this.held.has(spec.id)) continue;
       const inputHash = this.options.inputHashes.get(spec.id)!;
       for (const wanted of await this.wantedOf(spec, inputHash, rate)) {
-        const model = imageModel(wanted.stage === "final" ? spec.models.final : spec.tier === "final-only" ? spec.models.final : spec.models.draft);
+        const model = imageModelOf(wanted.stage === "final" ? spec.models.final : spec.tier === "final-only" ? spec.models.final : spec.models.draft);
         const size = wanted.stage === "final" || spec.tier === "final-only" ? spec.finalSize : spec.draftSize;
         // The most the answer can bill (input, thinking, every image), at the batch share: a settle never passes it.
         const inputImages = wanted.stage === "final" && spec.reference ? 1 : 0;
@@ -241,7 +239,7 @@ export class BatchRound {
       for (const record of waiting) {
         if (outputs + toRender >= spec.count) break;
         // A render needs its draft as the reference; a missing one is drafted again by the run first.
-        if (spec.reference && !(record.draft && (await readable(join(this.options.manifest.root, record.draft))))) continue;
+        if (spec.reference && !(record.draft && (await this.repository.holds(record.draft)))) continue;
         wanted.push({ stage: "final", seed: record.seed });
         toRender++;
       }
@@ -312,21 +310,8 @@ function runAcceptRate(lock: Lockfile): number | undefined {
   return drafts ? accepted / drafts : undefined;
 }
 
-function imageModel(id: string): ImageModel {
-  const model = findModel(id);
-  if (model?.kind !== "image") throw new RangeError(`${id} is not an image model`);
-  return model;
-}
-
 function clamp(rate: number): number {
   return Math.min(1, Math.max(0.02, rate));
-}
-
-async function readable(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 /** The batch client for a run, on the same key and endpoint as its interactive calls. */

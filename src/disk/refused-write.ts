@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { statSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { displayPathFor, RepositoryFolder } from "../disk/repository-path.js";
+import { displayPathFor, RepositoryFolder } from "./repository-path.js";
 import { WriteRefusedError } from "../errors.js";
 
 /**
