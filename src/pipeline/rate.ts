@@ -40,10 +40,14 @@ const CUT_ON_TIMEOUT = 0.5;
 const START = 16;
 /**
  * While nothing is paced, a wave of sends goes SPREAD_BURST at once and then one per SPREAD_MS: at
- * most 100 a second, far above what image calls of seconds each reach, but no longer all in one instant.
+ * most 40 a second, far above what image calls of seconds each reach, but no longer all in one
+ * instant. A limit run dry refuses every request sent before its first 429 is heard, and a busy
+ * service (or a busy machine) can take 150 ms or more to say so: at one per 10 ms a wave of 16 was
+ * all sent by then; at one per 25 ms about half is. Only the first wave after a clump of answers
+ * waits for it; after that the answers come back as spread as the sends went.
  */
-const SPREAD_MS = 10;
-const SPREAD_BURST = 4;
+const SPREAD_MS = 25;
+const SPREAD_BURST = 2;
 /** Least time the others wait behind a probe, ms. */
 const PROBE_WINDOW_MS = 50;
 /** Requests admitted before the first 429 for it to say anything of a rate. */
