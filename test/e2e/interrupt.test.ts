@@ -1,7 +1,7 @@
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { NO_FLAWS, startEmulator, type ScriptedAnswer } from "../../src/emulator/emulator.js";
 import { RUN_LOCK } from "../../src/disk/folders.js";
 import { cli, readLock, RecordingProxy, spawnCli, tempRepo, type SeenRequest } from "./harness.js";
@@ -32,6 +32,12 @@ assets:
 
 /** Milliseconds from SIGINT to the process's exit, once the third request has been sent. */
 const timings: Record<string, number> = {};
+/** What each case saw, for `npm run bench -- interrupt`, which names the file in SEEDLOCK_INTERRUPT_TIMINGS. */
+const seen: { label: string; ms: number; code: number | null; rerunCode: number | null; answeredBefore: number; paidAgain: number }[] = [];
+afterAll(() => {
+  const file = process.env.SEEDLOCK_INTERRUPT_TIMINGS;
+  if (file) writeFileSync(file, `${JSON.stringify(seen)}\n`);
+});
 
 async function interrupted(label: string, third: ScriptedAnswer, again?: NodeJS.Signals) {
   const emulator = await startEmulator({ ...NO_FLAWS, latencyMs: 50, failures: { 2: third } });
@@ -75,9 +81,11 @@ describe("SIGINT while waiting on the service exits 130 at once, keeps what was 
   ] as [string, ScriptedAnswer, NodeJS.Signals?][])("%s", async (label, third, again) => {
     const r = await interrupted(label, third, again);
     console.log(`SIGINT ${label}: exit ${r.code} after ${r.ms} ms`);
+    seen.push({ label, ms: r.ms, code: r.code, rerunCode: r.rerun.code, answeredBefore: r.answeredBefore.length, paidAgain: r.paidAgain.length });
     expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/interrupted/);
-    // Well under the 90 s wait (or the 120 s timeout) it would otherwise have sat through.
+    // It did not sit out the 90 s wait (or the 120 s timeout); how soon it exits is measured by
+    // `npm run bench -- interrupt`, not asserted here.
     expect(r.ms).toBeLessThan(20_000);
     expect(r.lockReleased).toBe(true);
     expect(r.answeredBefore.length).toBe(2);
