@@ -133,9 +133,11 @@ const bench: Bench = async () => {
         "A token bucket lets its burst through at once, so a run against one can beat N ÷ rate."] : []),
       "",
       "Most of a token bucket's 429s come in one wave at the start. At 120/min its burst of 20 outlasts the first 16 calls, then runs dry in the " +
-        "second wave: the emulator answers every call in exactly 300 ms, so 16 answers come back together, and the CLI, busy keeping, screening " +
-        "and saving them, hears the first 429 some 170 ms after it was sent (measured with SEEDLOCK_BENCH_VERBOSE); every request it sent " +
-        "meanwhile meets the empty bucket. That wave grows with the machine's load; once paced, a run is refused a few times more at most.",
+        "second wave: the emulator answers every call in exactly 300 ms, so 16 answers come back together and the next 16 sends follow them. " +
+        "A request sent before the first 429 is heard meets the empty bucket, and on this 2-core machine the emulator, encoding 16 images while " +
+        "the CLI decodes the last 16, takes 80–200 ms to answer a 429 (timed in the CLI with undici's diagnostics channel; its event loop stays " +
+        "within 70 ms). Sending that wave at one per 25 ms rather than one per 10 ms halved the wave's 429s (9–12 → 2–7 at 120/min); once " +
+        "paced, a run is refused a few times more at most.",
     ],
   };
 };
