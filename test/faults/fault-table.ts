@@ -31,6 +31,10 @@ const ROWS = join(repoRoot, ".cache", "faults");
 const TABLE = join(repoRoot, ".cache", "faults.json");
 
 export function recordFault(row: FaultRow): void {
+  // A count the scenario could not work out (NaN, written as null) would read as nothing lost.
+  for (const key of ["acceptedLost", "seedsRepaid", "overspendUsd", "unclearFailure"] as const) {
+    if (!Number.isFinite(row[key])) throw new Error(`${row.scenario}: ${key} is ${row[key]}, not a number`);
+  }
   mkdirSync(ROWS, { recursive: true });
   const slug = row.scenario.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
   writeFileSync(join(ROWS, `${slug}.json`), `${JSON.stringify(row, null, 2)}\n`);

@@ -37,7 +37,8 @@ function spawnRun(dir: string, url: string): Promise<Ran> {
 
 function spent(ran: Ran): number {
   try {
-    return (JSON.parse(ran.stdout) as RunReport).spentUsd;
+    // A run refused at the lock prints its error as JSON, with no spend in it.
+    return (JSON.parse(ran.stdout) as Partial<RunReport>).spentUsd ?? 0;
   } catch {
     return 0;
   }
