@@ -270,14 +270,14 @@ ${err?.stack ?? String(err)}
 }
 
 // src/cli/index.ts
-registerCommand("plan", async () => (await import("./chunks/plan-2ISQMM46.js")).planCommand);
-registerCommand("preview", async () => (await import("./chunks/preview-LSAAANMK.js")).previewCommand);
-registerCommand("run", async () => (await import("./chunks/run-UKD427SY.js")).runCommand);
-registerCommand("render", async () => (await import("./chunks/render-WX4CAJY4.js")).renderCommand);
+registerCommand("plan", async () => (await import("./chunks/plan-2BK2M4BB.js")).planCommand);
+registerCommand("preview", async () => (await import("./chunks/preview-NXTYHCZB.js")).previewCommand);
+registerCommand("run", async () => (await import("./chunks/run-FIQEHXMU.js")).runCommand);
+registerCommand("render", async () => (await import("./chunks/render-FVIZ6BQA.js")).renderCommand);
 registerCommand("summary", async () => (await import("./chunks/summary-KPTJZEGC.js")).summaryCommand);
-registerCommand("verify", async () => (await import("./chunks/verify-TGAUIMFN.js")).verifyCommand);
+registerCommand("verify", async () => (await import("./chunks/verify-MRWDBUQN.js")).verifyCommand);
 registerCommand("merge-lock", async () => (await import("./chunks/merge-lock-WKHUOBDW.js")).mergeLockCommand);
-registerCommand("demo", async () => (await import("./chunks/demo-WU6UMYJX.js")).demoCommand);
+registerCommand("demo", async () => (await import("./chunks/demo-RGVYZ5DR.js")).demoCommand);
 registerCommand("emulate", async () => (await import("./chunks/emulate-CHBMBPS3.js")).emulateCommand);
 var argv = process.argv.slice(2);
 var IMAGE_COMMANDS = /* @__PURE__ */ new Set(["run", "preview", "render", "demo"]);
