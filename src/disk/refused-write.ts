@@ -4,6 +4,7 @@ import { rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { displayPathFor, RepositoryFolder } from "./repository-path.js";
 import { WriteRefusedError } from "../errors.js";
+import { inOrder } from "../in-order.js";
 
 /**
  * What the disk refused, in the user's words: which path, why (a file where a folder should be,
@@ -74,15 +75,13 @@ export async function probeFolder(dir: string, within?: RepositoryFolder): Promi
 
 /** Probes every folder, a few at a time; the refused ones with why. */
 export async function probeFolders(dirs: Iterable<string>, within?: RepositoryFolder): Promise<Map<string, WriteRefusedError>> {
-  const queue = [...new Set(dirs)];
+  const unique = [...new Set(dirs)];
+  const probed = await inOrder(unique, { most: 8 }, (dir) => probeFolder(dir, within));
   const refused = new Map<string, WriteRefusedError>();
-  const worker = async () => {
-    for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
-      const why = await probeFolder(dir, within);
-      if (why) refused.set(dir, why);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+  unique.forEach((dir, i) => {
+    const why = probed[i];
+    if (why) refused.set(dir, why);
+  });
   return refused;
 }
 

@@ -10,6 +10,7 @@ import type { AssetRun } from "./asset-run.js";
 import { mimeTypeOf } from "../disk/folders.js";
 import type { RunReport } from "../run-report.js";
 import { isSpare } from "../report/figures.js";
+import { inOrder } from "../in-order.js";
 
 export interface ReportPages {
   /** The report folder: the latest page at its top, each run's own in runs/<run>/. */
@@ -48,38 +49,6 @@ export async function writeReport(pages: ReportPages): Promise<void> {
  */
 const SHEETS_AT_ONCE = 4;
 const SHEET_TILES_AT_ONCE = 32;
-
-/**
- * `make` over every item in order, several at a time while they weigh no more than `budget`
- * together (one always may), the results in the items' order. After a failure nothing new
- * starts; what is under way finishes, and the first failure is thrown.
- */
-export async function inOrder<T, R>(items: readonly T[], at: { most: number; budget: number; weight: (item: T) => number }, make: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  const running = new Set<Promise<void>>();
-  let weighing = 0;
-  let failure: { err: unknown } | undefined;
-  for (let i = 0; i < items.length && !failure; i++) {
-    const item = items[i]!;
-    const weight = at.weight(item);
-    while (!failure && running.size > 0 && (running.size >= at.most || weighing + weight > at.budget)) await Promise.race(running);
-    if (failure) break;
-    weighing += weight;
-    const done: Promise<void> = make(item)
-      .then(
-        (result) => void (results[i] = result),
-        (err: unknown) => void (failure ??= { err }),
-      )
-      .then(() => {
-        weighing -= weight;
-        running.delete(done);
-      });
-    running.add(done);
-  }
-  await Promise.all(running);
-  if (failure) throw failure.err;
-  return results;
-}
 
 /** One asset on the page: its contact sheet, every draft tile, and every output with its picture. */
 async function galleryAssetOf(work: AssetRun, pages: ReportPages): Promise<GalleryAsset> {

@@ -30,8 +30,6 @@ assets:
     out: img/dune-{n}.webp
 `;
 
-/** Milliseconds from SIGINT to the process's exit, once the third request has been sent. */
-const timings: Record<string, number> = {};
 /** What each case saw, for `npm run bench -- interrupt`, which names the file in SEEDLOCK_INTERRUPT_TIMINGS. */
 const seen: { label: string; ms: number; code: number | null; rerunCode: number | null; answeredBefore: number; paidAgain: number }[] = [];
 afterAll(() => {
@@ -39,7 +37,7 @@ afterAll(() => {
   if (file) writeFileSync(file, `${JSON.stringify(seen)}\n`);
 });
 
-async function interrupted(label: string, third: ScriptedAnswer, again?: NodeJS.Signals) {
+async function interrupted(third: ScriptedAnswer, again?: NodeJS.Signals) {
   const emulator = await startEmulator({ ...NO_FLAWS, latencyMs: 50, failures: { 2: third } });
   const proxy = new RecordingProxy(emulator.url);
   const url = await proxy.start();
@@ -64,13 +62,14 @@ async function interrupted(label: string, third: ScriptedAnswer, again?: NodeJS.
   // A supervisor may follow with its own signal while the stop is under way.
   if (again) setTimeout(() => child.kill(again), 100);
   const code = await exited;
-  timings[label] = Math.round(performance.now() - signalledAt);
+  // Milliseconds from SIGINT to the process's exit, once the third request has been sent.
+  const ms = Math.round(performance.now() - signalledAt);
   const lockReleased = !existsSync(join(dir, RUN_LOCK));
   const recorded = new Set((await readLock(dir)).assets.dune?.seeds.map((s) => s.seed));
   const split = proxy.requests.length;
   const rerun = await cli(dir, url, ["preview"]);
   const paidAgain = proxy.requests.slice(split).filter((r) => answeredBefore.some((a) => a.seed === r.seed && a.model === r.model));
-  return { code, stderr, answeredBefore, recorded, lockReleased, rerun, paidAgain, ms: timings[label]! };
+  return { code, stderr, answeredBefore, recorded, lockReleased, rerun, paidAgain, ms };
 }
 
 describe("SIGINT while waiting on the service exits 130 at once, keeps what was answered, releases the lock", () => {
@@ -79,7 +78,7 @@ describe("SIGINT while waiting on the service exits 130 at once, keeps what was 
     ["during a call that never answers", { delayMs: 600_000 }],
     ["during a call that never answers, signalled again while it stops", { delayMs: 600_000 }, "SIGINT"],
   ] as [string, ScriptedAnswer, NodeJS.Signals?][])("%s", async (label, third, again) => {
-    const r = await interrupted(label, third, again);
+    const r = await interrupted(third, again);
     console.log(`SIGINT ${label}: exit ${r.code} after ${r.ms} ms`);
     seen.push({ label, ms: r.ms, code: r.code, rerunCode: r.rerun.code, answeredBefore: r.answeredBefore.length, paidAgain: r.paidAgain.length });
     expect(r.code).toBe(130);

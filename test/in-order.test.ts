@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inOrder } from "../../src/pipeline/report-pages.js";
+import { inOrder } from "../src/in-order.js";
 
 /** Items that take `ms` each; records how many were under way, and how heavy they were together. */
 function recorder() {
@@ -21,7 +21,7 @@ function recorder() {
   return { seen, make };
 }
 
-describe("the report's contact sheets, several at a time", () => {
+describe("inOrder: several at a time, in order (the report's contact sheets, the folder probes)", () => {
   it("keeps the manifest's order however long each sheet takes, with no more than four under way", async () => {
     const { seen, make } = recorder();
     const items = Array.from({ length: 12 }, (_, id) => ({ id, ms: (id * 7) % 5, w: 1 }));
