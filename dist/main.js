@@ -19,7 +19,7 @@ process.exitCode = await runTuned({
   entry: process.argv[1],
   args: [],
   work: async () => {
-    const { runMain } = await import("./chunks/run-GJB5FUSG.js");
+    const { runMain } = await import("./chunks/run-7FBLZYBV.js");
     await runMain().catch((err) => setFailed(`seedlock failed unexpectedly: ${err?.stack ?? String(err)}`));
     return Number(process.exitCode ?? 0);
   }
