@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import type { RepositoryFolder } from "./repository-path.js";
 import { dirname, join, posix, relative, sep } from "node:path";
 
 /**
@@ -73,11 +73,14 @@ export const SEEDLOCK_IGNORE = [
   "",
 ].join("\n");
 
-/** Writes `.seedlock/.gitignore` beside the manifest when missing (or still the old ignore-everything one). */
-export async function writeSeedlockIgnore(seedlockDir: string): Promise<void> {
+/**
+ * Writes `.seedlock/.gitignore` beside the manifest when missing (or still the old ignore-everything
+ * one), through `within`: a checkout may hold it as a symlink leading out, which is replaced, not
+ * followed or read.
+ */
+export async function writeSeedlockIgnore(within: RepositoryFolder, seedlockDir: string): Promise<void> {
   const file = join(seedlockDir, ".gitignore");
-  const now = await readFile(file, "utf8").catch(() => undefined);
+  const now = await within.readFile(file).then((data) => data.toString("utf8"), () => undefined);
   if (now !== undefined && now !== OLD_IGNORE) return;
-  await mkdir(seedlockDir, { recursive: true });
-  await writeFile(file, SEEDLOCK_IGNORE).catch(() => {});
+  await within.writeFile(file, SEEDLOCK_IGNORE).catch(() => {});
 }

@@ -12,11 +12,11 @@ import { writing } from "../disk/refused-write.js";
 const ignoreWritten = new Set<string>();
 
 /** Once per manifest and process: the accepted draft just written is one git can see. */
-export async function keepDraftsInGit(manifest: Manifest): Promise<void> {
+async function keepDraftsInGit(manifest: Manifest, repository: RepositoryFolder): Promise<void> {
   const dir = join(dirname(manifest.file), SEEDLOCK_FOLDER);
   if (ignoreWritten.has(dir)) return;
   ignoreWritten.add(dir);
-  await writeSeedlockIgnore(dir).catch(() => {});
+  await writeSeedlockIgnore(repository, dir).catch(() => {});
 }
 
 /** A small JPEG of a draft for its contact sheet, so the run does not hold every full draft in memory. */
@@ -55,7 +55,7 @@ export class Drafting {
     const draft = draftPath(manifest, spec.id, seed, image.mimeType);
     const file = join(manifest.root, draft);
     await writing(file, () => repository.writeFile(file, image.data));
-    await keepDraftsInGit(manifest);
+    await keepDraftsInGit(manifest, repository);
     return draft;
   }
 }

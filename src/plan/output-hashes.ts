@@ -81,7 +81,7 @@ export class OutputHashes {
     const within = new RepositoryFolder(dirname(directory));
     try {
       await within.writeFile(this.file, JSON.stringify({ version: 1, entries: Object.fromEntries(this.entries) }));
-      await writeSeedlockIgnore(directory).catch(() => {});
+      await writeSeedlockIgnore(within, directory).catch(() => {});
       this.dirty = false;
     } catch {
       // Losing the cache only costs time.

@@ -2,7 +2,7 @@
 // cannot write, read or spend where it must not. Each case drives the built CLI (or the built
 // Action main.js as the runner starts it) and checks what a user would see: the exit code, the
 // message and its position, the files on disk and in origin, and the emulator's bill.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -246,6 +246,22 @@ describe("hole 3: symlinks cannot lead a read or a write out of the repository",
     answered(ran, 2, /cannot write \.seedlock\/: a symlink on the way leads out of the repository/);
     expect(readdirSync(outside)).toEqual([]);
     expect(emulator.stats.requests).toBe(calls);
+  });
+
+  it("a .seedlock/.gitignore that is a dangling symlink outside is replaced, and nothing is created where it pointed", async () => {
+    const outside = join(scratch, "outside-ignore");
+    mkdirSync(outside);
+    const target = join(outside, "planted");
+    const dir = workspace("ignore-link", { "assets.yaml": `${HEAD}  - id: a\n    prompt: A calm sea, no text\n    tier: draft-only\n    out: img/a.webp\n` });
+    mkdirSync(join(dir, ".seedlock"));
+    symlinkSync(target, join(dir, ".seedlock", ".gitignore"));
+    const ran = await run(dir, ["preview"]);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(outside)).toEqual([]);
+    // What stands there now is seedlock's own ignore file, a regular file inside the checkout.
+    expect(lstatSync(join(dir, ".seedlock", ".gitignore")).isFile()).toBe(true);
+    expect(readFileSync(join(dir, ".seedlock", ".gitignore"), "utf8")).toMatch(/!drafts\//);
   });
 });
 
