@@ -109,7 +109,6 @@ export class AssetRun implements CallSource {
   private acceptedDrafts = 0;
   private draftsOpen = 0;
   private rendersOpen = 0;
-  private outputsDone = 0;
   private redraftsOpen = 0;
   private freeSlots: number[] = [];
   private readonly acceptedQueue: number[] = [];
@@ -173,7 +172,6 @@ export class AssetRun implements CallSource {
       repository: this.repository,
     });
     this.freeSlots = resumed.freeSlots;
-    this.outputsDone = resumed.outputs.length;
     this.report.outputs.push(...resumed.outputs);
     this.tried = resumed.tried;
     this.answered = resumed.answered;
@@ -203,7 +201,7 @@ export class AssetRun implements CallSource {
   /** Has its count: outputs for run and render, accepted drafts for preview. */
   isDone(): boolean {
     if (this.setup.goal === "accepted-drafts") return this.remaining() <= 0;
-    return this.outputsDone >= this.spec.count;
+    return this.report.outputs.length >= this.spec.count;
   }
 
   /**
@@ -226,7 +224,7 @@ export class AssetRun implements CallSource {
     const wanted = nextCall({
       followUps: this.followUps.length,
       rendersWaiting: rendersHere ? this.acceptedQueue.length : 0,
-      outputsUnderWay: this.outputsDone + this.rendersOpen,
+      outputsUnderWay: this.report.outputs.length + this.rendersOpen,
       count: this.spec.count,
       drafts: goal !== "outputs-from-accepted-drafts" && !batched?.drafts,
       remaining: this.remaining(),
@@ -244,7 +242,7 @@ export class AssetRun implements CallSource {
   /** Images still wanted that nothing under way will give. */
   private remaining(): number {
     if (this.setup.goal === "accepted-drafts") return this.spec.count - this.entry.imagesKept();
-    return this.spec.count - this.outputsDone - this.rendersOpen - this.acceptedQueue.length - this.redraftsOpen;
+    return this.spec.count - this.report.outputs.length - this.rendersOpen - this.acceptedQueue.length - this.redraftsOpen;
   }
 
   private attemptsLeft(): number {
@@ -497,7 +495,6 @@ export class AssetRun implements CallSource {
     if (record) this.entry.putSeed(renderedSeed(record, { costUsd: final.costUsd, regenerated: final.regenerated, reasons: geometry?.notes ?? [] }));
     for (const line of written.lines) this.note(line);
     this.entry.putOutput(written.record);
-    this.outputsDone++;
     this.rendersOpen--;
     this.report.outputs.push(written.path);
     this.count("rendered");

@@ -14,7 +14,6 @@ export interface AssetCalls {
   rendersOnFinal: boolean;
   /** Whether a judge scores the drafts that pass the screen. */
   judging: boolean;
-  draftPriceUsd: number;
   /** 0 when nothing is rendered on the final model. */
   finalPriceUsd: number;
   /** A judge call is billed by its tokens, known only after: the most it can bill, so the settle fits. */
@@ -37,7 +36,6 @@ export function assetCallsOf(spec: AssetSpec, manifest: Manifest): AssetCalls {
     finalModel,
     rendersOnFinal,
     judging,
-    draftPriceUsd: imagePriceUsd(draftModel, draftSize, manifest.pricing),
     finalPriceUsd: rendersOnFinal ? imagePriceUsd(finalModel, spec.finalSize, manifest.pricing) : 0,
     judgePriceUsd: judge?.kind === "text" ? judgeCallCeilingUsd(judge, spec.screen.judge?.rubric) : 0,
     draftCeilingUsd: imageCallCeilingUsd(draftModel, draftSize, { prompt: spec.prompt, inputImages: 0 }, manifest.pricing),

@@ -96,7 +96,7 @@ export async function execute(settings: Settings, deps: Dependencies): Promise<R
     const report = await runPass(command, settings, deps, loaded);
     // --wait: the same run collects, screens and submits the next stage while jobs are out.
     return await waitForBatches(report, settings, deps, async (spentBefore) => {
-      const again = await readLockfile(lockPath);
+      const again = await readLockfile(lockPath, { within: new RepositoryFolder(manifest.root) });
       return runPass(command, settings, deps, { ...loaded, lock: again, plan: await planRun(manifest, again), spentBefore });
     });
   } finally {

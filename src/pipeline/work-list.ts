@@ -22,7 +22,7 @@ export function workListOf(command: WorkCommand, assets: readonly AssetSpec[], p
 }
 
 /** What an asset is expected to cost for this command: a preview drafts and judges, it renders nothing. */
-export function affordabilityUsd(asset: PlannedAsset | undefined, command: WorkCommand): number {
+function affordabilityUsd(asset: PlannedAsset | undefined, command: WorkCommand): number {
   if (!asset) return 0;
   return command === "preview" ? asset.draftUsd + asset.judgeUsd : asset.estimatedUsd;
 }
