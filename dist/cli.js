@@ -270,14 +270,14 @@ ${err?.stack ?? String(err)}
 }
 
 // src/cli/index.ts
-registerCommand("plan", async () => (await import("./chunks/plan-W6H36ZWV.js")).planCommand);
-registerCommand("preview", async () => (await import("./chunks/preview-A73AD56K.js")).previewCommand);
-registerCommand("run", async () => (await import("./chunks/run-UWDD22YA.js")).runCommand);
-registerCommand("render", async () => (await import("./chunks/render-ADJJSG5P.js")).renderCommand);
+registerCommand("plan", async () => (await import("./chunks/plan-TWFFQL57.js")).planCommand);
+registerCommand("preview", async () => (await import("./chunks/preview-RCKQASUI.js")).previewCommand);
+registerCommand("run", async () => (await import("./chunks/run-S6YZRYB7.js")).runCommand);
+registerCommand("render", async () => (await import("./chunks/render-UUCMGA25.js")).renderCommand);
 registerCommand("summary", async () => (await import("./chunks/summary-KPTJZEGC.js")).summaryCommand);
-registerCommand("verify", async () => (await import("./chunks/verify-WA64KE6F.js")).verifyCommand);
+registerCommand("verify", async () => (await import("./chunks/verify-EJAQB7HM.js")).verifyCommand);
 registerCommand("merge-lock", async () => (await import("./chunks/merge-lock-WKHUOBDW.js")).mergeLockCommand);
-registerCommand("demo", async () => (await import("./chunks/demo-3BLYNZFT.js")).demoCommand);
+registerCommand("demo", async () => (await import("./chunks/demo-F5CJAQ5Q.js")).demoCommand);
 registerCommand("emulate", async () => (await import("./chunks/emulate-CHBMBPS3.js")).emulateCommand);
 var argv = process.argv.slice(2);
 var IMAGE_COMMANDS = /* @__PURE__ */ new Set(["run", "preview", "render", "demo"]);

@@ -19,7 +19,7 @@ process.exitCode = await runTuned({
   entry: process.argv[1],
   args: [],
   work: async () => {
-    const { runMain } = await import("./chunks/run-7FBLZYBV.js");
+    const { runMain } = await import("./chunks/run-MWNHBH5O.js");
     await runMain().catch((err) => setFailed(`seedlock failed unexpectedly: ${err?.stack ?? String(err)}`));
     return Number(process.exitCode ?? 0);
   }
