@@ -4,7 +4,8 @@
 // with the measured curves and DESIGN.md's formula beside them.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_MODELS, findModel, imagePriceUsd, type ImageModel, type ImageSize } from "../src/models/catalog.js";
+import { DEFAULT_MODELS, findModel, imagePriceUsd, supportedSizes, type ImageModel, type ImageSize } from "../src/models/catalog.js";
+import { formatUsd } from "../src/money.js";
 import { NO_FLAWS, startEmulator } from "../src/emulator/emulator.js";
 import { expectExit, repoRoot, round, runSeedlock, scratchRepo, loadNote } from "./cli-process.js";
 import { lineChartSvg } from "./cost-chart.js";
@@ -85,14 +86,13 @@ function predicted(tier: Tier, accept: number, draftUsd: number, finalUsd: numbe
 /** Where two-tier and final-only cost the same by the formula, for finals of each size the final model has. */
 function crossovers(draftUsd: number): string {
   const model = findModel(FINAL) as ImageModel;
-  const sizes = (["1K", "2K", "4K"] as ImageSize[]).filter((size) => model.tokensBySize[size] !== undefined);
-  const at = sizes.map((size) => {
+  const at = supportedSizes(model).map((size) => {
     const finalUsd = imagePriceUsd(model, size);
     const crossover = Math.max(0, (finalUsd - draftUsd) / finalUsd);
     const unconfirmed = model.unconfirmed?.includes(`usdBySize.${size}`) ? ", unconfirmed" : "";
-    return `${size} $${finalUsd.toFixed(4)}${unconfirmed}: ${crossover === 0 ? "never (final-only is never dearer)" : `${Math.round(crossover * 100)} %`}`;
+    return `${size} ${formatUsd(finalUsd, { places: 4 })}${unconfirmed}: ${crossover === 0 ? "never (final-only is never dearer)" : `${Math.round(crossover * 100)} %`}`;
   });
-  return `Lite draft $${draftUsd.toFixed(4)}; crossover accept rate for ${FINAL} finals at ${at.join("; ")}.`;
+  return `Lite draft ${formatUsd(draftUsd, { places: 4 })}; crossover accept rate for ${FINAL} finals at ${at.join("; ")}.`;
 }
 
 const bench: Bench = async () => {
